@@ -1,0 +1,3 @@
+from netsuite_audit.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The audit: check metadata, findings, the check registry and the engine that runs checks."""

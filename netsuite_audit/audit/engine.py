@@ -1,0 +1,109 @@
+"""Runs checks over a snapshot. Honest by construction: a check whose tables could not be read is
+UNVERIFIABLE (naming the permission), a check that raises is ERROR, and a check that finds nothing
+is one PASS."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import Finding, Status, Subject, finding_id
+from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.pending import PendingReports
+from netsuite_audit.permissions import describe_permission
+from netsuite_audit.snapshot import AccountSnapshot, ReadState
+from netsuite_audit.workspace import Workspace
+
+LOGIN_MISSING = "a working token-based login (see NS0109)"
+
+
+def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_given: bool) -> str | None:
+    """Why a check does not apply to this run (``None`` when it does)."""
+    if check.meta.needs_reports and reports is None:
+        return "needs pending reports (--reports)"
+    if check.meta.needs_workspace and not workspace_given:
+        return "needs a workspace description (--workspace)"
+    return None
+
+
+def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
+    meta = check.meta
+    snap = ctx.snapshot
+    if meta.needs_login and not snap.login.any_ok:
+        return [ctx.unverifiable(
+            "Not checked: nsaudit could not log in to NetSuite, so nothing could be read.",
+            missing=LOGIN_MISSING,
+            manual=("Fix the login first (see the NS0109 finding), then run nsaudit again.",),
+        )]
+    unread = [t for t in meta.reads if not snap.readable(t)]
+    if unread:
+        return [_unreadable(ctx, unread)]
+    try:
+        results = list(check.run(ctx))
+    except Exception as exc:  # a broken check is reported, never silently a PASS
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        return [ctx._finding(
+            Status.ERROR,
+            f"The check itself failed: {type(exc).__name__}: {exc} "
+            f"({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}). Its verdict is unknown.",
+        )]
+    if not results:
+        results = [ctx.passed("No problems found.")]
+    return _unique_ids(results)
+
+
+def _unreadable(ctx: Context, tables: list[str]) -> Finding:
+    snap = ctx.snapshot
+    parts, details, manual = [], [], []
+    for table in tables:
+        read = snap.read(table)
+        perm = read.permission
+        parts.append(describe_permission(perm) if perm else f"read access to {table}")
+        if read.detail:
+            details.append(f"{table}: {read.detail}")
+        if read.state == ReadState.UNAVAILABLE and read.detail:
+            continue
+        if perm:
+            manual.append(f"In NetSuite, open the integration role and confirm {describe_permission(perm)}.")
+    message = (
+        f"Not checked: nsaudit could not read {', '.join(tables)}."
+        + (f" NetSuite said: {'; '.join(details)}" if details else "")
+    )
+    return ctx.unverifiable(message, missing="; ".join(dict.fromkeys(parts)), manual=tuple(manual),
+                            evidence={"tables": tables})
+
+
+def _unique_ids(findings: list[Finding]) -> list[Finding]:
+    seen: dict[str, int] = {}
+    out = []
+    for finding in findings:
+        count = seen.get(finding.id, 0)
+        seen[finding.id] = count + 1
+        out.append(finding if count == 0 else finding.model_copy(update={"id": f"{finding.id}#{count + 1}"}))
+    return out
+
+
+def run_checks(
+    checks: Iterable[LoadedCheck],
+    snapshot: AccountSnapshot,
+    workspace: Workspace | None = None,
+    reports: PendingReports | None = None,
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """All findings, in check order, and the checks skipped as (check id, reason)."""
+    workspace_given = workspace is not None
+    ws = workspace or Workspace()
+    findings: list[Finding] = []
+    skipped: list[tuple[str, str]] = []
+    for check in checks:
+        reason = applicable(check, reports=reports, workspace_given=workspace_given)
+        if reason:
+            skipped.append((check.meta.id, reason))
+            continue
+        ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
+                      workspace_given=workspace_given)
+        findings.extend(run_check(check, ctx))
+    return findings, skipped
+
+
+__all__ = ["Subject", "finding_id", "run_check", "run_checks"]

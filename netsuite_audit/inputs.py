@@ -1,0 +1,69 @@
+"""Shared loading for the files users hand us: one-line errors naming the file and the field."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from netsuite_audit.errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("file not found", source=str(path)) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", source=str(path)) from exc
+
+
+def load_mapping(path: Path) -> dict[str, Any]:
+    """Parse a TOML, YAML or JSON file (by extension) into a dict."""
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        elif suffix == ".json":
+            data = json.loads(text)
+        else:
+            raise InputError("unsupported file type; use .toml, .yaml, .yml or .json", source=str(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", source=str(path)) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {str(exc).splitlines()[0]}", source=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg} (line {exc.lineno})", source=str(path)) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("expected a table/object at the top level", source=str(path))
+    return data
+
+
+def validate(model: type[M], data: Any, source: str) -> M:
+    """Validate ``data`` against ``model``; a failure names the first bad field, on one line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error_from_validation(exc, source) from exc
+
+
+def error_from_validation(exc: ValidationError, source: str) -> InputError:
+    errors = exc.errors()
+    if not errors:
+        return InputError("invalid", source=source)
+    first = errors[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    message = str(first["msg"]).replace("\n", " ")
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return InputError(message + more, source=source, field=loc)

@@ -1,0 +1,198 @@
+"""The account snapshot: everything the collector read, typed and immutable.
+
+Checks are pure functions of a snapshot (plus the workspace description and pending reports), so a
+live audit and the offline audit of its saved snapshot give the same findings. A table that could
+not be read is ``None`` in ``tables`` and its ``reads`` entry says why and which permission is
+missing: checks turn that into UNVERIFIABLE, never PASS or FAIL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netsuite_audit import records as r
+from netsuite_audit.errors import InputError
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ReadState(StrEnum):
+    OK = "ok"
+    DENIED = "denied"  # the role lacks the permission (or the feature is off)
+    UNAVAILABLE = "unavailable"  # this path cannot read it (e.g. no SOAP search for the table)
+    ERROR = "error"  # NetSuite or the network failed even after retries
+    SKIPPED = "skipped"  # not needed for the checks selected
+
+
+class TableRead(Model):
+    state: ReadState
+    permission: str | None = None  # permkey needed; named in UNVERIFIABLE findings
+    via: Literal["rest", "soap", "audit-profile", "none"] = "none"
+    detail: str | None = None  # NetSuite's own words when it refused
+    rows: int = 0
+    calls: int = 0
+
+
+class Probe(Model):
+    """One login probe (REST serverTime or SOAP getServerTime)."""
+
+    protocol: Literal["rest", "soap", "restlet"]
+    ok: bool
+    error: Literal["auth", "permission", "network", "concurrency", "server", "other"] | None = None
+    code: str | None = None  # NetSuite error code, e.g. INVALID_LOGIN, WS_REQUEST_BLOCKED
+    http_status: int | None = None
+    detail: str | None = None
+    server_time: datetime | None = None  # from the body when login worked
+    date_header: datetime | None = None  # HTTP Date header, sent even on a 401
+    local_time: datetime | None = None  # our clock when the answer arrived
+    elapsed_ms: int | None = None
+
+    @property
+    def clock_skew_seconds(self) -> float | None:
+        ref = self.server_time or self.date_header
+        if ref is None or self.local_time is None:
+            return None
+        return (self.local_time - ref).total_seconds()
+
+
+class Login(Model):
+    rest: Probe | None = None
+    soap: Probe | None = None
+
+    @property
+    def soap_ok(self) -> bool:
+        return bool(self.soap and self.soap.ok)
+
+    @property
+    def rest_ok(self) -> bool:
+        return bool(self.rest and self.rest.ok)
+
+    @property
+    def any_ok(self) -> bool:
+        return self.soap_ok or self.rest_ok
+
+
+class AccountInfo(Model):
+    account_id: str  # realm form, e.g. 1234567_SB1
+    typed_account_id: str | None = None  # as the user wrote it
+    environment: str = "production"
+    base_url: str | None = None
+    profile: str | None = None
+    credential_source: str | None = None  # "env", "profile:<path>", "keyring" (never a secret)
+    audit_profile: str | None = None
+
+
+class SubsidiaryDefaults(Model):
+    """Subsidiary preferences only SuiteScript exposes (RESTlet)."""
+
+    payable_account: int | None = None  # Default Payable Account for Expense Reports
+    corporate_card_account: int | None = None  # Default Account for Corporate Card Expenses
+    tax_required: bool | None = None
+
+
+class RestletData(Model):
+    """What the optional nsaudit RESTlet returned: preferences, features, subsidiary defaults."""
+
+    preferences: dict[str, str | bool | None] = Field(default_factory=dict)
+    features: dict[str, bool] = Field(default_factory=dict)
+    subsidiaries: dict[int, SubsidiaryDefaults] = Field(default_factory=dict)
+
+
+class Tables(Model):
+    """One field per table in tables.TABLES; ``None`` when the table was not read."""
+
+    subsidiary: tuple[r.Subsidiary, ...] | None = None
+    currency: tuple[r.Currency, ...] | None = None
+    role: tuple[r.Role, ...] | None = None
+    rolesubsidiarymap: tuple[r.RoleSubsidiary, ...] | None = None
+    rolepermissions: tuple[r.RolePermission, ...] | None = None
+    employee: tuple[r.Employee, ...] | None = None
+    classification: tuple[r.Classification, ...] | None = None
+    department: tuple[r.Department, ...] | None = None
+    location: tuple[r.Location, ...] | None = None
+    job: tuple[r.Project, ...] | None = None
+    jobstatus: tuple[r.ProjectStatus, ...] | None = None
+    jobresource: tuple[r.ProjectResource, ...] | None = None
+    customer: tuple[r.Customer, ...] | None = None
+    customersubsidiaryrelationship: tuple[r.CustomerSubsidiary, ...] | None = None
+    vendor: tuple[r.Vendor, ...] | None = None
+    vendorcurrencybalance: tuple[r.VendorCurrency, ...] | None = None
+    expensecategory: tuple[r.ExpenseCategory, ...] | None = None
+    account: tuple[r.Account, ...] | None = None
+    oauthtoken: tuple[r.AccessToken, ...] | None = None
+    taxgroup: tuple[r.TaxGroup, ...] | None = None
+    accountingperiod: tuple[r.AccountingPeriod, ...] | None = None
+    transaction: tuple[r.Transaction, ...] | None = None
+
+    def get(self, name: str) -> tuple[Any, ...] | None:
+        value: tuple[Any, ...] | None = getattr(self, name)
+        return value
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict[int, Any]]:
+        return {}
+
+    def by_id(self, name: str) -> dict[int, Any]:
+        """``{internal id: row}`` for a table with an ``id`` column (empty if the table was not read)."""
+        cache = self._indexes
+        if name not in cache:
+            cache[name] = {row.id: row for row in (self.get(name) or ())}
+        return cache[name]
+
+
+class AccountSnapshot(Model):
+    schema_version: int = SNAPSHOT_SCHEMA_VERSION
+    tool_version: str
+    account: AccountInfo
+    collected_at: datetime
+    transport: Literal["rest", "soap", "none"]
+    login: Login
+    reads: dict[str, TableRead] = Field(default_factory=dict)
+    tables: Tables = Field(default_factory=Tables)
+    restlet: RestletData | None = None
+    restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
+
+    def read(self, table: str) -> TableRead:
+        return self.reads.get(table) or TableRead(state=ReadState.SKIPPED)
+
+    def readable(self, table: str) -> bool:
+        return self.read(table).state == ReadState.OK and self.tables.get(table) is not None
+
+    # --- files -------------------------------------------------------------------------------
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=1, by_alias=True, exclude_none=False)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    @classmethod
+    def load(cls, path: Path) -> AccountSnapshot:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as exc:
+            raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc
+
+
+def _first_loc(exc: ValidationError) -> str:
+    errors = exc.errors()
+    return ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+
+
+def _first_error(exc: ValidationError) -> str:
+    errors = exc.errors()
+    return errors[0]["msg"] if errors else "invalid"

@@ -1,0 +1,125 @@
+"""The workspace description: what the expense integration uses, and settings no API exposes.
+
+Written by the admin as TOML or YAML (JSON also accepted); see docs/workspace.md and the JSON
+Schema in netsuite_audit/schemas/workspace.schema.json. Records are referred to by NetSuite
+internal id (an integer) or by exact name (a string).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from netsuite_audit.inputs import load_mapping, validate
+
+Ref = int | str  # NetSuite internal id, or the record's exact name
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ExportType(StrEnum):
+    EXPENSE_REPORT = "expense_report"
+    VENDOR_BILL = "vendor_bill"
+    JOURNAL_ENTRY = "journal_entry"
+
+
+class ApprovalLevel(StrEnum):
+    SUPERVISOR_ONLY = "supervisor_only"
+    ACCOUNTING_ONLY = "accounting_only"
+    SUPERVISOR_AND_ACCOUNTING = "supervisor_and_accounting"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED_FOR_POSTING = "approved_for_posting"
+
+
+class Coding(StrEnum):
+    TAG = "tag"
+    EMPLOYEE_DEFAULT = "employee_default"
+    REPORT_FIELD = "report_field"
+
+
+class ExportDate(StrEnum):
+    LAST_EXPENSE = "last_expense"
+    SUBMITTED = "submitted"
+    EXPORTED = "exported"
+
+
+class Connection(_Model):
+    profile: str | None = Field(None, description="Credentials profile name in the profiles file")
+    account: str | None = Field(None, description="NetSuite account id, e.g. 1234567 or 1234567_SB1")
+    role: str = Field("Expensify Integration", description="Name of the role the token must use")
+    role_id: int | None = Field(None, description="Internal id of that role, when known")
+    application: str = Field("Expensify", description="Integration record (application) name of the token")
+    user: str | None = Field(None, description="Email of the NetSuite user the token belongs to")
+
+
+class Export(_Model):
+    reimbursable: ExportType = ExportType.EXPENSE_REPORT
+    non_reimbursable: ExportType | None = None
+    reimbursable_approval: ApprovalLevel | None = None
+    non_reimbursable_approval: ApprovalLevel | None = None
+    coding: Coding = Coding.TAG
+    date: ExportDate = ExportDate.LAST_EXPENSE
+    export_to_next_open_period: bool = False
+    auto_create_employees: bool = False
+    default_vendor: Ref | None = None
+    card_vendor: Ref | None = Field(None, description="Company-card vendor; 'Default' is refused by NetSuite")
+    payable_account: Ref | None = Field(None, description="Journal entry payable account")
+    card_account: Ref | None = None
+    reimbursed_ap_account: Ref | None = Field(None, description="A/P account for Sync Reimbursed Reports")
+    invoices: bool = False
+    currency: str | None = Field(None, description="Workspace output currency code, e.g. USD")
+    tax_enabled: bool = False
+    default_tax: str | None = None
+    mileage_or_per_diem: bool = False
+    projects_enabled: bool = True
+
+
+class Tags(_Model):
+    classes: tuple[Ref, ...] = ()
+    departments: tuple[Ref, ...] = ()
+    locations: tuple[Ref, ...] = ()
+    projects: tuple[Ref, ...] = ()
+    customers: tuple[Ref, ...] = ()
+    categories: tuple[Ref, ...] = ()
+
+
+class NetSuiteSettings(_Model):
+    """Account settings no API exposes to a token; used when the nsaudit RESTlet is not deployed."""
+
+    show_projects_only_for_time_and_expenses: bool | None = Field(
+        None, description="Accounting Preferences > Time & Expenses (TIMEEXPENSEJOBONLY)"
+    )
+    transaction_date_outside_period: str | None = Field(
+        None, description="DATEPERIODMISMATCH: allow, warn or disallow"
+    )
+    require_journal_approvals: bool | None = Field(None, description="JOURNALAPPROVALS")
+    multi_currency: bool | None = None
+    intercompany_time_and_expense: bool | None = None
+    oneworld: bool | None = None
+
+
+class RestletConfig(_Model):
+    script: int | None = None
+    deploy: int | None = None
+
+
+class Workspace(_Model):
+    name: str | None = None
+    connection: Connection = Field(default_factory=Connection)  # type: ignore[arg-type]
+    subsidiary: Ref | None = Field(None, description="The workspace's NetSuite subsidiary")
+    cross_subsidiary: bool = Field(False, description="Cross-Subsidiary Customers/Projects switch")
+    export: Export = Field(default_factory=Export)
+    employees: tuple[str, ...] = Field((), description="Emails of the workspace members who export")
+    tags: Tags = Field(default_factory=Tags)
+    netsuite: NetSuiteSettings = Field(default_factory=NetSuiteSettings)
+    custom_records: tuple[str, ...] = Field((), description="Script ids of custom records/segments used")
+    restlet: RestletConfig | None = None
+    permission_profile: str = Field("standard", description="Required-permission profile: standard or strict")
+
+    @classmethod
+    def load(cls, path: Path) -> Workspace:
+        return validate(cls, load_mapping(path), str(path))
