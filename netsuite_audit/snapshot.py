@@ -159,6 +159,9 @@ class AccountSnapshot(Model):
     transport: Literal["rest", "soap", "none"]
     login: Login
     reads: dict[str, TableRead] = Field(default_factory=dict)
+    # The same tables read over the other protocol, keyed "soap:<table>" or "rest:<table>": the
+    # classification checks query Class/Department/Location both ways, as the integration does.
+    alt_reads: dict[str, TableRead] = Field(default_factory=dict)
     tables: Tables = Field(default_factory=Tables)
     restlet: RestletData | None = None
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
