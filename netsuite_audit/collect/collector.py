@@ -1,0 +1,319 @@
+"""Fills one AccountSnapshot: login probes, then every table in bulk with bounded concurrency.
+
+Reads never go one call per record: each table is read 1000 rows a page, the first page of every
+table is asked for at once, and the remaining pages are queued as soon as the first page says how
+many there are. A shared gate keeps the requests in flight at or below the configured concurrency
+(default 4, never above the account's limit). REST (SuiteQL) is the main path; when REST is refused
+but SOAP logs in, the same tables are read with SOAP searches and the snapshot says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from netsuite_audit import __version__
+from netsuite_audit.collect.probes import probe
+from netsuite_audit.collect.sources import PAGE_SIZE, SoapSource, SuiteQLSource, TableSource
+from netsuite_audit.credentials import Credentials
+from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
+from netsuite_audit.netsuite.rest import RestClient
+from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.snapshot import (
+    AccountInfo,
+    AccountSnapshot,
+    Login,
+    ReadState,
+    RestletData,
+    TableRead,
+    Tables,
+)
+from netsuite_audit.tables import TABLES
+
+# Tables only an administrator-level role can read: read with the audit profile when one is given.
+ADMIN_TABLES = ("role", "rolepermissions", "rolesubsidiarymap")
+# Class, Department and Location are also searched over SOAP, the way the integration queries them.
+CLASSIFICATION_TABLES = ("classification", "department", "location")
+# Large tables first, so their remaining pages are queued early.
+_ORDER = ("employee", "job", "customer", "vendor", "classification", "department", "location", "account",
+          "jobresource", "expensecategory")
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+class CollectError(NsauditError):
+    """The collector could not run at all (bad options)."""
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    concurrency: int = 4
+    account_limit: int | None = None  # the account's concurrency limit, when known
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    report_ids: tuple[str, ...] = ()
+    restlet: tuple[int, int] | None = None  # (script, deploy)
+    tables: tuple[str, ...] | None = None  # None: every table that is not optional
+    probe_soap_classifications: bool = True
+
+    @property
+    def effective_concurrency(self) -> int:
+        limit = self.concurrency if self.account_limit is None else min(self.concurrency, self.account_limit)
+        if limit < 1:
+            raise CollectError("concurrency must be at least 1")
+        return limit
+
+
+@dataclass
+class _Outcome:
+    pages: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    expected: int = 1
+    error: Exception | None = None
+    calls: int = 0
+
+
+def _no_progress(event: str, data: dict[str, Any]) -> None:
+    return None
+
+
+def _soap_client(creds: Credentials, **kwargs: Any) -> Any:
+    from netsuite_audit.netsuite.soap import SoapClient  # zeep loads only when SOAP is used
+
+    return SoapClient(creds, **kwargs)
+
+
+class Collector:
+    def __init__(
+        self,
+        creds: Credentials,
+        *,
+        audit_creds: Credentials | None = None,
+        options: CollectOptions | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.creds = creds
+        self.audit_creds = audit_creds
+        self.options = options or CollectOptions()
+        self.progress = progress or _no_progress
+        limit = self.options.effective_concurrency
+        self.gate = Gate(limit)
+        self.stats = CallStats()
+        shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
+        self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
+        self.soap = _soap_client(creds, **shared)
+        self.audit_rest = RestClient(audit_creds, **shared) if audit_creds else None  # type: ignore[arg-type]
+        # Threads may wait on the gate or sleep between retries; the gate, not the pool, bounds requests.
+        self.pool_size = limit * 2
+
+    # ---- public ---------------------------------------------------------------------------------
+    def collect(self) -> AccountSnapshot:
+        started = datetime.now(UTC)
+        with ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="nsaudit") as pool:
+            rest_probe = pool.submit(probe, "rest", self.rest.server_time)
+            soap_probe = pool.submit(probe, "soap", self.soap.server_time)
+            login = Login(rest=rest_probe.result(), soap=soap_probe.result())
+            self.progress("login", {"rest": login.rest_ok, "soap": login.soap_ok})
+            reads: dict[str, TableRead] = {}
+            alt_reads: dict[str, TableRead] = {}
+            rows: dict[str, list[dict[str, Any]]] = {}
+            transport = "rest" if login.rest_ok else "soap" if login.soap_ok else "none"
+            restlet: RestletData | None = None
+            restlet_detail: str | None = None
+            if transport != "none":
+                plan = self._plan(transport, login)
+                restlet_future = pool.submit(self._restlet) if self.options.restlet else None
+                alt_futures = self._alt_reads(pool, transport, login)
+                outcomes = self._read_tables(pool, plan)
+                for table, (source, outcome) in outcomes.items():
+                    reads[table], table_rows = self._finish(table, source, outcome)
+                    if table_rows is not None:
+                        rows[table] = table_rows
+                for key, future in alt_futures.items():
+                    alt_reads[key] = future.result()
+                if restlet_future is not None:
+                    restlet, restlet_detail = restlet_future.result()
+                for table in TABLES:
+                    if table not in reads:
+                        reads[table] = self._not_planned(table, transport)
+            else:
+                restlet_detail = "not read: nsaudit could not log in"
+                for table in TABLES:
+                    reads[table] = TableRead(state=ReadState.UNAVAILABLE, permission=TABLES[table].permission,
+                                             detail="not read: nsaudit could not log in")
+            if self.options.restlet is None and restlet_detail is None:
+                restlet_detail = "the nsaudit RESTlet is not configured (see docs/restlet.md)"
+        tables = self._build_tables(rows, reads)
+        self.progress("done", {"calls": self.stats.calls})
+        return AccountSnapshot(
+            tool_version=__version__,
+            account=self._account_info(),
+            collected_at=started,
+            transport=transport,  # type: ignore[arg-type]
+            login=login,
+            reads=reads,
+            alt_reads=alt_reads,
+            tables=tables,
+            restlet=restlet,
+            restlet_detail=restlet_detail,
+        )
+
+    # ---- planning -------------------------------------------------------------------------------
+    def _wanted(self) -> list[str]:
+        if self.options.tables is not None:
+            wanted = list(self.options.tables)
+        else:
+            wanted = [t for t, spec in TABLES.items() if not spec.optional]
+        if self.options.report_ids and "transaction" not in wanted:
+            wanted.append("transaction")
+        if not self.options.report_ids and "transaction" in wanted:
+            wanted.remove("transaction")
+        order = {name: i for i, name in enumerate(_ORDER)}
+        return sorted(wanted, key=lambda t: order.get(t, len(order)))
+
+    def _plan(self, transport: str, login: Login) -> list[tuple[str, TableSource]]:
+        sql = SuiteQLSource(self.rest, report_ids=self.options.report_ids)
+        soap = SoapSource(self.soap)
+        audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=self.options.report_ids)
+                 if self.audit_rest is not None else None)
+        primary: TableSource = sql if transport == "rest" else soap
+        plan: list[tuple[str, TableSource]] = []
+        for table in self._wanted():
+            if table in ADMIN_TABLES and audit is not None:
+                plan.append((table, audit))
+            elif primary.can_read(table):
+                plan.append((table, primary))
+        return plan
+
+    def _not_planned(self, table: str, transport: str) -> TableRead:
+        spec = TABLES[table]
+        if spec.optional and table not in self._wanted():
+            return TableRead(state=ReadState.SKIPPED, permission=spec.permission, detail="not needed")
+        if transport == "soap":
+            return TableRead(
+                state=ReadState.UNAVAILABLE, permission="ADMI_RESTWEBSERVICES", via="soap",
+                detail=(f"SOAP has no search for {table} and REST is refused; REST Web Services (Full) and "
+                        "SuiteAnalytics Workbook on the role would let nsaudit read it with SuiteQL"),
+            )
+        return TableRead(state=ReadState.SKIPPED, permission=spec.permission, detail="not selected")
+
+    # ---- reading --------------------------------------------------------------------------------
+    def _read_tables(self, pool: ThreadPoolExecutor, plan: list[tuple[str, TableSource]],
+                     ) -> dict[str, tuple[TableSource, _Outcome]]:
+        outcomes: dict[str, tuple[TableSource, _Outcome]] = {t: (s, _Outcome()) for t, s in plan}
+        pending: dict[Future[Any], tuple[str, int, Any]] = {}
+        for table, source in plan:
+            pending[pool.submit(source.first_page, table)] = (table, 0, None)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                table, index, _key = pending.pop(future)
+                source, outcome = outcomes[table]
+                outcome.calls += 1
+                try:
+                    result = future.result()
+                except (NetSuiteError, ValidationError, ValueError) as exc:
+                    outcome.error = outcome.error or exc
+                    continue
+                if index == 0:
+                    page_rows, more = result
+                    outcome.pages[0] = page_rows
+                    outcome.expected = 1 + len(more)
+                    for number, key in enumerate(more, start=1):
+                        pending[pool.submit(source.page, table, key)] = (table, number, key)
+                else:
+                    outcome.pages[index] = result
+                if len(outcome.pages) == outcome.expected:
+                    self.progress("table", {"table": table, "rows": sum(map(len, outcome.pages.values()))})
+        return outcomes
+
+    def _finish(self, table: str, source: TableSource, outcome: _Outcome,
+                ) -> tuple[TableRead, list[dict[str, Any]] | None]:
+        spec = TABLES[table]
+        via = source.via
+        if outcome.error is not None:
+            exc = outcome.error
+            state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
+            detail = exc.message if isinstance(exc, NetSuiteError) else str(exc)
+            return TableRead(state=state, permission=spec.permission, via=via,  # type: ignore[arg-type]
+                             detail=detail, calls=outcome.calls), None
+        table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
+        return TableRead(state=ReadState.OK, permission=spec.permission, via=via,  # type: ignore[arg-type]
+                         rows=len(table_rows), calls=outcome.calls), table_rows
+
+    def _alt_reads(self, pool: ThreadPoolExecutor, transport: str, login: Login,
+                   ) -> dict[str, Future[TableRead]]:
+        """One small SOAP search of Class/Department/Location when REST is the main path."""
+        if transport != "rest" or not login.soap_ok or not self.options.probe_soap_classifications:
+            return {}
+        wanted = set(self._wanted())
+        tables = [t for t in CLASSIFICATION_TABLES if t in wanted]
+        return {f"soap:{t}": pool.submit(self._soap_probe_read, t) for t in tables}
+
+    def _soap_probe_read(self, table: str) -> TableRead:
+        spec = TABLES[table]
+        try:
+            page = self.soap.search(table, page_size=5)
+        except PermissionDenied as exc:
+            return TableRead(state=ReadState.DENIED, permission=spec.permission, via="soap",
+                             detail=exc.message, calls=1)
+        except NetSuiteError as exc:
+            return TableRead(state=ReadState.ERROR, permission=spec.permission, via="soap",
+                             detail=exc.message, calls=1)
+        return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
+                         rows=page.total_records or len(page.rows), calls=1)
+
+    def _restlet(self) -> tuple[RestletData | None, str | None]:
+        assert self.options.restlet is not None
+        script, deploy = self.options.restlet
+        try:
+            answer = self.rest.restlet(script, deploy)
+            return RestletData.model_validate(answer), None
+        except NetSuiteError as exc:
+            return None, f"the nsaudit RESTlet (script {script}, deploy {deploy}) failed: {exc.message}"
+        except ValidationError as exc:
+            return None, f"the nsaudit RESTlet answered in an unexpected shape: {exc.errors()[0]['msg']}"
+
+    # ---- assembling -----------------------------------------------------------------------------
+    def _build_tables(self, rows: dict[str, list[dict[str, Any]]], reads: dict[str, TableRead]) -> Tables:
+        built: dict[str, tuple[Any, ...]] = {}
+        for table, table_rows in rows.items():
+            model = TABLES[table].model
+            try:
+                built[table] = tuple(model.model_validate(row) for row in table_rows)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                reads[table] = reads[table].model_copy(update={
+                    "state": ReadState.ERROR,
+                    "detail": f"unexpected value in {'.'.join(map(str, first['loc']))}: {first['msg']}",
+                })
+        return Tables(**built)
+
+    def _account_info(self) -> AccountInfo:
+        creds = self.creds
+        return AccountInfo(
+            account_id=creds.account.realm,
+            typed_account_id=creds.account.raw or creds.account.realm,
+            environment=str(creds.account.environment),
+            base_url=creds.base_url,
+            profile=creds.profile,
+            credential_source=creds.source,
+            audit_profile=(self.audit_creds.profile or self.audit_creds.source) if self.audit_creds else None,
+        )
+
+
+def lower_bound_calls(row_counts: dict[str, int], fixed_probes: int) -> int:
+    """Fewest calls that can read these tables: one per started 1000 rows, at least one per table."""
+    return fixed_probes + sum(max(1, -(-rows // PAGE_SIZE)) for rows in row_counts.values())
+
+
+def collect(creds: Credentials, *, audit_creds: Credentials | None = None,
+            options: CollectOptions | None = None, progress: Progress | None = None) -> AccountSnapshot:
+    return Collector(creds, audit_creds=audit_creds, options=options, progress=progress).collect()
+
+
+__all__: Sequence[str] = ("CollectOptions", "Collector", "collect", "lower_bound_calls")

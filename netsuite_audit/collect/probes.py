@@ -1,0 +1,80 @@
+"""Login probes: one cheap authenticated call per protocol, turned into a ``Probe`` value."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Literal, Protocol
+
+from netsuite_audit.netsuite.errors import (
+    AuthenticationError,
+    ConcurrencyLimited,
+    NetSuiteError,
+    PermissionDenied,
+    ServerError,
+    TransportError,
+)
+from netsuite_audit.snapshot import Probe
+
+
+class _ServerTime(Protocol):
+    server_time: datetime | None
+    date_header: datetime | None
+    local_time: datetime
+    elapsed_ms: int
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_KINDS: tuple[tuple[type[NetSuiteError], str], ...] = (
+    (AuthenticationError, "auth"),
+    (PermissionDenied, "permission"),
+    (ConcurrencyLimited, "concurrency"),
+    (ServerError, "server"),
+    (TransportError, "network"),
+)
+
+
+def error_kind(exc: NetSuiteError) -> str:
+    for cls, kind in _KINDS:
+        if isinstance(exc, cls):
+            return kind
+    return "other"
+
+
+def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], _ServerTime]) -> Probe:
+    """Run ``call`` (a client's ``server_time``) and describe what happened, never raising."""
+    started = time.monotonic()
+    try:
+        answer = call()
+    except NetSuiteError as exc:
+        return Probe(
+            protocol=protocol,
+            ok=False,
+            error=error_kind(exc),  # type: ignore[arg-type]
+            code=exc.code,
+            http_status=exc.status,
+            detail=exc.message,
+            date_header=parse_http_date(exc.date_header),
+            local_time=datetime.now(UTC),
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+        )
+    return Probe(
+        protocol=protocol,
+        ok=True,
+        http_status=200,
+        server_time=answer.server_time,
+        date_header=answer.date_header,
+        local_time=answer.local_time,
+        elapsed_ms=answer.elapsed_ms,
+    )

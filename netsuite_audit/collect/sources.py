@@ -1,0 +1,99 @@
+"""Where table rows come from: SuiteQL over REST, or SOAP searches. Both yield rows keyed by the
+SuiteQL column names, so the snapshot is the same whichever path read it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from netsuite_audit.netsuite.errors import PermissionDenied
+from netsuite_audit.netsuite.rest import RestClient
+from netsuite_audit.tables import TABLES
+
+PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask for
+
+
+class TableSource(Protocol):
+    via: str
+
+    def can_read(self, table: str) -> bool: ...
+
+    def first_page(self, table: str) -> tuple[list[dict[str, Any]], list[Any]]:
+        """Rows of the first page and the keys of the pages still to fetch."""
+        ...
+
+    def page(self, table: str, key: Any) -> list[dict[str, Any]]: ...
+
+
+def _order_column(table: str) -> str:
+    columns = TABLES[table].columns
+    return "id" if "id" in columns else columns[0]
+
+
+class SuiteQLSource:
+    """Reads a table with ``SELECT <columns> FROM <table> ORDER BY id``, 1000 rows a page.
+
+    If NetSuite does not know one of our columns (an UNCERTAIN name, or a field hidden by a feature),
+    the table is read again with ``SELECT *`` and the model keeps what it knows.
+    """
+
+    def __init__(self, client: RestClient, *, via: str = "rest", report_ids: Sequence[str] = ()) -> None:
+        self.client = client
+        self.via = via
+        self.report_ids = list(report_ids)
+        self._queries: dict[str, tuple[str, list[object]]] = {}
+
+    def can_read(self, table: str) -> bool:
+        return True
+
+    def _query(self, table: str, star: bool = False) -> tuple[str, list[object]]:
+        columns = "*" if star else ", ".join(TABLES[table].columns)
+        if table == "transaction":
+            marks = ", ".join("?" for _ in self.report_ids)
+            return (f"SELECT {columns} FROM transaction WHERE externalid IN ({marks}) ORDER BY id",
+                    list(self.report_ids))
+        return f"SELECT {columns} FROM {table} ORDER BY {_order_column(table)}", []
+
+    def first_page(self, table: str) -> tuple[list[dict[str, Any]], list[Any]]:
+        query, params = self._query(table)
+        try:
+            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+        except PermissionDenied as exc:
+            if not exc.record or exc.record.lower() == table:
+                raise
+            query, params = self._query(table, star=True)
+            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+        self._queries[table] = (query, params)
+        total = page.total_results if page.total_results is not None else len(page.items)
+        pages = math.ceil(total / PAGE_SIZE)
+        rest = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
+        return list(page.items), rest
+
+    def page(self, table: str, key: Any) -> list[dict[str, Any]]:
+        query, params = self._queries[table]
+        return list(self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items)
+
+
+class SoapSource:
+    """Reads a table with a SOAP basic search (and searchMoreWithId for further pages)."""
+
+    via = "soap"
+
+    def __init__(self, client: Any, *, page_size: int = PAGE_SIZE) -> None:
+        self.client = client
+        self.page_size = page_size
+
+    def can_read(self, table: str) -> bool:
+        return TABLES[table].soap_record is not None
+
+    def first_page(self, table: str) -> tuple[list[dict[str, Any]], list[Any]]:
+        if table == "currency":
+            return list(self.client.get_all_currencies()), []
+        page = self.client.search(table, page_size=self.page_size)
+        keys = [(page.search_id, index) for index in range(2, (page.total_pages or 1) + 1)]
+        return list(page.rows), keys
+
+    def page(self, table: str, key: Any) -> list[dict[str, Any]]:
+        search_id, index = key
+        return list(self.client.search_more(search_id, index, table).rows)

@@ -1,0 +1,1 @@
+"""Renderers: every output format is made from the one AuditResult."""

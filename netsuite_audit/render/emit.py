@@ -1,0 +1,79 @@
+"""Send a result to each requested format and destination (stdout or a file, written atomically)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from netsuite_audit.errors import InputError
+from netsuite_audit.result import AuditResult
+
+Renderer = Callable[[AuditResult, bool], str]
+
+
+def _text(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.text import render_text
+
+    return render_text(result, color=color, code_title=_code_title)
+
+
+def _json(result: AuditResult, color: bool) -> str:
+    return result.to_json() + "\n"
+
+
+def _code_title(code: str) -> str | None:
+    try:
+        from netsuite_audit.catalog.model import load_catalog
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return load_catalog().get(code).title
+    except Exception:
+        return None
+
+
+RENDERERS: dict[str, Renderer] = {"text": _text, "json": _json}
+
+
+@dataclass(frozen=True)
+class Target:
+    fmt: str
+    path: Path | None  # None: standard output
+
+
+def parse_formats(formats: tuple[str, ...], output: Path | None) -> list[Target]:
+    """``-f json:out.json -f text`` -> targets; ``-o`` applies when exactly one format has no path."""
+    targets: list[Target] = []
+    for item in formats or ("text",):
+        fmt, _, path = item.partition(":")
+        fmt = fmt.strip().lower()
+        if fmt not in RENDERERS:
+            raise InputError(f"unknown format {fmt!r}; choose from {', '.join(RENDERERS)}", source="--format")
+        targets.append(Target(fmt, Path(path) if path else None))
+    if output is not None:
+        bare = [t for t in targets if t.path is None]
+        if len(bare) != 1:
+            raise InputError("-o needs exactly one --format without its own path", source="-o")
+        targets[targets.index(bare[0])] = Target(bare[0].fmt, output)
+    if sum(1 for t in targets if t.path is None) > 1:
+        raise InputError("only one format can go to standard output; give the others a path (FORMAT:PATH)",
+                         source="--format")
+    for target in targets:
+        if target.path is not None and not (target.path.parent.is_dir() or str(target.path.parent) == ""):
+            raise InputError("folder does not exist", source=str(target.path))
+    return targets
+
+
+def emit(result: AuditResult, targets: list[Target], *, color: bool | None = None) -> None:
+    from netsuite_audit.render.output import write_atomic
+
+    for target in targets:
+        use_color = (sys.stdout.isatty() if color is None else color) and target.path is None
+        text = RENDERERS[target.fmt](result, use_color)
+        if target.path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_atomic(target.path, text)

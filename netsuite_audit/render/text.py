@@ -1,0 +1,109 @@
+"""Human output: findings grouped by NS code, with evidence and fix steps, then a summary line."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.result import AuditResult
+
+_STATUS_STYLE = {
+    Status.FAIL: ("FAIL", "bold red"),
+    Status.WARN: ("WARN", "bold yellow"),
+    Status.UNVERIFIABLE: ("UNVERIFIABLE", "bold magenta"),
+    Status.ERROR: ("ERROR", "bold red reverse"),
+    Status.MUTED: ("MUTED", "dim"),
+    Status.PASS: ("PASS", "green"),
+}
+_ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.WARN: 2, Status.UNVERIFIABLE: 3, Status.MUTED: 4,
+          Status.PASS: 5}
+
+TitleLookup = Callable[[str], str | None]
+
+
+def _evidence(finding: Finding) -> str:
+    parts = []
+    if finding.subject:
+        name = f" {finding.subject.name}" if finding.subject.name else ""
+        parts.append(f"{finding.subject.kind} {finding.subject.id}{name}")
+    for key, value in finding.evidence.items():
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(map(str, value))
+        parts.append(f"{key}={value}")
+    return " · ".join(parts)
+
+
+def _print_finding(console: Console, finding: Finding, verbose: bool) -> None:
+    label, style = _STATUS_STYLE[finding.status]
+    line = Text("  ")
+    line.append(f"{label:<12}", style=style)
+    line.append(finding.message)
+    console.print(line)
+    evidence = _evidence(finding)
+    if evidence:
+        console.print(f"{'':14}[dim]{escape(evidence)}[/dim]")
+    if finding.missing:
+        console.print(f"{'':14}[magenta]missing:[/magenta] {escape(finding.missing)}")
+    steps = list(finding.fix) + ([] if finding.fix else list(finding.manual))
+    if finding.status in (Status.FAIL, Status.WARN, Status.UNVERIFIABLE, Status.ERROR) and steps:
+        heading = "fix" if finding.fix else "check by hand"
+        console.print(f"{'':14}[bold]{heading}:[/bold]")
+        for number, step in enumerate(steps, start=1):
+            console.print(f"{'':16}{number}. {escape(step)}")
+    if finding.mute:
+        console.print(f"{'':14}[dim]muted: {escape(str(finding.mute))}[/dim]")
+
+
+def render_text(result: AuditResult, *, color: bool = True, width: int = 100, verbose: bool = False,
+                code_title: TitleLookup | None = None) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      highlight=False, soft_wrap=False)
+    acct = result.account
+    console.print(
+        f"[bold]nsaudit {result.tool.version}[/bold] · account {acct.account_id} ({acct.environment}) "
+        f"· read over {acct.transport.upper()}"
+        + (f" · role {escape(acct.role)}" if acct.role else "")
+    )
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    passed: list[str] = []
+    for finding in result.findings:
+        if finding.status == Status.PASS:
+            passed.append(finding.check_id)
+            continue
+        groups[finding.code or "(no code)"].append(finding)
+
+    def group_key(code: str) -> tuple[int, int, str]:
+        items = groups[code]
+        return (min(_ORDER[f.status] for f in items), -max(f.severity.rank for f in items), code)
+
+    for code in sorted(groups, key=group_key):
+        items = sorted(groups[code], key=lambda f: (_ORDER[f.status], -f.severity.rank, f.id))
+        title = (code_title(code) if code_title and code.startswith("NS") else None) or items[0].title
+        severity = max(items, key=lambda f: f.severity.rank).severity.value
+        console.print()
+        console.print(f"[bold]{escape(code)}[/bold]  {escape(title)}  [dim]({severity})[/dim]")
+        for finding in items:
+            _print_finding(console, finding, verbose)
+    if passed:
+        console.print()
+        unique = list(dict.fromkeys(passed))
+        console.print(f"[green]Passed[/green] ({len(unique)} checks): " + escape(", ".join(unique)))
+    if result.skipped_checks:
+        console.print("[dim]Not run: " + escape("; ".join(f"{s.check_id} ({s.reason})"
+                                                          for s in result.skipped_checks)) + "[/dim]")
+    counts = result.summary.by_status
+    shown = " · ".join(f"{counts[s.value]} {s.value}" for s in sorted(Status, key=_ORDER.__getitem__)
+                       if counts.get(s.value, 0))
+    console.print()
+    console.print(
+        f"[bold]Summary:[/bold] {result.summary.checks_run} checks · {shown or 'nothing to report'} "
+        f"· exit {result.exit_code} (fail-on {result.selection.fail_on.value})"
+    )
+    return buffer.getvalue()

@@ -1,0 +1,191 @@
+"""The one JSON result every renderer works from (schema: netsuite_audit/schemas/result.schema.json)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from netsuite_audit import __version__
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
+from netsuite_audit.errors import InputError
+from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.tables import TABLES
+
+RESULT_SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TableNeed(_Model):
+    table: str
+    permission: str
+
+
+class CheckInfo(_Model):
+    id: str
+    codes: tuple[str, ...]
+    severity: Severity
+    title: str
+    description: str
+    tags: tuple[str, ...] = ()
+    detection: tuple[Detection, ...] = ()
+    reads: tuple[TableNeed, ...] = ()
+    builtin: bool = True
+
+    @classmethod
+    def from_meta(cls, meta: CheckMeta, builtin: bool = True) -> CheckInfo:
+        return cls(
+            id=meta.id, codes=meta.codes, severity=meta.severity, title=meta.title,
+            description=meta.description, tags=meta.tags, detection=meta.detection, builtin=builtin,
+            reads=tuple(TableNeed(table=t, permission=TABLES[t].permission) for t in meta.reads),
+        )
+
+
+class Tool(_Model):
+    name: str = "nsaudit"
+    version: str = __version__
+
+
+class ResultAccount(_Model):
+    account_id: str
+    environment: str
+    transport: str
+    role: str | None = Field(None, description="The role the integration token is expected to use")
+    credential_source: str | None = None
+    profile: str | None = None
+    audit_profile: str | None = None
+
+
+class Skipped(_Model):
+    check_id: str
+    reason: str
+
+
+class Summary(_Model):
+    total: int
+    by_status: dict[str, int]
+    by_severity: dict[str, int] = Field(description="FAIL and WARN findings by severity")
+    checks_run: int
+    checks_skipped: int
+
+
+class Selection(_Model):
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: Severity = Severity.LOW
+    strict: bool = False
+
+
+class AuditResult(_Model):
+    schema_version: str = RESULT_SCHEMA_VERSION
+    tool: Tool = Field(default_factory=Tool)
+    account: ResultAccount
+    started_at: datetime
+    finished_at: datetime
+    snapshot_sha256: str
+    login_ok: bool
+    workspace: str | None = None
+    reports: str | None = None
+    selection: Selection = Field(default_factory=Selection)
+    summary: Summary
+    checks: tuple[CheckInfo, ...]
+    skipped_checks: tuple[Skipped, ...] = ()
+    findings: tuple[Finding, ...]
+    exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
+
+    @classmethod
+    def load(cls, path: Path) -> AuditResult:
+        from netsuite_audit.inputs import read_text
+
+        try:
+            return cls.model_validate_json(read_text(path))
+        except ValidationError as exc:
+            from netsuite_audit.inputs import error_from_validation
+
+            raise error_from_validation(exc, str(path)) from exc
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int) -> Summary:
+    findings = list(findings)
+    by_status = Counter(f.status.value for f in findings)
+    by_severity = Counter(f.severity.value for f in findings if f.status in (Status.FAIL, Status.WARN))
+    return Summary(
+        total=len(findings),
+        by_status={s.value: by_status.get(s.value, 0) for s in Status},
+        by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
+        checks_run=checks_run,
+        checks_skipped=checks_skipped,
+    )
+
+
+def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
+              explicit: Iterable[str] = ()) -> int:
+    """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
+
+    "Could not audit": no login at all, a check that broke (ERROR), or an UNVERIFIABLE at or above
+    ``fail_on`` on a check whose verdict was asked for (named with --check, or every check under --strict).
+    MUTED findings never count.
+    """
+    findings = list(findings)
+    explicit = set(explicit)
+    if not login_ok or any(f.status == Status.ERROR for f in findings):
+        return 3
+    for f in findings:
+        if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
+                and (strict or f.check_id in explicit)):
+            return 3
+    if any(f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank for f in findings):
+        return 1
+    return 0
+
+
+def build_result(
+    *,
+    snapshot: AccountSnapshot,
+    findings: list[Finding],
+    checks: list[tuple[CheckMeta, bool]],
+    skipped: list[tuple[str, str]],
+    started_at: datetime,
+    finished_at: datetime,
+    selection: Selection,
+    role: str | None,
+    workspace: str | None = None,
+    reports: str | None = None,
+    explicit: Iterable[str] = (),
+) -> AuditResult:
+    return AuditResult(
+        account=ResultAccount(
+            account_id=snapshot.account.account_id,
+            environment=snapshot.account.environment,
+            transport=snapshot.transport,
+            role=role,
+            credential_source=snapshot.account.credential_source,
+            profile=snapshot.account.profile,
+            audit_profile=snapshot.account.audit_profile,
+        ),
+        started_at=started_at,
+        finished_at=finished_at,
+        snapshot_sha256=snapshot.sha256(),
+        login_ok=snapshot.login.any_ok,
+        workspace=workspace,
+        reports=reports,
+        selection=selection,
+        summary=summarize(findings, len(checks) - len(skipped), len(skipped)),
+        checks=tuple(CheckInfo.from_meta(meta, builtin) for meta, builtin in checks),
+        skipped_checks=tuple(Skipped(check_id=c, reason=r) for c, r in skipped),
+        findings=tuple(findings),
+        exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
+                            strict=selection.strict, explicit=explicit),
+    )
+
+
+__all__ = ["AuditResult", "InputError", "build_result", "exit_code", "summarize"]
