@@ -20,7 +20,7 @@ class DemoSession:
     url: str
 
 
-def _token_credentials(fixture: object, token_index: int, base_url: str, profile: str) -> Credentials:
+def token_credentials(fixture: object, token_index: int, base_url: str, profile: str) -> Credentials:
     token = fixture.tokens[token_index]  # type: ignore[attr-defined]
     integration = next(i for i in fixture.integrations if i.id == token.integration)  # type: ignore[attr-defined]
     return Credentials(
@@ -45,8 +45,8 @@ def demo_session(account: Path | None = None, workspace: Path | None = None) -> 
     fixture = load_fixture(account)
     with SimServer(fixture) as server:
         yield DemoSession(
-            creds=_token_credentials(fixture, 0, server.url, "demo"),
-            audit_creds=_token_credentials(fixture, 1, server.url, "demo-audit"),
+            creds=token_credentials(fixture, 0, server.url, "demo"),
+            audit_creds=token_credentials(fixture, 1, server.url, "demo-audit"),
             workspace=workspace,
             url=server.url,
         )

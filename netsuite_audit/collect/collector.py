@@ -216,7 +216,7 @@ class Collector:
                 outcome.calls += 1
                 try:
                     result = future.result()
-                except (NetSuiteError, ValidationError, ValueError) as exc:
+                except Exception as exc:  # recorded as ERROR (or DENIED) for this table, never a crash
                     outcome.error = outcome.error or exc
                     continue
                 if index == 0:
@@ -238,7 +238,7 @@ class Collector:
         if outcome.error is not None:
             exc = outcome.error
             state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
-            detail = exc.message if isinstance(exc, NetSuiteError) else str(exc)
+            detail = exc.message if isinstance(exc, NetSuiteError) else f"{type(exc).__name__}: {exc}"
             return TableRead(state=state, permission=spec.permission, via=via,  # type: ignore[arg-type]
                              detail=detail, calls=outcome.calls), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]

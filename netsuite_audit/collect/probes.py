@@ -69,6 +69,9 @@ def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], _Serv
             local_time=datetime.now(UTC),
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
+    except Exception as exc:  # an unparseable answer is a failed probe, not a crash
+        return Probe(protocol=protocol, ok=False, error="other", detail=f"{type(exc).__name__}: {exc}",
+                     local_time=datetime.now(UTC), elapsed_ms=int((time.monotonic() - started) * 1000))
     return Probe(
         protocol=protocol,
         ok=True,

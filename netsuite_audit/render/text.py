@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Status
@@ -41,23 +43,27 @@ def _evidence(finding: Finding) -> str:
 
 def _print_finding(console: Console, finding: Finding, verbose: bool) -> None:
     label, style = _STATUS_STYLE[finding.status]
-    line = Text("  ")
-    line.append(f"{label:<12}", style=style)
-    line.append(finding.message)
-    console.print(line)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(label, style=style), Text(finding.message))
     evidence = _evidence(finding)
     if evidence:
-        console.print(f"{'':14}[dim]{escape(evidence)}[/dim]")
+        grid.add_row("", Text(evidence, style="dim"))
     if finding.missing:
-        console.print(f"{'':14}[magenta]missing:[/magenta] {escape(finding.missing)}")
+        grid.add_row("", Text.assemble(("missing: ", "magenta"), finding.missing))
     steps = list(finding.fix) + ([] if finding.fix else list(finding.manual))
     if finding.status in (Status.FAIL, Status.WARN, Status.UNVERIFIABLE, Status.ERROR) and steps:
-        heading = "fix" if finding.fix else "check by hand"
-        console.print(f"{'':14}[bold]{heading}:[/bold]")
+        grid.add_row("", Text("fix:" if finding.fix else "check by hand:", style="bold"))
+        steps_grid = Table.grid(padding=(0, 1))
+        steps_grid.add_column(width=3, justify="right", no_wrap=True)
+        steps_grid.add_column(ratio=1)
         for number, step in enumerate(steps, start=1):
-            console.print(f"{'':16}{number}. {escape(step)}")
+            steps_grid.add_row(f"{number}.", Text(step))
+        grid.add_row("", steps_grid)
     if finding.mute:
-        console.print(f"{'':14}[dim]muted: {escape(str(finding.mute))}[/dim]")
+        grid.add_row("", Text(f"muted: {finding.mute}", style="dim"))
+    console.print(Padding(grid, (0, 0, 0, 2)))
 
 
 def render_text(result: AuditResult, *, color: bool = True, width: int = 100, verbose: bool = False,
