@@ -65,3 +65,9 @@ class TransportError(NetSuiteError):
     """No usable answer: connection refused or dropped, timeout, DNS, TLS."""
 
     retryable = True
+
+
+class DeadlineExceeded(TransportError):
+    """The caller's deadline passed before a usable answer came back; never retried."""
+
+    retryable = False

@@ -1,0 +1,368 @@
+"""Token-based-auth credentials: where they come from and how they stay out of sight.
+
+Three sources, tried in this order when no profile is named:
+
+1. environment variables ``NSAUDIT_ACCOUNT``, ``NSAUDIT_CONSUMER_KEY``, ``NSAUDIT_CONSUMER_SECRET``,
+   ``NSAUDIT_TOKEN_ID``, ``NSAUDIT_TOKEN_SECRET`` (used when ``NSAUDIT_ACCOUNT`` is set);
+2. the ``default`` profile of the profiles file (TOML, ``[profiles.<name>]``);
+3. nothing: an ``InputError`` that lists the options.
+
+A profile keeps its two secrets inline or in the system keyring (``secrets = "keyring"``). Secret values
+live in :class:`Secret`, whose text form is always masked; no message built here contains one.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from netsuite_audit.account_id import AccountId
+from netsuite_audit.errors import InputError
+
+log = logging.getLogger(__name__)
+
+MASK = "********"
+KEYRING_SERVICE = "nsaudit"
+DEFAULT_PROFILE = "default"
+
+ENV_ACCOUNT = "NSAUDIT_ACCOUNT"
+ENV_CONSUMER_KEY = "NSAUDIT_CONSUMER_KEY"
+ENV_CONSUMER_SECRET = "NSAUDIT_CONSUMER_SECRET"
+ENV_TOKEN_ID = "NSAUDIT_TOKEN_ID"
+ENV_TOKEN_SECRET = "NSAUDIT_TOKEN_SECRET"
+ENV_BASE_URL = "NSAUDIT_BASE_URL"
+ENV_PROFILES_FILE = "NSAUDIT_PROFILES_FILE"
+
+_PROFILE_FIELDS = frozenset(
+    {"account", "consumer_key", "consumer_secret", "token_id", "token_secret", "base_url", "secrets"}
+)
+_SECRET_FIELDS = ("consumer_secret", "token_secret")
+
+
+class Secret:
+    """A secret string that never shows itself: ``repr``, ``str`` and ``format`` give ``********``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("Secret wraps a string")
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value; only for signing requests."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret({MASK!r})"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash((Secret, self._value))
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Secret is not picklable")
+
+
+def _tail(value: str) -> str:
+    """Show only the last four characters of an identifier (and nothing of a short one)."""
+    return f"****{value[-4:]}" if len(value) >= 8 else "****"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Everything needed to sign a request for one account, with a safe text form."""
+
+    account: AccountId
+    consumer_key: str
+    consumer_secret: Secret
+    token_id: str
+    token_secret: Secret
+    base_url: str
+    source: str
+    profile: str | None = None
+
+    @property
+    def base_url_overridden(self) -> bool:
+        """True when ``base_url`` is not the account's own SuiteTalk domain (simulator, proxy)."""
+        return self.base_url != self.account.default_base_url()
+
+    def describe(self) -> dict[str, str]:
+        """Fields that are safe to print or log."""
+        out = {
+            "account": self.account.realm,
+            "environment": str(self.account.environment),
+            "base_url": self.base_url,
+            "source": self.source,
+            "consumer_key": _tail(self.consumer_key),
+            "token_id": _tail(self.token_id),
+        }
+        if self.profile is not None:
+            out["profile"] = self.profile
+        return out
+
+
+def default_profiles_file(env: Mapping[str, str] | None = None) -> Path:
+    """``$NSAUDIT_PROFILES_FILE``, else ``profiles.toml`` in the user's config directory."""
+    env = os.environ if env is None else env
+    override = env.get(ENV_PROFILES_FILE, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_config_dir("nsaudit", appauthor=False)) / "profiles.toml"
+
+
+def list_profiles(profiles_file: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """Profile names in the profiles file, sorted; ``[]`` when the file does not exist."""
+    path = profiles_file if profiles_file is not None else default_profiles_file(env)
+    if not path.is_file():
+        return []
+    return sorted(_read_profiles(path))
+
+
+def load_credentials(
+    profile: str | None = None,
+    *,
+    profiles_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Credentials:
+    """Resolve credentials: the named profile; else the environment when ``NSAUDIT_ACCOUNT`` is set;
+    else the ``default`` profile; else an ``InputError`` naming the three ways to provide them."""
+    env = os.environ if env is None else env
+    path = profiles_file if profiles_file is not None else default_profiles_file(env)
+    if profile is not None:
+        return _from_profile(profile, path, env)
+    if env.get(ENV_ACCOUNT, "").strip():
+        return _from_env(env)
+    if path.is_file():
+        profiles = _read_profiles(path)
+        if DEFAULT_PROFILE in profiles:
+            return _build_profile(DEFAULT_PROFILE, path, profiles, env)
+    raise InputError(
+        "no NetSuite credentials found. Provide them in one of three ways: set "
+        f"{ENV_ACCOUNT}, {ENV_CONSUMER_KEY}, {ENV_CONSUMER_SECRET}, {ENV_TOKEN_ID} and {ENV_TOKEN_SECRET}; "
+        f"add a [profiles.{DEFAULT_PROFILE}] table to {path}; or name another profile of that file "
+        "with --profile"
+    )
+
+
+# -- environment ------------------------------------------------------------------------------
+
+
+def _env_value(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise InputError("is not set or empty (needed with NSAUDIT_ACCOUNT)", source=f"env {name}")
+    return value
+
+
+def _from_env(env: Mapping[str, str]) -> Credentials:
+    account = AccountId.parse(env.get(ENV_ACCOUNT, ""), source=f"env {ENV_ACCOUNT}", field=None)
+    base_url = _base_url(env, None, account, file_source=None)
+    return Credentials(
+        account=account,
+        consumer_key=_env_value(env, ENV_CONSUMER_KEY),
+        consumer_secret=Secret(_env_value(env, ENV_CONSUMER_SECRET)),
+        token_id=_env_value(env, ENV_TOKEN_ID),
+        token_secret=Secret(_env_value(env, ENV_TOKEN_SECRET)),
+        base_url=base_url,
+        source="env",
+    )
+
+
+# -- profiles file ----------------------------------------------------------------------------
+
+
+def _read_profiles(path: Path) -> dict[str, Any]:
+    source = str(path)
+    _warn_if_shared(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError("the profiles file does not exist", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the profiles file ({exc.strerror})", source=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        # The decoder's message gives a position, never the offending text.
+        raise InputError(f"not valid TOML: {exc}", source=source) from None
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise InputError("must be a table of [profiles.<name>] tables", source=source, field="profiles")
+    for name, table in profiles.items():
+        if not isinstance(table, dict):
+            raise InputError("must be a table", source=source, field=f"profiles.{name}")
+    return profiles
+
+
+def _warn_if_shared(path: Path) -> None:
+    if os.name == "nt":
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        log.warning(
+            "%s can be read by other users of this machine (mode %s); restrict it with: chmod 600 %s",
+            path,
+            oct(stat.S_IMODE(mode)),
+            path,
+        )
+
+
+def _field(table: Mapping[str, Any], key: str, source: str, prefix: str, *, required: bool) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise InputError("is missing", source=source, field=f"{prefix}.{key}")
+        return None
+    if not isinstance(value, str):
+        # Never echo the value: it may be a secret typed into the wrong place.
+        kind = type(value).__name__
+        raise InputError(f"must be a string, not {kind}", source=source, field=f"{prefix}.{key}")
+    value = value.strip()
+    if not value:
+        if required:
+            raise InputError("is empty", source=source, field=f"{prefix}.{key}")
+        return None
+    return value
+
+
+def _from_profile(name: str, path: Path, env: Mapping[str, str]) -> Credentials:
+    source = str(path)
+    if not path.is_file():
+        raise InputError(
+            f"profile {name!r} was asked for but the profiles file does not exist "
+            f"(set {ENV_PROFILES_FILE} to use another file)",
+            source=source,
+        )
+    return _build_profile(name, path, _read_profiles(path), env)
+
+
+def _build_profile(name: str, path: Path, profiles: Mapping[str, Any], env: Mapping[str, str]) -> Credentials:
+    source = str(path)
+    if name not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise InputError(f"no profile named {name!r} (profiles in this file: {known})", source=source)
+    table: Mapping[str, Any] = profiles[name]
+    prefix = f"profiles.{name}"
+    unknown = sorted(set(table) - _PROFILE_FIELDS)
+    if unknown:
+        raise InputError(
+            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_PROFILE_FIELDS))}",
+            source=source,
+            field=prefix,
+        )
+    account_text = _field(table, "account", source, prefix, required=True) or ""
+    account = AccountId.parse(account_text, source=source, field=f"{prefix}.account")
+    consumer_key = _field(table, "consumer_key", source, prefix, required=True) or ""
+    token_id = _field(table, "token_id", source, prefix, required=True) or ""
+    file_base_url = _field(table, "base_url", source, prefix, required=False)
+    base_url = _base_url(env, file_base_url, account, file_source=(source, f"{prefix}.base_url"))
+
+    mode = _field(table, "secrets", source, prefix, required=False)
+    if mode is not None:
+        if mode != "keyring":
+            raise InputError('the only accepted value is "keyring"', source=source, field=f"{prefix}.secrets")
+        inline = [key for key in _SECRET_FIELDS if key in table]
+        if inline:
+            raise InputError(
+                'must not be given together with secrets = "keyring"; keep each secret in one place',
+                source=source,
+                field=f"{prefix}.{inline[0]}",
+            )
+        consumer_secret, token_secret = (_from_keyring(name, key) for key in _SECRET_FIELDS)
+        origin = f"keyring:{name} ({path})"
+    else:
+        consumer_secret, token_secret = (
+            _field(table, key, source, prefix, required=True) or "" for key in _SECRET_FIELDS
+        )
+        origin = f"profile:{name} ({path})"
+    return Credentials(
+        account=account,
+        consumer_key=consumer_key,
+        consumer_secret=Secret(consumer_secret),
+        token_id=token_id,
+        token_secret=Secret(token_secret),
+        base_url=base_url,
+        source=origin,
+        profile=name,
+    )
+
+
+def keyring_username(profile: str, field: str) -> str:
+    """The keyring user name a profile's secret is stored under: ``<profile>:consumer_secret``."""
+    return f"{profile}:{field}"
+
+
+def _from_keyring(profile: str, field: str) -> str:
+    import keyring
+    import keyring.errors
+
+    username = keyring_username(profile, field)
+    where = f"keyring {KEYRING_SERVICE}/{username}"
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, username)
+    except keyring.errors.KeyringError as exc:
+        raise InputError(
+            f"the system keyring is not usable ({type(exc).__name__}); store the secret inline "
+            "in the profile or use the environment variables instead",
+            source=where,
+        ) from None
+    if value is None or not value.strip():
+        raise InputError(
+            f"no secret stored; add it with: keyring set {KEYRING_SERVICE} {username}", source=where
+        )
+    return value.strip()
+
+
+# -- base URL ---------------------------------------------------------------------------------
+
+
+def _base_url(
+    env: Mapping[str, str],
+    from_file: str | None,
+    account: AccountId,
+    *,
+    file_source: tuple[str, str] | None,
+) -> str:
+    override = env.get(ENV_BASE_URL, "").strip()
+    if override:
+        return _check_url(override, source=f"env {ENV_BASE_URL}", field=None)
+    if from_file is not None and file_source is not None:
+        return _check_url(from_file, source=file_source[0], field=file_source[1])
+    return account.default_base_url()
+
+
+def _check_url(text: str, *, source: str, field: str | None) -> str:
+    parts = urlsplit(text)
+    if "@" in parts.netloc:
+        raise InputError("must not contain a user name or password", source=source, field=field)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{text!r} is not an http(s) URL", source=source, field=field)
+    if parts.query or parts.fragment:
+        raise InputError(f"{text!r} must not have a query or fragment", source=source, field=field)
+    return text.rstrip("/")

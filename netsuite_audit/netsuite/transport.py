@@ -1,0 +1,231 @@
+"""Shared plumbing for the REST and SOAP clients: a concurrency gate, call counters and retries.
+
+NetSuite counts SOAP, REST and RESTlet requests against one account-wide concurrency limit, so both
+clients of one account share one :class:`Gate`. Retries follow Oracle's advice: wait, wait longer
+each time, and spread the waits so parallel callers do not retry in step. Each attempt calls the
+request function again, so every retry carries a new nonce and timestamp.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TypeVar
+
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception, stop_after_attempt
+
+from netsuite_audit.netsuite.errors import DeadlineExceeded, NetSuiteError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Gate:
+    """At most ``limit`` requests in flight at once; counts the highest concurrency seen."""
+
+    def __init__(self, limit: int) -> None:
+        if limit < 1:
+            raise ValueError("a Gate needs a limit of at least 1")
+        self.limit = limit
+        self._slots = threading.BoundedSemaphore(limit)
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot; with ``timeout`` give up (return False) after that many seconds."""
+        if not self._slots.acquire(timeout=timeout):
+            return False
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+        self._slots.release()
+
+    def __enter__(self) -> Gate:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        return f"Gate(limit={self.limit}, in_flight={self.in_flight}, max_in_flight={self.max_in_flight})"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try.
+
+    The wait before retry ``n`` (1-based) is ``min(max_delay, base_delay * 2**(n-1))`` stretched by a
+    random factor between 1 and ``1 + jitter``. ``timeout`` bounds one request (connect and read);
+    ``deadline`` is an absolute ``time.monotonic()`` value after which no attempt starts.
+    """
+
+    attempts: int = 6
+    base_delay: float = 0.25
+    max_delay: float = 8.0
+    jitter: float = 0.25
+    timeout: float = 60.0
+    deadline: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("RetryPolicy.attempts must be at least 1")
+        if min(self.base_delay, self.max_delay, self.jitter) < 0 or self.timeout <= 0:
+            raise ValueError("RetryPolicy delays must be >= 0 and the timeout > 0")
+
+    def delay(self, retry_number: int) -> float:
+        """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
+        base = min(self.max_delay, self.base_delay * 2 ** max(retry_number - 1, 0))
+        return base * (1 + random.uniform(0, self.jitter))
+
+    def request_timeout(self, now: float | None = None) -> float:
+        """The timeout for one request: ``timeout``, shortened so it ends by the deadline.
+
+        Raises ``DeadlineExceeded`` when the deadline has already passed.
+        """
+        if self.deadline is None:
+            return self.timeout
+        left = self.deadline - (time.monotonic() if now is None else now)
+        if left <= 0:
+            raise DeadlineExceeded("the deadline passed before the request could start")
+        return min(self.timeout, left)
+
+
+class CallStats:
+    """Thread-safe counters: ``calls`` (attempts made), ``retries`` (attempts that were retries) and
+    ``by_kind`` (attempts per kind, e.g. ``"suiteql"``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.retries = 0
+        self.by_kind: dict[str, int] = Counter()
+
+    def record(self, kind: str, retried: bool = False) -> None:
+        with self._lock:
+            self.calls += 1
+            if retried:
+                self.retries += 1
+            self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        with self._lock:
+            return {"calls": self.calls, "retries": self.retries, "by_kind": dict(self.by_kind)}
+
+    def __repr__(self) -> str:
+        return f"CallStats(calls={self.calls}, retries={self.retries}, by_kind={dict(self.by_kind)})"
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    return isinstance(exc, NetSuiteError) and exc.retryable
+
+
+def _deadline_error(last: BaseException | None, attempts: int) -> DeadlineExceeded:
+    if isinstance(last, NetSuiteError):
+        return DeadlineExceeded(
+            f"gave up at the deadline after {attempts} attempt(s); last error: {last.message}",
+            code=last.code,
+            status=last.status,
+            protocol=last.protocol,
+            date_header=last.date_header,
+        )
+    return DeadlineExceeded(f"gave up at the deadline after {attempts} attempt(s)")
+
+
+def call_with_retry(
+    fn: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    stats: CallStats | None = None,
+    kind: str = "",
+    gate: Gate | None = None,
+) -> T:
+    """Call ``fn`` (inside ``gate``), retrying NetSuite errors marked retryable.
+
+    ``fn`` is called afresh for each attempt. The gate is held only while ``fn`` runs, never while
+    waiting to retry. Errors that are not retryable propagate at once; when the attempts run out the
+    last error propagates; when the next attempt could not start before ``policy.deadline``,
+    ``DeadlineExceeded`` is raised (chained to the last error).
+    """
+    deadline = policy.deadline
+    deadline_hit = False
+
+    started = 0  # attempts that actually ran fn
+
+    def run() -> T:
+        nonlocal started
+        started += 1
+        if stats is not None:
+            stats.record(kind, retried=started > 1)
+        return fn()
+
+    def attempt() -> T:
+        if deadline is not None and time.monotonic() >= deadline:
+            raise _deadline_error(None, started)
+        if gate is None:
+            return run()
+        wait = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+        if not gate.acquire(timeout=wait):
+            raise DeadlineExceeded("the deadline passed while waiting for a free request slot")
+        try:
+            return run()
+        finally:
+            gate.release()
+
+    def wait(state: RetryCallState) -> float:
+        return policy.delay(state.attempt_number)
+
+    def stop(state: RetryCallState) -> bool:
+        nonlocal deadline_hit
+        if stop_after_attempt(policy.attempts)(state):
+            return True
+        if deadline is not None and time.monotonic() + (state.upcoming_sleep or 0.0) >= deadline:
+            deadline_hit = True
+            return True
+        return False
+
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.info(
+            "NetSuite %s call failed (%s); retry %d of %d in %.2fs",
+            kind or "request",
+            exc,
+            state.attempt_number,
+            policy.attempts - 1,
+            state.upcoming_sleep,
+        )
+
+    retrying = Retrying(
+        retry=retry_if_exception(_is_retryable),
+        stop=stop,
+        wait=wait,
+        before_sleep=before_sleep,
+        reraise=False,
+    )
+    try:
+        return retrying(attempt)
+    except RetryError as exc:
+        last = exc.last_attempt.exception()
+        if deadline_hit:
+            raise _deadline_error(last, started) from last
+        if last is not None:
+            raise last from None
+        raise
