@@ -82,6 +82,18 @@ class Selection(_Model):
     strict: bool = False
 
 
+class PermissionRow(_Model):
+    """One line of the integration role's permission matrix: required vs actual."""
+
+    permkey: str
+    name: str
+    tab: str
+    required: str  # None / View / Create / Edit / Full
+    actual: str | None = Field(None, description="Level read or proven; null when it could not be known")
+    source: str = Field("", description="rolepermissions, probe, or unknown")
+    status: Status
+
+
 class AuditResult(_Model):
     schema_version: str = RESULT_SCHEMA_VERSION
     tool: Tool = Field(default_factory=Tool)
@@ -97,6 +109,7 @@ class AuditResult(_Model):
     checks: tuple[CheckInfo, ...]
     skipped_checks: tuple[Skipped, ...] = ()
     findings: tuple[Finding, ...]
+    permissions: tuple[PermissionRow, ...] = Field((), description="Integration role: required vs actual")
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
 
     @classmethod
@@ -161,6 +174,7 @@ def build_result(
     workspace: str | None = None,
     reports: str | None = None,
     explicit: Iterable[str] = (),
+    permissions: Iterable[PermissionRow] = (),
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -183,6 +197,7 @@ def build_result(
         checks=tuple(CheckInfo.from_meta(meta, builtin) for meta, builtin in checks),
         skipped_checks=tuple(Skipped(check_id=c, reason=r) for c, r in skipped),
         findings=tuple(findings),
+        permissions=tuple(permissions),
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit),
     )
