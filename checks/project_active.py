@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Project
 
 META = CheckMeta(
@@ -48,12 +49,14 @@ def _problems(project: Project, closed: set[int]) -> list[str]:
 def check(ctx: Context) -> Iterator[Finding]:
     closed = _closed_statuses(ctx)
     uses: dict[str, list[str]] = {}
+    lines: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.projects:
         uses.setdefault(str(ref), []).append("workspace tag")
     for report in ctx.reports.reports if ctx.reports else ():
         for number, line in enumerate(report.lines, start=1):
             if line.project is not None:
                 uses.setdefault(str(line.project), []).append(f"report {report.id} line {number}")
+                lines.setdefault(str(line.project), []).append(report_line(report.id, number))
     for ref, where in uses.items():
         project = ctx.resolve("job", ref)
         if project is None:
@@ -61,7 +64,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"Project [{ref}] does not exist in NetSuite (or this role cannot see it); "
                 "expenses tagged with it cannot be exported.",
                 subject=Subject(kind="job", id=ref),
-                evidence={"reference": ref, "used_by": where},
+                evidence={"reference": ref, "used_by": where, REPORT_LINES: lines.get(ref, [])},
                 fix=("Pick a project that exists in NetSuite, then Sync Now in the workspace.",),
             )
             continue
@@ -73,6 +76,6 @@ def check(ctx: Context) -> Iterator[Finding]:
                 subject=Subject(kind="job", id=str(project.id), name=project.display_name),
                 evidence={"internal_id": project.id, "isinactive": project.isinactive,
                           "entitystatus": project.entitystatus, "allowexpenses": project.allowexpenses,
-                          "used_by": where},
+                          "used_by": where, REPORT_LINES: lines.get(ref, [])},
                 fix=FIX_REACTIVATE,
             )

@@ -183,6 +183,8 @@ def run(profile: str | None, audit_profile: str | None, workspace_path: Path | N
                             progress)
     findings, skipped = run_checks(checks, snapshot, workspace, reports)
     explicit = {c.meta.id for c in checks} if include else set()
+    from netsuite_audit.audit.verdicts import report_verdicts
+
     result = build_result(
         snapshot=snapshot, findings=findings, checks=[(c.meta, c.builtin) for c in checks], skipped=skipped,
         started_at=started, finished_at=datetime.now(UTC),
@@ -190,6 +192,7 @@ def run(profile: str | None, audit_profile: str | None, workspace_path: Path | N
         role=workspace.connection.role if workspace else None,
         workspace=str(workspace_path) if workspace_path else ("demo" if demo else None),
         reports=str(reports_path) if reports_path else None, explicit=explicit,
+        verdicts=report_verdicts(reports, findings),
     )
     emit(result, targets, color=color)
     sys.exit(result.exit_code)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit import __version__
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
+from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.errors import InputError
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.tables import TABLES
@@ -110,6 +111,7 @@ class AuditResult(_Model):
     skipped_checks: tuple[Skipped, ...] = ()
     findings: tuple[Finding, ...]
     permissions: tuple[PermissionRow, ...] = Field((), description="Integration role: required vs actual")
+    report_verdicts: tuple[ReportVerdict, ...] = Field((), description="Per pending report: clean or the codes")
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
 
     @classmethod
@@ -175,6 +177,7 @@ def build_result(
     reports: str | None = None,
     explicit: Iterable[str] = (),
     permissions: Iterable[PermissionRow] = (),
+    verdicts: Iterable[ReportVerdict] = (),
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -198,6 +201,7 @@ def build_result(
         skipped_checks=tuple(Skipped(check_id=c, reason=r) for c, r in skipped),
         findings=tuple(findings),
         permissions=tuple(permissions),
+        report_verdicts=tuple(verdicts),
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit),
     )

@@ -4,6 +4,7 @@ with the real clients, and run the real checks."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import tomllib
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from netsuite_audit.account_id import AccountId
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import load_checks, select
@@ -66,9 +68,11 @@ def serve(data: dict[str, Any], **server_kwargs: Any) -> Iterator[SimServer]:
 
 
 def collect_from(server: SimServer, *, token: int = 0, audit_token: int | None = 1,
-                 options: CollectOptions | None = None) -> AccountSnapshot:
+                 options: CollectOptions | None = None, account: str | None = None) -> AccountSnapshot:
     fixture = server.account.fixture
     creds = token_credentials(fixture, token, server.url, "test")
+    if account is not None:  # the admin typed another account id than the account's own
+        creds = dataclasses.replace(creds, account=AccountId.parse(account))
     audit = token_credentials(fixture, audit_token, server.url, "test-audit") if audit_token is not None else None
     restlet = (fixture.restlet.script, fixture.restlet.deploy) if fixture.restlet else None
     options = options or CollectOptions(retry=FAST_RETRY, restlet=restlet)
@@ -77,9 +81,9 @@ def collect_from(server: SimServer, *, token: int = 0, audit_token: int | None =
 
 def audit(data: dict[str, Any], workspace: dict[str, Any] | None, *, token: int = 0, audit_token: int | None = 1,
           reports: dict[str, Any] | None = None, checks: tuple[str, ...] = (),
-          options: CollectOptions | None = None, **server_kwargs: Any) -> Outcome:
+          options: CollectOptions | None = None, account: str | None = None, **server_kwargs: Any) -> Outcome:
     with serve(data, **server_kwargs) as server:
-        snapshot = collect_from(server, token=token, audit_token=audit_token, options=options)
+        snapshot = collect_from(server, token=token, audit_token=audit_token, options=options, account=account)
     ws = Workspace.model_validate(workspace) if workspace is not None else None
     pending = PendingReports.model_validate(reports) if reports is not None else None
     selected = select(load_checks(), checks) if checks else load_checks()

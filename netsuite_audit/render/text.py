@@ -97,6 +97,18 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
         console.print(f"[bold]{escape(code)}[/bold]  {escape(title)}  [dim]({severity})[/dim]")
         for finding in items:
             _print_finding(console, finding, verbose)
+    if result.report_verdicts:
+        console.print()
+        console.print("[bold]Pending reports[/bold]")
+        for verdict in result.report_verdicts:
+            if verdict.exports_cleanly:
+                note = " (some checks could not verify it)" if verdict.unverified else ""
+                console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
+                              f"({escape(verdict.employee)}){note}")
+                continue
+            where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
+            console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
+                          f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
     if passed:
         console.print()
         unique = list(dict.fromkeys(passed))

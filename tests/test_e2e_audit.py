@@ -1,0 +1,74 @@
+"""The audit end to end over real HTTP: the simulator on loopback, the real clients, the real checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netsuite_audit.audit.engine import run_checks
+from netsuite_audit.audit.model import Status
+from netsuite_audit.audit.registry import load_checks
+from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.workspace import Workspace
+from tests.e2e import account_data, audit, find, workspace_data
+
+
+def test_healthy_account_has_no_failures() -> None:
+    outcome = audit(account_data("healthy"), workspace_data("healthy"))
+    bad = [(f.check_id, f.status.value, f.message) for f in outcome.findings
+           if f.status in (Status.FAIL, Status.ERROR)]
+    assert not bad
+    assert outcome.snapshot.transport == "rest"
+    assert outcome.snapshot.login.rest_ok and outcome.snapshot.login.soap_ok
+
+
+def test_live_and_offline_audits_are_identical(tmp_path: Path) -> None:
+    outcome = audit(account_data("demo"), workspace_data("demo"))
+    saved = tmp_path / "snapshot.json"
+    saved.write_text(outcome.snapshot.to_json())
+    reloaded = AccountSnapshot.load(saved)
+    assert reloaded == outcome.snapshot
+    offline, _ = run_checks(load_checks(), reloaded, Workspace.model_validate(workspace_data("demo")))
+    assert offline == outcome.findings
+
+
+def test_reads_stay_within_the_concurrency_limit() -> None:
+    outcome = audit(account_data("healthy"), workspace_data("healthy"), latency_ms=20, concurrency=4)
+    counters = outcome.server.account.counters
+    assert counters.max_in_flight <= 4
+    assert counters.write_attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("patch", "cause"),
+    [
+        (lambda d: find(d["tokens"], id=1).update(revoked=True), "token revoked"),
+        (lambda d: find(d["roles"], id=1001).update(inactive=True), "role inactive"),
+        (lambda d: find(d["integrations"], id=1).update(state="blocked"), "integration blocked"),
+    ],
+)
+def test_login_failure_is_ns0109_and_everything_else_unverifiable(patch, cause) -> None:
+    data = account_data("healthy")
+    patch(data)
+    outcome = audit(data, workspace_data("healthy"), audit_token=None)
+    login = outcome.by_check("login")
+    assert [f.status for f in login] == [Status.FAIL], cause
+    assert login[0].code == "NS0109"
+    others = [f for f in outcome.findings if f.check_id != "login"]
+    assert others and all(f.status == Status.UNVERIFIABLE for f in others), cause
+
+
+def test_wrong_account_id_is_refused() -> None:
+    data = account_data("healthy")
+    data["account_id"] = data["account_id"] + "_SB1"  # the account is a sandbox...
+    outcome = audit(data, workspace_data("healthy"), audit_token=None, account=data["account_id"][:-4])
+    login = outcome.by_check("login")[0]  # ...but the credentials name production
+    assert login.status == Status.FAIL and login.code == "NS0109"
+
+
+def test_clock_skew_is_diagnosed_not_blamed_on_the_account() -> None:
+    outcome = audit(account_data("healthy"), workspace_data("healthy"), audit_token=None, clock_offset=900)
+    login = outcome.by_check("login")[0]
+    assert login.status == Status.UNVERIFIABLE
+    assert "clock" in login.message.lower()
