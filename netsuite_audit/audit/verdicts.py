@@ -48,11 +48,12 @@ def _targets(finding: Finding) -> list[tuple[str, int | None]]:
     for ref in finding.evidence.get(REPORT_LINES, ()) or ():
         report_id, _, number = str(ref).rpartition("/")
         out.append((report_id, int(number)) if number.isdigit() else (str(ref), None))
-    if finding.subject and finding.subject.kind == "report":
-        out.append((finding.subject.id, None))
-    elif finding.subject and finding.subject.kind == "report-line":
+    if finding.subject and finding.subject.kind in ("report", "report-line"):
         report_id, _, number = finding.subject.id.rpartition("/")
-        out.append((report_id, int(number) if number.isdigit() else None))
+        if report_id and number.isdigit():
+            out.append((report_id, int(number)))
+        else:
+            out.append((finding.subject.id, None))
     return out
 
 

@@ -1,0 +1,67 @@
+"""NS0046: every billable expense carries an active customer or project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.pending import ReportLine
+
+META = CheckMeta(
+    id="billable-coding",
+    codes=("NS0046",),
+    severity=Severity.HIGH,
+    title="Billable expenses are coded to an active customer or project",
+    description=(
+        "Each billable line of a pending report needs a customer or project, and the one it names must "
+        "exist in NetSuite and be active. (Inactive customer and project tags in the workspace itself are "
+        "reported by customer-subsidiary and project-active.)"
+    ),
+    optional_reads=("customer", "job"),
+    detection=(Detection.REPORTS, Detection.NETSUITE_DATA),
+    tags=("export", "customers", "projects", "reports"),
+    needs_reports=True,
+)
+
+
+def _problem(ctx: Context, line: ReportLine, unread: set[str]) -> str | None:
+    if line.customer is None and line.project is None:
+        return "no customer or project"
+    for table, ref, label in (("customer", line.customer, "customer"), ("job", line.project, "project")):
+        if ref is None:
+            continue
+        if not ctx.readable(table):
+            unread.add(table)
+            continue
+        row = ctx.resolve(table, ref)
+        if row is None:
+            return f"{label} [{ref}] not found in NetSuite"
+        if row.isinactive:
+            return f"{label} [{lookups.entity_name(row)}] is inactive"
+    return None
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    unread: set[str] = set()
+    for report in ctx.reports.reports if ctx.reports else ():
+        problems = {}
+        for number, line in enumerate(report.lines, start=1):
+            if line.billable:
+                problem = _problem(ctx, line, unread)
+                if problem:
+                    problems[f"{report.id}/{number}"] = problem
+        if problems:
+            listed = "; ".join(f"line {key.rsplit('/', 1)[1]}: {text}" for key, text in problems.items())
+            yield ctx.fail(
+                f"Report {report.id} has billable expenses NetSuite can't bill to anyone ({listed}).",
+                subject=Subject(kind="report", id=report.id, name=report.title),
+                evidence={"lines": problems, "employee": report.employee},
+                fix=("Code each billable expense to an active customer or project that came from NetSuite "
+                     "(not a tag typed by hand), or clear Billable on it.",
+                     "If the customer or project was just changed in NetSuite, choose Sync Now in the "
+                     "workspace first, then export again."),
+            )
+    for table in sorted(unread):
+        yield lookups.unreadable(ctx, table, f"whether the {table} records on billable lines are active")

@@ -1,0 +1,99 @@
+"""NS0012: the currencies an export uses exist in NetSuite, are active, and match the subsidiary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import settings
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.records import Currency
+
+META = CheckMeta(
+    id="currency-valid",
+    codes=("NS0012",),
+    severity=Severity.HIGH,
+    title="Export currencies exist in NetSuite and match the subsidiary",
+    description=(
+        "The workspace output currency and every pending report currency must be an active currency of "
+        "the account; the output currency must be the workspace subsidiary's currency; and a "
+        "non-OneWorld account without Multiple Currencies only takes EUR, GBP, USD or CAD."
+    ),
+    reads=("currency",),
+    optional_reads=("subsidiary",),
+    detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
+    tags=("export", "currency"),
+    needs_workspace=True,
+)
+
+# What a non-OneWorld account without the Multiple Currencies feature accepts.
+SINGLE_CURRENCY_SET = frozenset({"EUR", "GBP", "USD", "CAD"})
+
+FIX_CURRENCY = (
+    "In NetSuite go to Lists > Accounting > Currencies and add (or reactivate) the currency; on a "
+    "non-OneWorld account turn on Multiple Currencies first (Setup > Company > Enable Features).",
+    "Or change the report or workspace currency to one the account already has.",
+    "Then choose Sync Now in the workspace and export again.",
+)
+
+
+def _uses(ctx: Context) -> dict[str, list[str]]:
+    uses: dict[str, list[str]] = {}
+    if ctx.workspace.export.currency:
+        uses.setdefault(ctx.workspace.export.currency.strip().upper(), []).append("workspace output currency")
+    for report in ctx.reports.reports if ctx.reports else ():
+        if report.currency:
+            uses.setdefault(report.currency.strip().upper(), []).append(f"report {report.id}")
+        for number, line in enumerate(report.lines, start=1):
+            if line.currency:
+                uses.setdefault(line.currency.strip().upper(), []).append(f"report {report.id} line {number}")
+    return uses
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    by_code: dict[str, Currency] = {}
+    for row in ctx.rows("currency"):
+        if row.symbol:
+            by_code.setdefault(row.symbol.strip().upper(), row)
+    oneworld = settings.is_oneworld(ctx)
+    multi = settings.feature(ctx, "MULTICURRENCY")
+    limited = oneworld is False and multi.off
+    for code, where in _uses(ctx).items():
+        currency = by_code.get(code)
+        if currency is None or currency.isinactive:
+            state = "does not exist in NetSuite" if currency is None else "is inactive in NetSuite"
+            yield ctx.fail(
+                f"Currency {code} {state}, so exports in it fail with 'Currency does not exist'.",
+                subject=Subject(kind="currency", id=str(currency.id) if currency else code, name=code),
+                evidence={"currency": code, "used_by": where, "known_currencies": sorted(by_code)},
+                fix=FIX_CURRENCY,
+            )
+        elif limited and code not in SINGLE_CURRENCY_SET:
+            yield ctx.fail(
+                f"Currency {code} is outside EUR, GBP, USD and CAD, the only ones a non-OneWorld account "
+                "without Multiple Currencies can export.",
+                subject=Subject(kind="currency", id=str(currency.id), name=code),
+                evidence={"currency": code, "used_by": where, "oneworld": False, **multi.evidence()},
+                fix=FIX_CURRENCY,
+            )
+    yield from _subsidiary_currency(ctx)
+
+
+def _subsidiary_currency(ctx: Context) -> Iterator[Finding]:
+    output = (ctx.workspace.export.currency or "").strip().upper()
+    sub = settings.workspace_subsidiary(ctx)
+    if not output or sub is None or sub.currency is None:
+        return
+    currency = ctx.by_id("currency").get(sub.currency)
+    sub_code = (currency.symbol or "").strip().upper() if currency else None
+    if sub_code and sub_code != output:
+        yield ctx.fail(
+            f"The workspace exports in {output} but subsidiary [{sub.name}] keeps its books in {sub_code}; "
+            "the output currency must be the subsidiary's currency.",
+            subject=Subject(kind="subsidiary", id=str(sub.id), name=sub.name),
+            evidence={"workspace_currency": output, "subsidiary_currency": sub_code,
+                      "subsidiary_currency_id": sub.currency},
+            fix=(f"In the workspace set the output currency to {sub_code}, or connect this workspace to the "
+                 f"subsidiary whose currency is {output}.",
+                 "Then choose Sync Now in the workspace."),
+        )

@@ -1,0 +1,127 @@
+"""NS0728: each customer used on an export is active and available to the subsidiary it posts in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit.availability import SubsidiaryTree
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.records import Customer
+
+META = CheckMeta(
+    id="customer-subsidiary",
+    codes=("NS0728",),
+    severity=Severity.HIGH,
+    title="Customers used for expenses belong to the export subsidiary",
+    description=(
+        "Each customer enabled as a workspace tag or set on a pending report line must exist, be active, "
+        "and be assigned to the workspace subsidiary (or, without one, to the submitter's subsidiary) as its primary "
+        "subsidiary or through its subsidiary list. Customers from other subsidiaries are only accepted "
+        "when Cross-Subsidiary Customers/Projects is on in the workspace and Intercompany Time and Expense "
+        "is enabled in NetSuite."
+    ),
+    reads=("customer",),
+    optional_reads=("customersubsidiaryrelationship", "subsidiary", "employee"),
+    detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
+    tags=("export", "customers", "subsidiary"),
+)
+
+SYNC = "Then choose Sync Now in the workspace and export the report again."
+
+
+def _uses(ctx: Context) -> dict[str, dict[int | None, list[str]]]:
+    """customer reference -> subsidiary it must be usable in -> where it is used."""
+    ws_sub = lookups.workspace_subsidiary(ctx)
+    uses: dict[str, dict[int | None, list[str]]] = {}
+    for ref in ctx.workspace.tags.customers:
+        uses.setdefault(lookups.ref_key(ref), {}).setdefault(ws_sub, []).append("workspace tag")
+    for report in ctx.reports.reports if ctx.reports else ():
+        sub = ws_sub
+        if sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
+            employee = lookups.match_email(ctx.rows("employee"), report.employee, None).active
+            sub = employee.subsidiary if employee is not None else None
+        for number, line in enumerate(report.lines, start=1):
+            if line.customer is not None:
+                where = uses.setdefault(lookups.ref_key(line.customer), {}).setdefault(sub, [])
+                where.append(f"report {report.id} line {number}")
+    return uses
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    cross = ctx.workspace.cross_subsidiary
+    intercompany = settings.feature(ctx, "INTERCOMPANYTIMEEXPENSE")
+    cross_ok = cross and intercompany.on
+    tree = SubsidiaryTree(ctx.rows("subsidiary"))
+    links: dict[int, set[int]] = {}
+    for link in ctx.rows("customersubsidiaryrelationship"):
+        links.setdefault(link.entity, set()).add(link.subsidiary)
+    links_read = ctx.readable("customersubsidiaryrelationship")
+    for ref, targets in _uses(ctx).items():
+        where = sorted({w for places in targets.values() for w in places})
+        customer = ctx.resolve("customer", ref)
+        if customer is None or customer.isinactive:
+            yield _missing_or_inactive(ctx, ref, customer, where)
+            continue
+        if cross_ok:
+            continue
+        assigned = ({customer.subsidiary} | links.get(customer.id, set())) - {None}
+        outside = sorted(s for s in targets if s is not None and s not in assigned)
+        if not outside:
+            continue
+        subject = Subject(kind="customer", id=str(customer.id), name=customer.display_name)
+        evidence = {"internal_id": customer.id, "primary_subsidiary": customer.subsidiary,
+                    "assigned_subsidiaries": sorted(assigned),
+                    "needed_in": outside, "used_by": where, "cross_subsidiary": cross,
+                    **intercompany.evidence()}
+        names = ", ".join(f"[{tree.name(s)}] (id {s})" for s in outside)
+        if not links_read:
+            yield ctx.unverifiable(
+                f"Customer [{customer.display_name}]'s primary subsidiary is not {names}, and nsaudit could "
+                "not read its other subsidiaries to see whether it is assigned there.",
+                missing="Lists > Customers (LIST_CUSTJOB) for customersubsidiaryrelationship",
+                subject=subject, evidence=evidence,
+                manual=(f"In NetSuite open the customer, Subsidiaries subtab, and confirm {names} is listed.",),
+            )
+            continue
+        if cross and not intercompany.known:
+            yield ctx.warn(
+                f"Customer [{customer.display_name}] is not assigned to {names}; that works only because "
+                "Cross-Subsidiary is on, which also needs Intercompany Time and Expense in NetSuite, and "
+                "nsaudit could not confirm that feature.",
+                severity=Severity.MEDIUM, subject=subject, evidence=evidence,
+                fix=settings.manual_step("INTERCOMPANYTIMEEXPENSE"),
+            )
+            continue
+        yield ctx.fail(
+            f"Customer [{customer.display_name}] (id {customer.id}) is not assigned to {names}; NetSuite "
+            "rejects it as an invalid customer reference for that subsidiary.",
+            subject=subject, evidence=evidence, fix=_fix(cross, names),
+        )
+
+
+def _fix(cross: bool, names: str) -> tuple[str, ...]:
+    steps = [f"In NetSuite open the customer (Lists > Relationships > Customers), and on its Subsidiaries "
+             f"subtab add {names}; or use a customer that already belongs there."]
+    if cross:
+        steps.append("Or, since Cross-Subsidiary is on in the workspace, turn on Intercompany Time and "
+                     "Expense in NetSuite (Setup > Company > Enable Features > Advanced Features).")
+    steps.append(SYNC)
+    return tuple(steps)
+
+
+def _missing_or_inactive(ctx: Context, ref: str, customer: Customer | None, where: list[str]) -> Finding:
+    if customer is None:
+        return ctx.fail(
+            f"Customer [{ref}] does not exist in NetSuite (or this role cannot see it), so NetSuite refuses "
+            "it as a customer reference.",
+            subject=Subject(kind="customer", id=ref), evidence={"reference": ref, "used_by": where},
+            fix=("Pick a customer that exists in NetSuite, or remove the tag.", SYNC),
+        )
+    return ctx.fail(
+        f"Customer [{customer.display_name}] is inactive, so NetSuite refuses it as a customer reference.",
+        subject=Subject(kind="customer", id=str(customer.id), name=customer.display_name),
+        evidence={"internal_id": customer.id, "isinactive": True, "used_by": where},
+        fix=("In NetSuite clear Inactive on the customer, or code the expenses to an active one.", SYNC),
+    )

@@ -1,0 +1,229 @@
+"""Account settings a check needs: NetSuite features and preferences, and a few workspace facts.
+
+NetSuite exposes features and accounting preferences to SuiteScript only, so the optional nsaudit
+RESTlet (``snapshot.restlet``) is the first source. When it was not deployed, the admin may have
+written the value in the workspace description's ``[netsuite]`` table. When neither says, the value
+is unknown and the caller reports UNVERIFIABLE with the manual step from :func:`manual_step`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.pending import Report
+from netsuite_audit.records import Subsidiary
+from netsuite_audit.workspace import ExportType, Workspace
+
+Source = Literal["restlet", "workspace", "netsuite-data", "unknown"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One feature or preference value and where it came from."""
+
+    key: str  # NetSuite id, e.g. MULTICURRENCY or DATEPERIODMISMATCH
+    value: bool | str | None
+    source: Source
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def on(self) -> bool:
+        """True only when the setting is known to be on."""
+        return self.value is True
+
+    @property
+    def off(self) -> bool:
+        """True only when the setting is known to be off."""
+        return self.value is False
+
+    def evidence(self) -> dict[str, object]:
+        return {self.key: self.value, f"{self.key}_source": self.source}
+
+
+# Workspace [netsuite] field that stands in for each NetSuite id when the RESTlet is absent.
+_FEATURE_FALLBACK = {
+    "MULTICURRENCY": "multi_currency",
+    "INTERCOMPANYTIMEEXPENSE": "intercompany_time_and_expense",
+    "SUBSIDIARIES": "oneworld",
+}
+_PREFERENCE_FALLBACK = {
+    "TIMEEXPENSEJOBONLY": "show_projects_only_for_time_and_expenses",
+    "DATEPERIODMISMATCH": "transaction_date_outside_period",
+    "JOURNALAPPROVALS": "require_journal_approvals",
+}
+
+# Where an admin finds each setting in NetSuite, and the workspace line that records it.
+_MANUAL = {
+    "MULTICURRENCY": (
+        "Setup > Company > Enable Features > Company tab: see whether Multiple Currencies is ticked",
+        "multi_currency",
+    ),
+    "INTERCOMPANYTIMEEXPENSE": (
+        "Setup > Company > Enable Features > Advanced Features: see whether Intercompany Time and "
+        "Expense is ticked",
+        "intercompany_time_and_expense",
+    ),
+    "SUBSIDIARIES": (
+        "Setup > Company > Enable Features > Company tab: OneWorld accounts list a Subsidiaries feature",
+        "oneworld",
+    ),
+    "TIMEEXPENSEJOBONLY": (
+        "Setup > Accounting > Accounting Preferences > Time & Expenses tab: read the box 'Show Projects "
+        "Only For Time And Expense Entry'",
+        "show_projects_only_for_time_and_expenses",
+    ),
+    "DATEPERIODMISMATCH": (
+        "Setup > Accounting > Accounting Preferences > General tab: read 'Allow Transaction Date Outside "
+        "of the Posting Period' (Allow, Warn or Disallow)",
+        "transaction_date_outside_period",
+    ),
+    "JOURNALAPPROVALS": (
+        "Setup > Accounting > Accounting Preferences > General tab: see whether 'Require Approvals on "
+        "Journal Entries' is ticked",
+        "require_journal_approvals",
+    ),
+}
+
+
+def manual_step(key: str) -> tuple[str, ...]:
+    """The steps to read ``key`` by hand and record it so the next run can use it."""
+    where, field = _MANUAL.get(key, (f"the page that holds the setting {key}", None))
+    steps = [f"In NetSuite open {where}."]
+    if field:
+        steps.append(f"Write the answer in the workspace description under [netsuite] as {field} = ..., "
+                     "or deploy the nsaudit RESTlet so nsaudit reads it itself, then run the audit again.")
+    return tuple(steps)
+
+
+def missing_text(key: str) -> str:
+    field = _MANUAL.get(key, ("", None))[1]
+    where = f" or workspace [netsuite] {field}" if field else ""
+    return f"NetSuite setting {key} (nsaudit RESTlet{where})"
+
+
+def _workspace_value(ws: Workspace, field: str | None) -> bool | str | None:
+    if field is None:
+        return None
+    value: bool | str | None = getattr(ws.netsuite, field, None)
+    return value
+
+
+def feature(ctx: Context, key: str) -> Setting:
+    """An Enable Features switch (``MULTICURRENCY``, ``SUBSIDIARIES``, ...)."""
+    restlet = ctx.snapshot.restlet
+    if restlet is not None and key in restlet.features:
+        return Setting(key, bool(restlet.features[key]), "restlet")
+    value = _workspace_value(ctx.workspace, _FEATURE_FALLBACK.get(key))
+    if value is not None:
+        return Setting(key, value, "workspace")
+    return Setting(key, None, "unknown")
+
+
+def preference(ctx: Context, key: str) -> Setting:
+    """An accounting/company preference (``TIMEEXPENSEJOBONLY``, ``DATEPERIODMISMATCH``, ...)."""
+    restlet = ctx.snapshot.restlet
+    if restlet is not None and restlet.preferences.get(key) is not None:
+        return Setting(key, _normalise(restlet.preferences[key]), "restlet")
+    value = _workspace_value(ctx.workspace, _PREFERENCE_FALLBACK.get(key))
+    if value is not None:
+        return Setting(key, _normalise(value), "workspace")
+    return Setting(key, None, "unknown")
+
+
+def _normalise(value: bool | str | None) -> bool | str | None:
+    """SuiteScript hands back checkboxes as booleans or "T"/"F"; text stays as written."""
+    if isinstance(value, str) and value.strip().upper() in ("T", "F"):
+        return value.strip().upper() == "T"
+    return value
+
+
+# ---- Allow Transaction Date Outside of the Posting Period ------------------------------------
+
+DatePolicy = Literal["allow", "warn", "disallow", "unknown"]
+
+
+def date_outside_period_policy(setting: Setting) -> DatePolicy:
+    """DATEPERIODMISMATCH as one of allow / warn / disallow (``unknown`` when unset or unrecognised)."""
+    if not isinstance(setting.value, str):
+        return "unknown"
+    text = setting.value.strip().lower()
+    if text in ("allow", "warn", "disallow"):
+        return text  # type: ignore[return-value]
+    if text in ("block", "deny", "no", "false"):
+        return "disallow"
+    return "unknown"
+
+
+# ---- OneWorld and the workspace subsidiary --------------------------------------------------
+
+
+def is_oneworld(ctx: Context) -> bool | None:
+    """True on a OneWorld account; ``None`` when nothing says.
+
+    The subsidiary table exists only on OneWorld accounts, so rows read from it settle the question.
+    """
+    setting = feature(ctx, "SUBSIDIARIES")
+    if setting.known:
+        return bool(setting.value)
+    if ctx.readable("subsidiary") and ctx.rows("subsidiary"):
+        return True
+    return None
+
+
+def workspace_subsidiary(ctx: Context) -> Subsidiary | None:
+    """The subsidiary row the workspace names (``None`` when not given, not read or not found)."""
+    sub_id = lookups.workspace_subsidiary(ctx)
+    row = ctx.by_id("subsidiary").get(sub_id) if sub_id is not None else None
+    return row if isinstance(row, Subsidiary) else None
+
+
+def is_canadian(subsidiary: Subsidiary | None) -> bool:
+    return subsidiary is not None and (subsidiary.country or "").strip().upper() in ("CA", "CANADA")
+
+
+def tax_required(ctx: Context, subsidiary_id: int | None) -> Setting:
+    """Does the subsidiary require tax on expenses? RESTlet first, then "Canadian means yes"."""
+    key = "TAX_REQUIRED"
+    restlet = ctx.snapshot.restlet
+    if restlet is not None and subsidiary_id is not None:
+        defaults = restlet.subsidiaries.get(subsidiary_id)
+        if defaults is not None and defaults.tax_required is not None:
+            return Setting(key, defaults.tax_required, "restlet")
+    sub = ctx.by_id("subsidiary").get(subsidiary_id) if subsidiary_id is not None else None
+    if is_canadian(sub):
+        return Setting(key, True, "netsuite-data")
+    return Setting(key, None, "unknown")
+
+
+# ---- workspace and report helpers -----------------------------------------------------------
+
+
+def export_types(ws: Workspace) -> tuple[ExportType, ...]:
+    """The export types in use, reimbursable first, without repeats."""
+    types = [ws.export.reimbursable]
+    if ws.export.non_reimbursable is not None:
+        types.append(ws.export.non_reimbursable)
+    return tuple(dict.fromkeys(types))
+
+
+EXPORT_LABEL = {
+    ExportType.EXPENSE_REPORT: "expense report",
+    ExportType.VENDOR_BILL: "vendor bill",
+    ExportType.JOURNAL_ENTRY: "journal entry",
+}
+
+
+def audit_date(ctx: Context) -> dt.date:
+    """"Today" for the audit: the day the snapshot was collected (so saved snapshots replay the same)."""
+    return ctx.snapshot.collected_at.date()
+
+
+def report_dates(report: Report) -> tuple[dt.date, ...]:
+    return tuple(sorted({line.date for line in report.lines if line.date is not None}))
