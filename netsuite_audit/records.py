@@ -183,6 +183,7 @@ class ExpenseCategory(Record):
     isinactive: NsBool = False
     subsidiary: NsIds = ()
     raterequired: NsBool = False  # UNCERTAIN: ODBC names it rate_required
+    includechildren: NsBool = False  # UNCERTAIN: 'Include Children' beside the subsidiary list
 
 
 class Account(Record):
