@@ -1,0 +1,75 @@
+"""NS0045: every expense category in use exists, is active, and posts to an active account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+
+META = CheckMeta(
+    id="category-active",
+    codes=("NS0045",),
+    severity=Severity.HIGH,
+    title="Expense categories in use are active and linked to an active account",
+    description=(
+        "Each expense category enabled in the workspace, or used on a pending report line, must exist "
+        "in NetSuite, be active, and name an expense account that exists and is active."
+    ),
+    reads=("expensecategory",),
+    optional_reads=("account",),
+    detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
+    tags=("export", "categories"),
+    needs_workspace=True,
+)
+
+MENU = "Setup > Accounting > Expense Categories"
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    accounts_read = ctx.readable("account")
+    accounts = ctx.by_id("account")
+    unchecked: list[str] = []
+    for ref, used_by in lookups.enabled_categories(ctx).items():
+        category = ctx.resolve("expensecategory", ref)
+        if category is None:
+            yield ctx.fail(
+                f"The expense category [{ref}] isn't linked to an active NetSuite account: no such "
+                "category exists (or this role cannot see it).",
+                subject=Subject(kind="expensecategory", id=ref),
+                evidence={"reference": ref, "used_by": used_by},
+                fix=(f"In NetSuite create or reactivate the category under {MENU}, or stop using it in "
+                     "the workspace.", lookups.SYNC_STEP,
+                     "Re-select the category on expenses that already carry it."),
+            )
+            continue
+        name = category.name or f"#{category.id}"
+        subject = Subject(kind="expensecategory", id=str(category.id), name=name)
+        evidence: dict[str, object] = {"internal_id": category.id, "isinactive": category.isinactive,
+                                       "account": category.account, "used_by": used_by}
+        problems = []
+        if category.isinactive:
+            problems.append("the category is inactive")
+        if category.account is None:
+            problems.append("it names no expense account")
+        elif accounts_read:
+            account = accounts.get(category.account)
+            if account is None:
+                problems.append(f"its account #{category.account} does not exist (or is hidden from this role)")
+            elif account.isinactive:
+                problems.append(f"its account {account.fullname or account.acctnumber} (#{account.id}) is inactive")
+                evidence["account_inactive"] = True
+        else:
+            unchecked.append(name)
+        if problems:
+            yield ctx.fail(
+                f"The expense category {name} isn't linked to an active NetSuite account: "
+                f"{'; '.join(problems)}.",
+                subject=subject, evidence=evidence,
+                fix=(f"In NetSuite open {MENU} > {name}: clear Inactive and choose an active expense "
+                     "account (reactivate the old one under Lists > Accounting > Accounts if it is right).",
+                     lookups.SYNC_STEP),
+            )
+    if unchecked:
+        yield lookups.unreadable(ctx, "account", f"the accounts of the categories {', '.join(unchecked)}")

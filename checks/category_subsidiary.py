@@ -1,0 +1,69 @@
+"""NS0499: each expense category in use is available to the subsidiary of the people submitting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+
+META = CheckMeta(
+    id="category-subsidiary",
+    codes=("NS0499",),
+    severity=Severity.HIGH,
+    title="Expense categories in use are available to the submitters' subsidiary",
+    description=(
+        "An expense category is usable only from the subsidiaries on its subsidiary list (and their "
+        "children when Include Children is ticked). Each category the workspace enables or a pending "
+        "line uses must cover the workspace subsidiary and each submitter's employee subsidiary."
+    ),
+    reads=("expensecategory",),
+    optional_reads=("subsidiary", "employee"),
+    detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
+    tags=("export", "categories", "subsidiaries"),
+    needs_workspace=True,
+)
+
+
+def _targets(ctx: Context) -> dict[int, list[str]]:
+    """Subsidiary id -> who needs the categories there."""
+    targets: dict[int, list[str]] = {}
+    workspace_sub = lookups.workspace_subsidiary(ctx)
+    if workspace_sub is not None:
+        targets.setdefault(workspace_sub, []).append("workspace subsidiary")
+    for email, employee in lookups.member_employees(ctx):
+        if employee.subsidiary is not None:
+            targets.setdefault(employee.subsidiary, []).append(email)
+    return targets
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    targets = _targets(ctx)
+    if not targets:
+        return  # no subsidiary in play (an account without OneWorld)
+    tree = lookups.subsidiary_tree(ctx)
+    for ref, used_by in lookups.enabled_categories(ctx).items():
+        category = ctx.resolve("expensecategory", ref)
+        if category is None:
+            continue  # category-active reports it (NS0045)
+        blocked = {}
+        for sub, who in targets.items():
+            covered = lookups.available_to(tree, category, sub)
+            if covered is False and not (category.includechildren and not ctx.readable("subsidiary")):
+                blocked[sub] = who
+        if not blocked:
+            continue
+        name = category.name or f"#{category.id}"
+        subs = ", ".join(tree.name(s) for s in blocked)
+        yield ctx.fail(
+            f"NetSuite category [{name}] isn't available to the report submitter: it is not on "
+            f"subsidiary {subs}.",
+            subject=Subject(kind="expensecategory", id=str(category.id), name=name),
+            evidence={"internal_id": category.id, "category_subsidiaries": [tree.name(s) for s in category.subsidiary],
+                      "include_children": category.includechildren,
+                      "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": used_by},
+            fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and add {subs} to its "
+                 "Subsidiaries (or tick Include Children on a parent), or move the employee to a "
+                 "subsidiary the category covers.", lookups.SYNC_STEP),
+        )

@@ -1,0 +1,127 @@
+"""NS0655 / NS0005: the submitter's default department, class and location are set, exist and are
+active when the export takes them from the employee record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.workspace import Coding
+
+META = CheckMeta(
+    id="employee-defaults",
+    codes=("NS0655", "NS0005"),
+    severity=Severity.HIGH,
+    title="Submitters' default department, class and location are usable",
+    description=(
+        "When the workspace codes expenses with the employee's defaults, or exports expense reports "
+        "or journal entries (whose header lines come from the employee), each submitter's default "
+        "department, class and location must be filled in, exist, be active and be available to the "
+        "employee's subsidiary."
+    ),
+    reads=("employee",),
+    optional_reads=("department", "classification", "location", "subsidiary"),
+    detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE),
+    tags=("export", "employees", "classifications"),
+    needs_workspace=True,
+)
+
+# (employee field, table, label, accounting preference that makes it mandatory)
+FIELDS = (
+    ("department", "department", "Department", "DEPTMANDATORY"),
+    ("class_", "classification", "Class", "CLASSMANDATORY"),
+    ("location", "location", "Location", "LOCMANDATORY"),
+)
+
+FIX_SET = (
+    "In NetSuite open Lists > Employees > Employees, edit the submitter and, in the Classification "
+    "section, choose an active {what} available to the employee's subsidiary.",
+    lookups.SYNC_STEP,
+)
+
+
+def _required(ctx: Context, preference: str) -> bool | None:
+    """True when the export needs the field: coding by employee default, or NetSuite makes it mandatory."""
+    if ctx.workspace.export.coding == Coding.EMPLOYEE_DEFAULT:
+        return True
+    prefs = ctx.snapshot.restlet.preferences if ctx.snapshot.restlet else {}
+    value = prefs.get(preference)
+    return None if value is None else value is True or str(value).upper() in ("T", "TRUE")
+
+
+def _unusable(ctx: Context, table: str, ref: int, employee: Any) -> str | None:
+    """Why a default value cannot be used, or ``None`` when it can (or the table was not read)."""
+    if not ctx.readable(table):
+        return None
+    row = ctx.by_id(table).get(ref)
+    if row is None:
+        return f"#{ref} does not exist (or this role cannot see it)"
+    name = row.fullname or row.name or f"#{ref}"
+    if row.isinactive:
+        return f"{name} (#{ref}) is inactive"
+    if employee.subsidiary is not None and ctx.readable("subsidiary"):
+        tree = lookups.subsidiary_tree(ctx)
+        if lookups.available_to(tree, row, employee.subsidiary) is False:
+            return f"{name} (#{ref}) is not available to subsidiary {tree.name(employee.subsidiary)}"
+    return None
+
+
+def _employee(ctx: Context, email: str, employee: Any) -> Iterator[Finding]:
+    name = lookups.entity_name(employee)
+    subject = Subject(kind="employee", id=str(employee.id), name=name)
+    blanks: list[str] = []
+    unsure = False
+    for attr, table, label, preference in FIELDS:
+        ref = getattr(employee, attr)
+        if ref is None:
+            required = _required(ctx, preference)
+            in_use = not ctx.readable(table) or bool(ctx.rows(table))  # a list the account never uses
+            if required is not False and in_use:
+                blanks.append(label)
+                unsure = unsure or required is None
+            continue
+        why = _unusable(ctx, table, ref, employee)
+        if why is None:
+            continue
+        if attr == "department":
+            yield ctx.fail(
+                f"NetSuite can't save the report because the employee's default department is not "
+                f"usable: {name}'s default department {why}.",
+                code="NS0655", subject=subject,
+                evidence={"email": email, "internal_id": employee.id, "department": ref},
+                fix=(FIX_SET[0].format(what="department"), FIX_SET[1]),
+            )
+        else:
+            # UNCERTAIN: NetSuite may word an unusable default class/location as NS0831 instead.
+            yield ctx.fail(
+                f"Please enter value(s) for '{label.lower()}': {name}'s default {label.lower()} {why}.",
+                code="NS0005", subject=subject,
+                evidence={"email": email, "internal_id": employee.id, table: ref},
+                fix=(FIX_SET[0].format(what=label.lower()), FIX_SET[1]),
+            )
+    if blanks:
+        what = " or ".join(blanks) if len(blanks) < 3 else f"{blanks[0]}, {blanks[1]} or {blanks[2]}"
+        quoted = ", ".join(f"'{b.lower()}'" for b in blanks)
+        message = (f"Please enter value(s) for {quoted}: {name}'s employee record has no default "
+                   f"{what.lower()}, and the export takes it from there.")
+        evidence = {"email": email, "internal_id": employee.id, "blank": blanks,
+                    "coding": ctx.workspace.export.coding.value}
+        fix = (FIX_SET[0].format(what=" / ".join(b.lower() for b in blanks)), FIX_SET[1])
+        if unsure:
+            yield ctx.warn(message + " (Only a problem if NetSuite makes the field mandatory; nsaudit "
+                           "could not read that preference.)", code="NS0005", subject=subject,
+                           evidence=evidence, fix=fix, severity=Severity.MEDIUM,
+                           manual=("Setup > Accounting > Accounting Preferences > General: see whether "
+                                   "Make Departments/Classes/Locations Mandatory is ticked.",))
+        else:
+            yield ctx.fail(message, code="NS0005", subject=subject, evidence=evidence, fix=fix)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    if not lookups.uses_employee_defaults(ctx.workspace):
+        return
+    for email, employee in lookups.member_employees(ctx):
+        yield from _employee(ctx, email, employee)

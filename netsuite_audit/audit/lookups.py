@@ -1,0 +1,220 @@
+"""Lookups the employee, vendor, category, account and subsidiary checks share.
+
+The expense integration finds a submitter's NetSuite record by the *exact* email (capital letters
+and spaces included) within the workspace's subsidiary: an employee for expense-report and
+journal-entry exports, a vendor for vendor-bill exports. These helpers answer such questions over a
+snapshot so that every check answers them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from netsuite_audit.audit.availability import SubsidiaryTree
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import Finding
+from netsuite_audit.permissions import Level, describe_permission
+from netsuite_audit.tables import TABLES
+from netsuite_audit.workspace import Coding, ExportType, Ref, Workspace
+
+SYNC_STEP = "Then, in the workspace's accounting settings, choose Sync Now and export the report again."
+ACCOUNTANT_VENDOR_ID = -3  # NetSuite's built-in "-Accountant-" vendor
+
+
+# ---- small value helpers -----------------------------------------------------------------------
+def loose_email(email: str | None) -> str:
+    """An email with case and surrounding/inner spaces ignored: for hints only, never for matching."""
+    return "".join((email or "").split()).lower()
+
+
+def ref_key(ref: Ref) -> str:
+    return str(ref).strip()
+
+
+def is_id_ref(ref: Ref) -> bool:
+    return isinstance(ref, int) or ref.strip().lstrip("-").isdigit()
+
+
+def entity_name(row: Any) -> str:
+    """A readable name for an employee, vendor, customer or project row."""
+    for attr in ("companyname", "entityid", "altname", "name", "fullname"):
+        value = getattr(row, attr, None)
+        if value:
+            return str(value)
+    first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
+    joined = " ".join(p for p in (first, last) if p)
+    return joined or f"#{row.id}"
+
+
+def has_name(row: Any) -> bool:
+    return any(getattr(row, attr, None) for attr in ("entityid", "companyname", "altname"))
+
+
+# ---- workspace facts ---------------------------------------------------------------------------
+def workspace_subsidiary(ctx: Context) -> int | None:
+    """Internal id of the workspace subsidiary; ``None`` when not set or a name we cannot resolve."""
+    ref = ctx.workspace.subsidiary
+    if ref is None:
+        return None
+    if is_id_ref(ref):
+        return int(ref)
+    row = ctx.resolve("subsidiary", ref)
+    return row.id if row is not None else None
+
+
+def uses_expense_report(ws: Workspace) -> bool:
+    return ExportType.EXPENSE_REPORT in (ws.export.reimbursable, ws.export.non_reimbursable)
+
+
+def reimbursable_to_vendor(ws: Workspace) -> bool:
+    return ws.export.reimbursable == ExportType.VENDOR_BILL
+
+
+def uses_employee_defaults(ws: Workspace) -> bool:
+    """Employee default department/class/location end up on the export."""
+    return ws.export.coding == Coding.EMPLOYEE_DEFAULT or ws.export.reimbursable in (
+        ExportType.EXPENSE_REPORT, ExportType.JOURNAL_ENTRY)
+
+
+def members(ctx: Context) -> dict[str, list[str]]:
+    """Submitter emails exactly as written -> where each comes from (workspace list, pending reports)."""
+    found: dict[str, list[str]] = {}
+    for email in ctx.workspace.employees:
+        found.setdefault(email, []).append("workspace member")
+    for report in ctx.reports.reports if ctx.reports else ():
+        found.setdefault(report.employee, []).append(f"report {report.id}")
+    return found
+
+
+def enabled_categories(ctx: Context) -> dict[str, list[str]]:
+    """Expense categories the workspace enables or a pending report line uses -> where."""
+    uses: dict[str, list[str]] = {}
+    for ref in ctx.workspace.tags.categories:
+        uses.setdefault(ref_key(ref), []).append("workspace category")
+    for report in ctx.reports.reports if ctx.reports else ():
+        for number, line in enumerate(report.lines, start=1):
+            if line.category is not None:
+                uses.setdefault(ref_key(line.category), []).append(f"report {report.id} line {number}")
+    return uses
+
+
+def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
+    """Accounts chosen in the workspace's export settings, by setting name."""
+    settings = {
+        "payable_account": ws.export.payable_account,
+        "card_account": ws.export.card_account,
+        "reimbursed_ap_account": ws.export.reimbursed_ap_account,
+    }
+    return {name: ref for name, ref in settings.items() if ref is not None}
+
+
+# ---- subsidiaries ------------------------------------------------------------------------------
+def subsidiary_tree(ctx: Context) -> SubsidiaryTree:
+    return SubsidiaryTree(ctx.rows("subsidiary"))
+
+
+def available_to(tree: SubsidiaryTree, row: Any, target: int) -> bool | None:
+    """Whether a row with a subsidiary list (account, category, class...) is usable from ``target``.
+
+    ``None`` when the row lists no subsidiary at all: the column was empty, so we cannot tell.
+    """
+    subs: Sequence[int] = getattr(row, "subsidiary", ()) or ()
+    if not subs:
+        return None
+    return tree.covers(subs, bool(getattr(row, "includechildren", False)), target)
+
+
+# ---- employees and vendors ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class EntityMatch:
+    """What NetSuite holds for one submitter email, as the integration would look it up."""
+
+    email: str
+    subsidiary: int | None  # the subsidiary searched in (None: any)
+    exact: tuple[Any, ...]  # exact email, any subsidiary
+    in_subsidiary: tuple[Any, ...]  # exact email, in the subsidiary
+    near: tuple[Any, ...]  # same email once case and spaces are ignored, but not exact
+
+    @property
+    def active(self) -> Any | None:
+        """The record the integration would use, if any."""
+        return next((row for row in self.in_subsidiary if not row.isinactive), None)
+
+    @property
+    def elsewhere(self) -> tuple[Any, ...]:
+        return tuple(row for row in self.exact if row not in self.in_subsidiary)
+
+
+def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> EntityMatch:
+    rows = tuple(rows)
+    exact = tuple(row for row in rows if row.email is not None and row.email == email)
+    in_sub = tuple(row for row in exact if subsidiary is None or row.subsidiary == subsidiary)
+    wanted = loose_email(email)
+    near = tuple(row for row in rows if row.email and row.email != email and loose_email(row.email) == wanted)
+    return EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
+
+
+def match_employee(ctx: Context, email: str) -> EntityMatch:
+    return match_email(ctx.rows("employee"), email, workspace_subsidiary(ctx))
+
+
+def match_vendor(ctx: Context, email: str) -> EntityMatch:
+    return match_email(ctx.rows("vendor"), email, workspace_subsidiary(ctx))
+
+
+def member_employees(ctx: Context) -> list[tuple[str, Any]]:
+    """(email, employee row) for every submitter whose employee record the integration would use."""
+    out = []
+    for email in members(ctx):
+        employee = match_employee(ctx, email).active
+        if employee is not None:
+            out.append((email, employee))
+    return out
+
+
+def integration_role(ctx: Context) -> int | None:
+    """Internal id of the integration role: the workspace's role_id, else the role named there."""
+    conn = ctx.workspace.connection
+    if conn.role_id is not None:
+        return conn.role_id
+    for role in ctx.rows("role"):
+        if role.name == conn.role:
+            return int(role.id)
+    return None
+
+
+def permission_level(ctx: Context, role: int, key: str) -> Level:
+    """The role's level for a permission in ``rolepermissions`` (absent row: None level)."""
+    level = Level.NONE
+    for row in ctx.rows("rolepermissions"):
+        if row.role == role and row.permkey == key:
+            level = max(level, Level(min(max(row.permlevel, 0), 4)))
+    return level
+
+
+def currency_id(ctx: Context, code: str | None) -> int | None:
+    """Currency internal id for an ISO code (the ``symbol`` column); ``None`` if unknown."""
+    if not code:
+        return None
+    wanted = code.strip().upper()
+    for row in ctx.rows("currency"):
+        if (row.symbol or "").strip().upper() == wanted:
+            return int(row.id)
+    return None
+
+
+def unreadable(ctx: Context, table: str, what: str, *, code: str | None = None) -> Finding:
+    """UNVERIFIABLE for a part of a check that needs an optional table nsaudit could not read."""
+    read = ctx.snapshot.read(table)
+    perm = read.permission or TABLES[table].permission
+    detail = f" NetSuite said: {read.detail}" if read.detail else ""
+    return ctx.unverifiable(
+        f"Not checked: {what}, because nsaudit could not read {table}.{detail}",
+        missing=describe_permission(perm),
+        manual=(f"Give the integration role {describe_permission(perm)} and run nsaudit again, "
+                f"or check {what} by hand in NetSuite.",),
+        evidence={"table": table, "state": read.state.value},
+        code=code,
+    )

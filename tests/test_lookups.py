@@ -1,0 +1,170 @@
+"""Unit tests for netsuite_audit/audit/lookups.py over the shared base snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Severity, Status
+from netsuite_audit.pending import PendingReports
+from netsuite_audit.permissions import Level
+from netsuite_audit.records import Account, Employee, ExpenseCategory
+from netsuite_audit.workspace import Workspace
+from tests.check_cases import base_snapshot_data, base_workspace_data, build_snapshot
+
+META = CheckMeta(id="lookup-test", codes=("NS0023",), severity=Severity.HIGH, title="t", description="t")
+
+
+def make_ctx(snapshot: dict[str, Any] | None = None, workspace: dict[str, Any] | None = None,
+             reports: dict[str, Any] | None = None) -> Context:
+    ws = base_workspace_data()
+    ws.update(workspace or {})
+    return Context(
+        meta=META,
+        snapshot=build_snapshot(snapshot),
+        workspace=Workspace.model_validate(ws),
+        reports=PendingReports.model_validate(reports) if reports is not None else None,
+        workspace_given=True,
+    )
+
+
+def employees(*extra: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*base_snapshot_data()["tables"]["employee"], *extra]
+
+
+# ---- email matching ---------------------------------------------------------------------------
+def test_exact_match_in_subsidiary() -> None:
+    match = lookups.match_employee(make_ctx(), "alice@example.com")
+    assert match.active is not None and match.active.id == 10
+    assert match.near == () and match.elsewhere == ()
+
+
+@pytest.mark.parametrize("typed", ["Alice@example.com", "alice@example.com ", " alice@example.com",
+                                   "ALICE@EXAMPLE.COM"])
+def test_case_and_spaces_are_not_a_match(typed: str) -> None:
+    match = lookups.match_employee(make_ctx(), typed)
+    assert match.active is None and match.exact == ()
+    assert [r.id for r in match.near] == [10]
+
+
+def test_other_subsidiary_is_not_a_match() -> None:
+    match = lookups.match_employee(make_ctx(), "carol@example.com")
+    assert match.active is None
+    assert [r.id for r in match.elsewhere] == [12]
+
+
+def test_no_workspace_subsidiary_matches_any() -> None:
+    match = lookups.match_employee(make_ctx(workspace={"subsidiary": None}), "carol@example.com")
+    assert match.active is not None and match.active.id == 12
+
+
+def test_inactive_record_is_found_but_not_used() -> None:
+    ctx = make_ctx(snapshot={"tables": {"employee": employees(
+        {"id": 20, "entityid": "Gone", "email": "gone@example.com", "subsidiary": 1, "isinactive": "T"})}})
+    match = lookups.match_employee(ctx, "gone@example.com")
+    assert match.active is None and [r.id for r in match.in_subsidiary] == [20]
+
+
+def test_active_record_preferred_over_inactive_duplicate() -> None:
+    rows = [Employee(id=1, email="x@example.com", subsidiary=1, isinactive=True),
+            Employee(id=2, email="x@example.com", subsidiary=1)]
+    match = lookups.match_email(rows, "x@example.com", 1)
+    assert match.active is not None and match.active.id == 2
+
+
+def test_blank_email_never_matches() -> None:
+    rows = [Employee(id=1, email=None, subsidiary=1),
+            Employee.model_validate({"id": 2, "email": "", "subsidiary": "1"})]
+    match = lookups.match_email(rows, "", 1)
+    assert match.exact == () and match.near == ()
+
+
+def test_member_employees_skips_unmatched() -> None:
+    ctx = make_ctx(workspace={"employees": ["alice@example.com", "nobody@example.com", "carol@example.com"]})
+    assert [(e, r.id) for e, r in lookups.member_employees(ctx)] == [("alice@example.com", 10)]
+
+
+# ---- workspace facts ----------------------------------------------------------------------------
+def test_workspace_subsidiary_by_id_name_and_unknown() -> None:
+    assert lookups.workspace_subsidiary(make_ctx()) == 1
+    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "2"})) == 2
+    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Canada"})) == 2
+    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Parent Co : UK"})) == 3
+    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Atlantis"})) is None
+    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": None})) is None
+
+
+def test_members_and_categories_include_pending_reports() -> None:
+    reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
+                            "lines": [{"amount": "1", "category": 3}, {"amount": "2"},
+                                      {"amount": "3", "category": "Gifts"}]}]}
+    ctx = make_ctx(reports=reports)
+    assert lookups.members(ctx) == {"alice@example.com": ["workspace member"],
+                                    "bob@example.com": ["workspace member"], "zed@example.com": ["report R1"]}
+    assert lookups.enabled_categories(ctx) == {"1": ["workspace category"], "2": ["workspace category"],
+                                               "3": ["report R1 line 1"], "Gifts": ["report R1 line 3"]}
+
+
+def test_export_shape_helpers() -> None:
+    er = Workspace.model_validate({"export": {"reimbursable": "expense_report"}})
+    vb = Workspace.model_validate({"export": {"reimbursable": "vendor_bill", "non_reimbursable": "vendor_bill"}})
+    vb_default = Workspace.model_validate({"export": {"reimbursable": "vendor_bill", "coding": "employee_default"}})
+    card_er = Workspace.model_validate(
+        {"export": {"reimbursable": "vendor_bill", "non_reimbursable": "expense_report"}})
+    assert lookups.uses_expense_report(er) and not lookups.uses_expense_report(vb)
+    assert lookups.uses_expense_report(card_er)
+    assert lookups.reimbursable_to_vendor(vb) and not lookups.reimbursable_to_vendor(er)
+    assert lookups.uses_employee_defaults(er) and not lookups.uses_employee_defaults(vb)
+    assert lookups.uses_employee_defaults(vb_default)
+    mapped = Workspace.model_validate({"export": {"payable_account": 25, "reimbursed_ap_account": "2000"}})
+    assert lookups.mapped_accounts(mapped) == {"payable_account": 25, "reimbursed_ap_account": "2000"}
+
+
+# ---- subsidiaries -------------------------------------------------------------------------------
+def test_available_to_follows_include_children() -> None:
+    tree = lookups.subsidiary_tree(make_ctx())
+    parent_only = Account(id=1, subsidiary=(1,), includechildren=False)
+    with_children = Account(id=2, subsidiary=(1,), includechildren=True)
+    assert lookups.available_to(tree, parent_only, 1) is True
+    assert lookups.available_to(tree, parent_only, 2) is False
+    assert lookups.available_to(tree, with_children, 3) is True
+    assert lookups.available_to(tree, ExpenseCategory(id=3), 2) is None  # empty list: unknown
+
+
+# ---- roles, currencies --------------------------------------------------------------------------
+def test_integration_role_by_name_or_id() -> None:
+    assert lookups.integration_role(make_ctx()) == 1001
+    assert lookups.integration_role(make_ctx(workspace={"connection": {"role": "Nope", "role_id": 77}})) == 77
+    assert lookups.integration_role(make_ctx(workspace={"connection": {"role": "Nope"}})) is None
+
+
+def test_permission_level_reads_rolepermissions() -> None:
+    ctx = make_ctx()
+    assert lookups.permission_level(ctx, 1001, "LIST_EMPLOYEE") == Level.FULL
+    assert lookups.permission_level(ctx, 1001, "LIST_CLASS") == Level.VIEW
+    assert lookups.permission_level(ctx, 1001, "LIST_EMPLOYEE_RECORD") == Level.NONE
+    assert lookups.permission_level(ctx, 3, "LIST_EMPLOYEE") == Level.NONE
+
+
+def test_currency_id_by_code() -> None:
+    ctx = make_ctx()
+    assert lookups.currency_id(ctx, "usd") == 1
+    assert lookups.currency_id(ctx, " GBP ") == 3
+    assert lookups.currency_id(ctx, "EUR") is None
+    assert lookups.currency_id(ctx, None) is None
+
+
+def test_unreadable_names_the_permission() -> None:
+    ctx = make_ctx(snapshot={"unread": {"vendor": "denied"}})
+    finding = lookups.unreadable(ctx, "vendor", "the vendors", code="NS0295")
+    assert finding.status == Status.UNVERIFIABLE and finding.code == "NS0295"
+    assert finding.missing is not None and "LIST_VENDOR" in finding.missing
+
+
+def test_entity_names() -> None:
+    assert lookups.entity_name(Employee(id=4, firstname="Ann", lastname="Lee")) == "Ann Lee"
+    assert lookups.entity_name(Employee(id=4)) == "#4"
+    assert lookups.loose_email(" Ann.Lee @Example.COM ") == "ann.lee@example.com"
