@@ -58,7 +58,7 @@ TABLES: dict[str, TableSpec] = {
         _t("account", r.Account, "LIST_ACCOUNT", "account"),
         _t("oauthtoken", r.AccessToken, "ADMI_MANAGE_OAUTH_TOKENS"),
         _t("taxgroup", r.TaxGroup, "LIST_TAXITEM", uncertain=True),
-        _t("accountingperiod", r.AccountingPeriod, "ADMI_PERIODS", uncertain=True,
+        _t("accountingperiod", r.AccountingPeriod, "ADMI_ACCTPERIODS", uncertain=True,
            note="Managed Accounting Periods"),
         _t("transaction", r.Transaction, "TRAN_FIND", optional=True,
            note="read only for the report ids of pending reports, in batches"),
