@@ -1,4 +1,14 @@
-"""NetSuite role permissions: levels, keys, display names and where they sit in the role form."""
+"""NetSuite role permissions: levels, keys, display names and where they sit in the role form.
+
+Keys and display names were checked against Oracle's "Permission Names and IDs" list (the copy in
+the SuiteCloud SDK's roles-and-permissions skill). Two notes on that list:
+
+* it names ``ADMI_LOGIN_OAUTH`` "Log In using OAuth 2.0 Access Tokens", the same as
+  ``ADMI_LOGIN_OAUTH2``; Oracle's help pages call ``ADMI_LOGIN_OAUTH`` "Log in using Access Tokens"
+  (token-based authentication), which is the name used here;
+* keys marked ``verified=False`` are not in that list under the name NetSuite shows on the role
+  form, so the key is our best reading and may be wrong.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +32,7 @@ class Level(IntEnum):
     @classmethod
     def parse(cls, text: str | int) -> Level:
         if isinstance(text, int):
-            return cls(text)
+            return cls(max(0, min(4, text)))
         return cls[text.strip().upper()]
 
 
@@ -31,35 +41,68 @@ class Permission:
     key: str  # permkey, e.g. LIST_CLASS
     name: str  # display name on the role form
     tab: str  # Transactions, Reports, Lists, Setup, Custom Record
+    binary: bool = False  # only None or Full can be granted (so any access means Full)
+    verified: bool = True  # key/name pair found in Oracle's permission list
+
+
+def _p(key: str, name: str, tab: str, *, binary: bool = False, verified: bool = True) -> Permission:
+    return Permission(key, name, tab, binary=binary, verified=verified)
 
 
 PERMISSIONS: dict[str, Permission] = {
     p.key: p
     for p in (
-        Permission("LIST_ACCOUNT", "Accounts", "Lists"),
-        Permission("LIST_CLASS", "Classes", "Lists"),
-        Permission("LIST_CURRENCY", "Currency", "Lists"),
-        Permission("LIST_CUSTJOB", "Customers", "Lists"),
-        Permission("LIST_DEPARTMENT", "Departments", "Lists"),
-        Permission("LIST_EMPLOYEE", "Employees", "Lists"),
-        Permission("LIST_EMPLOYEE_RECORD", "Employee Record", "Lists"),
-        Permission("LIST_CATEGORY", "Expense Categories", "Lists"),
-        Permission("LIST_ITEM", "Items", "Lists"),
-        Permission("LIST_LOCATION", "Locations", "Lists"),
-        Permission("LIST_JOB", "Projects", "Lists"),
-        Permission("LIST_SUBSIDIARY", "Subsidiaries", "Lists"),
-        Permission("LIST_VENDOR", "Vendors", "Lists"),
-        Permission("LIST_TAXITEM", "Tax Records", "Lists"),
-        Permission("LIST_FIND", "Perform Search", "Lists"),
-        Permission("ADMI_MANAGE_OAUTH_TOKENS", "Access Token Management", "Setup"),
-        Permission("ADMI_LOGIN_OAUTH", "Log in using Access Tokens", "Setup"),
-        Permission("ADMI_MANAGE_OWN_OAUTH_TOKENS", "User Access Tokens", "Setup"),
-        Permission("ADMI_WEBSERVICES", "SOAP Web Services", "Setup"),
-        Permission("ADMI_RESTWEBSERVICES", "REST Web Services", "Setup"),
-        Permission("ADMI_MANAGEROLES", "Bulk Manage Roles", "Setup"),
-        Permission("ADMI_PERIODS", "Manage Accounting Periods", "Setup"),
-        Permission("REPO_ANALYTICS", "SuiteAnalytics Workbook", "Reports"),
-        Permission("TRAN_FIND", "Find Transaction", "Transactions"),
+        # Lists tab
+        _p("LIST_ACCOUNT", "Accounts", "Lists"),
+        _p("LIST_CLASS", "Classes", "Lists"),
+        _p("LIST_CURRENCY", "Currency", "Lists"),
+        _p("LIST_CUSTRECORDENTRY", "Custom Record Entries", "Lists"),
+        _p("LIST_CUSTJOB", "Customers", "Lists"),
+        _p("LIST_DEPARTMENT", "Departments", "Lists"),
+        _p("LIST_FILECABINET", "Documents and Files", "Lists"),
+        _p("LIST_EMPLOYEE", "Employees", "Lists"),
+        _p("LIST_EMPLOYEE_RECORD", "Employee Record", "Lists"),
+        _p("LIST_CATEGORY", "Expense Categories", "Lists"),
+        _p("LIST_IMPORTED_EMPLOYEE_EXPENSE", "Imported Employee Expenses", "Lists"),
+        _p("LIST_ITEM", "Items", "Lists"),
+        _p("LIST_LOCATION", "Locations", "Lists"),
+        _p("LIST_JOB", "Projects", "Lists"),  # Oracle's list says "Jobs"; the form shows Projects
+        _p("LIST_RECORDCUSTFIELD", "Record Custom Field", "Lists"),
+        _p("LIST_SUBSIDIARY", "Subsidiaries", "Lists"),
+        _p("LIST_TAXDETAILSTAB", "Tax Details Tab", "Lists"),
+        _p("LIST_TAXITEM", "Tax Records", "Lists"),
+        _p("LIST_TAXSCHEDULE", "Tax Schedules", "Lists"),
+        _p("LIST_VENDOR", "Vendors", "Lists"),
+        _p("LIST_FIND", "Perform Search", "Lists"),
+        # Setup tab
+        _p("ADMI_MANAGE_OAUTH_TOKENS", "Access Token Management", "Setup", binary=True),
+        _p("ADMI_CUSTLIST", "Custom Lists", "Setup"),
+        _p("ADMI_CUSTRECORD", "Custom Record Types", "Setup"),
+        _p("ADMI_MANAGECUSTOMSEGMENTS", "Custom Segments", "Setup"),
+        _p("ADMI_DELETEDRECORD", "Deleted Records", "Setup"),
+        _p("ADMI_LOGIN_OAUTH", "Log in using Access Tokens", "Setup", binary=True),
+        _p("ADMI_LOGIN_OAUTH2", "Log in using OAuth 2.0 Access Tokens", "Setup", binary=True),
+        _p("ADMI_ACCTPERIODS", "Manage Accounting Periods", "Setup"),
+        # tables.py names ADMI_PERIODS for accounting periods; Oracle's list has ADMI_ACCTPERIODS.
+        _p("ADMI_PERIODS", "Manage Accounting Periods", "Setup", verified=False),
+        _p("ADMI_WEBSERVICES", "SOAP Web Services", "Setup", binary=True),
+        _p("ADMI_RESTWEBSERVICES", "REST Web Services", "Setup", binary=True),
+        _p("ADMI_SUITESIGNON", "SuiteSignOn", "Setup"),
+        _p("ADMI_MANAGE_OWN_OAUTH_TOKENS", "User Access Tokens", "Setup", binary=True),
+        _p("ADMI_MANAGEROLES", "Bulk Manage Roles", "Setup"),
+        _p("ADMI_AUDITLOGIN", "View Login Audit Trail", "Setup"),
+        _p("ADMI_ACCTSETUP", "Accounting Preferences", "Setup", binary=True),
+        # Reports tab
+        _p("REPO_ANALYTICS", "SuiteAnalytics Workbook", "Reports"),
+        # Transactions tab
+        _p("TRAN_FIND", "Find Transaction", "Transactions"),
+        _p("TRAN_VENDPYMT", "Pay Bills", "Transactions"),
+        _p("TRAN_CUSTINVC", "Invoice", "Transactions"),
+        # Oracle lists TRAN_VENDPYMTAPPRV as "Vendor Payment Approval"; the role form and the
+        # Expensify pages say "Approve Vendor Payments".
+        _p("TRAN_VENDPYMTAPPRV", "Approve Vendor Payments", "Transactions", verified=False),
+        _p("TRAN_EXPREPT", "Expense Report", "Transactions"),
+        _p("TRAN_VENDBILL", "Bills", "Transactions"),
     )
 }
 

@@ -9,6 +9,7 @@ those in the subsidiary tree as well.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from netsuite_audit.records import Subsidiary
@@ -17,6 +18,9 @@ from netsuite_audit.records import Subsidiary
 class SubsidiaryTree:
     def __init__(self, subsidiaries: Iterable[Subsidiary]) -> None:
         self.by_id: dict[int, Subsidiary] = {s.id: s for s in subsidiaries}
+
+    def knows(self, sub_id: int) -> bool:
+        return sub_id in self.by_id
 
     def ancestors(self, sub_id: int) -> list[int]:
         """Parent, grandparent, ... of ``sub_id`` (cycle-safe)."""
@@ -37,11 +41,47 @@ class SubsidiaryTree:
             return True
         return include_children and any(a in listed for a in self.ancestors(target))
 
+    def available(self, subsidiaries: Iterable[int], include_children: bool | None, target: int,
+                  ) -> bool | None:
+        """Like :meth:`covers`, but ``None`` when the answer depends on something not known.
+
+        ``include_children`` is ``None`` when the flag was not read (SuiteQL has no such column for
+        some record types); the answer is then unknown whenever only a parent of ``target`` is
+        listed. It is unknown too when the target is not in the tree, so its parents are unknown.
+        """
+        listed = set(subsidiaries)
+        if target in listed:
+            return True
+        if include_children is False:
+            return False
+        if not self.knows(target):
+            return None
+        if not any(a in listed for a in self.ancestors(target)):
+            return False
+        return True if include_children else None
+
     def name(self, sub_id: int | None) -> str:
         if sub_id is None:
             return "(none)"
         sub = self.by_id.get(sub_id)
         return (sub.name or sub.fullname or f"#{sub_id}") if sub else f"#{sub_id}"
+
+    def names(self, sub_ids: Iterable[int]) -> str:
+        """``'Parent Co (1), Canada (2)'``; ``'none'`` for an empty list."""
+        parts = [f"{self.name(s)} ({s})" for s in sub_ids]
+        return ", ".join(parts) if parts else "none"
+
+    def resolve(self, ref: int | str | None) -> int | None:
+        """A subsidiary id from an internal id or an exact name / full name."""
+        if ref is None:
+            return None
+        if isinstance(ref, int) or ref.strip().isdigit():
+            return int(ref)
+        wanted = ref.strip()
+        for sub in self.by_id.values():
+            if wanted in (sub.name, sub.fullname):
+                return sub.id
+        return None
 
 
 def inactive_ancestor(row: Any, by_id: Mapping[int, Any]) -> Any | None:
@@ -57,3 +97,32 @@ def inactive_ancestor(row: Any, by_id: Mapping[int, Any]) -> Any | None:
             return parent
         parent_id = getattr(parent, "parent", None)
     return None
+
+
+@dataclass(frozen=True)
+class Usability:
+    """Why a hierarchical, subsidiary-restricted record can or cannot be used from a subsidiary."""
+
+    inactive: bool = False
+    inactive_parent: Any | None = None  # the nearest inactive parent row
+    available: bool | None = True  # to the target subsidiary; None when unknown or not asked
+
+    @property
+    def ok(self) -> bool:
+        return not self.inactive and self.inactive_parent is None and self.available is not False
+
+
+def usability(row: Any, by_id: Mapping[int, Any], tree: SubsidiaryTree, target: int | None,
+              *, include_children_known: bool = True) -> Usability:
+    """Active, no inactive parent, and available to ``target`` (skipped when ``target`` is None or
+    the record lists no subsidiary: SuiteQL leaves a null column out)."""
+    subs: tuple[int, ...] = tuple(getattr(row, "subsidiary", ()) or ())
+    available: bool | None = True
+    if target is not None and subs:
+        flag = bool(getattr(row, "includechildren", False))
+        available = tree.available(subs, flag if (flag or include_children_known) else None, target)
+    return Usability(
+        inactive=bool(getattr(row, "isinactive", False)),
+        inactive_parent=inactive_ancestor(row, by_id),
+        available=available,
+    )

@@ -1,0 +1,202 @@
+"""NS0831: every class, department and location in use exists, is active and is available to the
+subsidiary that uses it; and project lookups are not limited by "Show Projects Only For Time And
+Expenses"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from netsuite_audit.audit.availability import SubsidiaryTree, usability
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.login_diagnosis import SYNC_NOW
+from netsuite_audit.netsuite.values import parse_bool
+from netsuite_audit.permissions import describe_permission
+from netsuite_audit.tables import TABLES
+from netsuite_audit.workspace import Ref
+
+META = CheckMeta(
+    id="classification-available",
+    codes=("NS0831",),
+    severity=Severity.HIGH,
+    title="Classes, departments and locations in use are active and available",
+    description=(
+        "Each class, department and location enabled as a workspace tag or set on a pending report line "
+        "must exist, be active, have no inactive parent, and be available to the subsidiary that uses it "
+        "(the workspace's for tags, the submitter's for report lines). Projects in use also need "
+        "'Show Projects Only For Time And Expenses' turned off."
+    ),
+    optional_reads=("classification", "department", "location", "subsidiary", "employee"),
+    detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS, Detection.RESTLET),
+    tags=("export", "classifications", "subsidiary"),
+)
+
+# table -> (label in messages, workspace tag list, report line field, NetSuite list page)
+KINDS = {
+    "classification": ("Class", "classes", "class_", "Classes"),
+    "department": ("Department", "departments", "department", "Departments"),
+    "location": ("Location", "locations", "location", "Locations"),
+}
+PREFERENCE = "TIMEEXPENSEJOBONLY"
+PREFERENCE_NAME = "Show Projects Only For Time And Expenses"
+PREFERENCE_PATH = "Setup > Accounting > Accounting Preferences > Time & Expenses"
+NS_ERROR = "\"Invalid or missing classification\" (NS0831)"
+
+CROSS_SUBSIDIARY_STEPS = (
+    "If the record is meant to serve several subsidiaries, turn on Cross-Subsidiary Customers/Projects: "
+    "on the web, Workspaces > the workspace > Accounting > Advanced, switch it on and Save; in the mobile "
+    "app, Workspaces (bottom tabs) > the workspace > Accounting > Advanced, switch it on and tap Save.",
+)
+
+
+@dataclass(frozen=True)
+class Use:
+    where: str
+    target: int | None  # subsidiary the record must be available to (None: unknown / not OneWorld)
+
+
+def _uses(ctx: Context, tree: SubsidiaryTree) -> dict[tuple[str, str], list[Use]]:
+    ws = ctx.workspace
+    ws_sub = tree.resolve(ws.subsidiary)
+    uses: dict[tuple[str, str], list[Use]] = {}
+
+    def add(table: str, ref: Ref, use: Use) -> None:
+        uses.setdefault((table, str(ref).strip()), []).append(use)
+
+    for table, (_, tag_list, _, _) in KINDS.items():
+        for ref in getattr(ws.tags, tag_list):
+            add(table, ref, Use("workspace tag", ws_sub))
+    employees = {e.email: e for e in ctx.rows("employee") if e.email}
+    for report in ctx.reports.reports if ctx.reports else ():
+        emp = employees.get(report.employee)
+        target = emp.subsidiary if emp is not None else ws_sub
+        for number, line in enumerate(report.lines, start=1):
+            for table, (_, _, field, _) in KINDS.items():
+                ref = getattr(line, field)
+                if ref is not None:
+                    add(table, ref, Use(f"report {report.id} line {number}", target))
+    return uses
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    tree = SubsidiaryTree(ctx.rows("subsidiary"))
+    unreadable: dict[str, list[str]] = {}
+    unknown_target: list[str] = []
+    for (table, ref), uses in _uses(ctx, tree).items():
+        if not ctx.readable(table):
+            unreadable.setdefault(table, []).append(ref)
+            continue
+        if tree.by_id:
+            unknown_target += [f"{KINDS[table][0]} {ref} ({u.where})" for u in uses if u.target is None]
+        yield from _record(ctx, tree, table, ref, uses)
+    for table, refs in unreadable.items():
+        perm = TABLES[table].permission
+        yield ctx.unverifiable(
+            f"Not checked: {KINDS[table][0].lower()} records could not be read, so {', '.join(refs)} "
+            "could not be confirmed.",
+            missing=describe_permission(perm), subject=Subject(kind="record-type", id=table),
+            manual=(f"In NetSuite confirm each of {', '.join(refs)} exists, is active and is available to "
+                    "the subsidiary that uses it.",),
+        )
+    if unknown_target:
+        yield ctx.unverifiable(
+            "Not checked for subsidiary availability: the subsidiary using these is unknown (no workspace "
+            f"subsidiary, submitter not found): {'; '.join(unknown_target)}.",
+            missing="the workspace subsidiary or the submitters' employee records",
+            subject=Subject(kind="subsidiary", id="unknown"),
+        )
+    yield from _projects_preference(ctx)
+
+
+def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list[Use]) -> Iterator[Finding]:
+    label, _, _, page = KINDS[table]
+    where = [u.where for u in uses]
+    row = ctx.resolve(table, ref)
+    if row is None:
+        yield ctx.fail(
+            f"{label} [{ref}] does not exist in NetSuite (or the role cannot see it); an export using it "
+            f"fails with {NS_ERROR}.",
+            subject=Subject(kind=table, id=ref), evidence={"reference": ref, "used_by": where},
+            fix=(f"Pick a {label.lower()} that exists in NetSuite (Setup > Company > Classifications > {page}) "
+                 "or create it there.", SYNC_NOW),
+        )
+        return
+    name = row.fullname or row.name or f"#{row.id}"
+    known = table != "location" or ctx.snapshot.read(table).via == "soap"
+    by_id = ctx.by_id(table)
+    blocked: dict[int, list[str]] = {}
+    unsure: dict[int, list[str]] = {}
+    first = usability(row, by_id, tree, None)
+    for use in uses:
+        verdict = usability(row, by_id, tree, use.target, include_children_known=known).available
+        if use.target is not None and verdict is False:
+            blocked.setdefault(use.target, []).append(use.where)
+        elif use.target is not None and verdict is None:
+            unsure.setdefault(use.target, []).append(use.where)
+    problems = []
+    if first.inactive:
+        problems.append("it is inactive")
+    if first.inactive_parent is not None:
+        parent = first.inactive_parent
+        problems.append(f"its parent [{parent.fullname or parent.name}] (id {parent.id}) is inactive")
+    if blocked:
+        problems.append(
+            f"it is not available to subsidiary {tree.names(blocked)}: it is assigned to "
+            f"{tree.names(row.subsidiary)}" + (" with" if row.includechildren else " without") + " Include Children"
+        )
+    subject = Subject(kind=table, id=str(row.id), name=name)
+    evidence = {"internal_id": row.id, "name": name, "isinactive": row.isinactive, "parent": row.parent,
+                "subsidiaries": list(row.subsidiary), "include_children": row.includechildren,
+                "used_by": where, "blocked_for": {tree.name(s): w for s, w in blocked.items()}}
+    if problems:
+        cross = bool(blocked) and not ctx.workspace.cross_subsidiary
+        yield ctx.fail(
+            f"{label} [{name}] (internal id {row.id}) cannot be used: {'; '.join(problems)}. An export "
+            f"using it fails with {NS_ERROR}."
+            + (" The workspace's Cross-Subsidiary Customers/Projects switch is off, a likely cause when "
+               "records span subsidiaries." if cross else ""),
+            subject=subject, evidence=evidence,
+            fix=(f"In NetSuite open Setup > Company > Classifications > {page} > {name}: clear Inactive (on "
+                 "the record and its parents) and add the subsidiary to its Subsidiary list or tick Include "
+                 f"Children; save. Or choose another {label.lower()} in the workspace.",
+                 *(CROSS_SUBSIDIARY_STEPS if cross else ()), SYNC_NOW),
+        )
+    elif unsure:
+        yield ctx.unverifiable(
+            f"{label} [{name}] (internal id {row.id}) is assigned to {tree.names(row.subsidiary)}; whether it "
+            f"reaches subsidiary {tree.names(unsure)} depends on Include Children, which SuiteQL does not return.",
+            missing="the Include Children flag of the record", subject=subject, evidence=evidence,
+            manual=(f"Open the {label.lower()} in NetSuite and confirm Include Children is ticked.",),
+        )
+
+
+def _projects_preference(ctx: Context) -> Iterator[Finding]:
+    reports = ctx.reports.reports if ctx.reports else ()
+    if not ctx.workspace.tags.projects and not any(ln.project is not None for r in reports for ln in r.lines):
+        return
+    value: bool | None = ctx.workspace.netsuite.show_projects_only_for_time_and_expenses
+    source = "workspace netsuite.show_projects_only_for_time_and_expenses"
+    restlet = ctx.snapshot.restlet
+    if restlet is not None and PREFERENCE in restlet.preferences:
+        try:
+            value, source = parse_bool(restlet.preferences[PREFERENCE]), "NetSuite (RESTlet)"
+        except ValueError:
+            value = None
+    subject = Subject(kind="setting", id=PREFERENCE, name=PREFERENCE_NAME)
+    if value is True:
+        yield ctx.fail(
+            f"'{PREFERENCE_NAME}' ({PREFERENCE}) is on while the workspace uses projects: NetSuite limits "
+            f"which projects an expense line may carry, and exports fail with {NS_ERROR}.",
+            subject=subject, evidence={PREFERENCE: True, "source": source},
+            fix=(f"Log in to NetSuite as an administrator, open {PREFERENCE_PATH}, clear "
+                 f"'{PREFERENCE_NAME}' and save.", SYNC_NOW),
+        )
+    elif value is None:
+        yield ctx.unverifiable(
+            f"Not checked: whether '{PREFERENCE_NAME}' ({PREFERENCE}) is on is unknown, and the workspace "
+            "uses projects.",
+            missing=f"the {PREFERENCE} accounting preference (deploy the nsaudit RESTlet or set it in the workspace)",
+            subject=subject,
+            manual=(f"In NetSuite open {PREFERENCE_PATH} and confirm '{PREFERENCE_NAME}' is cleared.",),
+        )

@@ -1,0 +1,102 @@
+"""NS0384: the integration's token may query classes, departments and locations.
+
+The integration reads them with a SOAP search; nsaudit also tries SuiteQL. A permission refusal on
+the SOAP path is what the sync will hit. A refusal on SuiteQL alone, while the SOAP search works,
+does not stop the sync (SuiteQL has extra needs of its own) and is only a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.login_diagnosis import SYNC_NOW
+from netsuite_audit.permissions import describe_permission
+from netsuite_audit.snapshot import ReadState, TableRead
+from netsuite_audit.tables import TABLES
+
+META = CheckMeta(
+    id="classification-query",
+    codes=("NS0384",),
+    severity=Severity.HIGH,
+    title="Integration token can query classes, departments and locations",
+    description=(
+        "Queries Class, Department and Location with the token, over a SOAP search (as the integration "
+        "does) and over SuiteQL. A permission refusal predicts the NS0384 sync error."
+    ),
+    optional_reads=("classification", "department", "location"),
+    detection=(Detection.NETSUITE_DATA, Detection.PROBE),
+    tags=("connection", "permissions", "classifications"),
+)
+
+# SuiteQL table -> (record type as the sync error names it, feature id that turns the list on)
+RECORD_TYPES = {
+    "classification": ("Classification", "CLASSES"),
+    "department": ("Department", "DEPARTMENTS"),
+    "location": ("Location", "LOCATIONS"),
+}
+PROTOCOL = {"soap": "SOAP search", "rest": "SuiteQL query"}
+
+
+def _attempts(ctx: Context, table: str) -> dict[str, TableRead]:
+    """The token's reads of ``table`` by protocol; audit-profile reads and skipped ones left out."""
+    snap = ctx.snapshot
+    out: dict[str, TableRead] = {}
+    primary = snap.read(table)
+    if primary.via in PROTOCOL and primary.state != ReadState.SKIPPED:
+        out[primary.via] = primary
+    for protocol in PROTOCOL:
+        alt = snap.alt_reads.get(f"{protocol}:{table}")
+        if alt is not None and alt.via != "audit-profile" and alt.state != ReadState.SKIPPED:
+            out.setdefault(protocol, alt)
+    return out
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    features = ctx.snapshot.restlet.features if ctx.snapshot.restlet else {}
+    for table, (record, feature) in RECORD_TYPES.items():
+        if features.get(feature) is False:
+            continue  # the list is switched off in this account: the integration does not query it
+        yield from _one(ctx, table, record)
+
+
+def _one(ctx: Context, table: str, record: str) -> Iterator[Finding]:
+    perm = TABLES[table].permission
+    role = ctx.workspace.connection.role
+    attempts = _attempts(ctx, table)
+    subject = Subject(kind="record-type", id=table, name=record)
+    evidence = {protocol: {"state": r.state.value, "detail": r.detail} for protocol, r in attempts.items()}
+    denied = [p for p, r in attempts.items() if r.state == ReadState.DENIED]
+    ok = [p for p, r in attempts.items() if r.state == ReadState.OK]
+    fix = (
+        f"In NetSuite open Setup > Users/Roles > Access Tokens, click View on the integration's token and "
+        f"confirm its role is {role!r}; if not, create a new token on that role and enter it in the workspace.",
+        f"Open Setup > Users/Roles > Manage Roles > {role} > Edit > Permissions > Lists and give "
+        f"{describe_permission(perm)} at View or higher; save.",
+        SYNC_NOW,
+    )
+    said = "; ".join(f"{PROTOCOL[p]}: {attempts[p].detail}" for p in denied if attempts[p].detail)
+    if "soap" in denied or (denied and not ok):
+        yield ctx.fail(
+            f"NetSuite refused the token a {' and a '.join(PROTOCOL[p] for p in denied)} of {record} records. "
+            f"The sync is expected to stop with \"Permission error encountered when querying NetSuite for "
+            f"'{record}'\" (NS0384)." + (f" NetSuite said: {said}." if said else ""),
+            subject=subject, evidence=evidence, fix=fix,
+        )
+    elif denied:
+        yield ctx.warn(
+            f"The SOAP search of {record} records works, so the sync can read them, but NetSuite refused the "
+            "SuiteQL query; nsaudit's SuiteQL-based checks of this list rely on the SOAP copy."
+            + (f" NetSuite said: {said}." if said else ""),
+            severity=Severity.LOW, subject=subject, evidence=evidence,
+        )
+    elif not ok:
+        errors = [f"{PROTOCOL[p]}: {r.detail or r.state.value}" for p, r in attempts.items()]
+        yield ctx.unverifiable(
+            f"Not checked: the token's query of {record} records "
+            + (f"did not complete ({'; '.join(errors)})." if errors else "was not attempted."),
+            missing=describe_permission(perm), subject=subject, evidence=evidence,
+            manual=(f"In NetSuite confirm the integration role has {describe_permission(perm)} at View, "
+                    "then run nsaudit again.",),
+        )

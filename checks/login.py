@@ -1,0 +1,158 @@
+"""NS0109 / NS0739: the integration's token can log in over SOAP, the protocol the integration uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
+from netsuite_audit.login_diagnosis import (
+    LOGIN_AUDIT_STEP,
+    MAX_SKEW_SECONDS,
+    SYNC_NOW,
+    account_id_notes,
+    clock_skew,
+    host_hint,
+    probe_evidence,
+)
+from netsuite_audit.permissions import describe_permission
+from netsuite_audit.snapshot import Probe
+
+META = CheckMeta(
+    id="login",
+    codes=("NS0109", "NS0739"),
+    severity=Severity.HIGH,
+    title="Integration token can log in to NetSuite over SOAP",
+    description=(
+        "Logs in with the token over SOAP (how the integration talks to NetSuite) and over REST. "
+        "A refused SOAP login predicts NS0109 (or NS0739 when only SOAP is refused); the finding "
+        "says what can be learned from outside: account id form, clock skew, REST versus SOAP."
+    ),
+    detection=(Detection.PROBE,),
+    tags=("login", "connection"),
+    needs_login=False,
+)
+
+SOAP_PERMISSION = "ADMI_WEBSERVICES"
+
+FIX_CREDENTIALS = (
+    "In NetSuite open Setup > Users/Roles > Access Tokens and check the integration's token: "
+    "not revoked or inactive, issued to the right user and role.",
+    "Check that the role is active, is still assigned to that user, and that the user can still log in.",
+    "Check Setup > Integration > Manage Integrations: the integration record must be Enabled.",
+    "If anything changed, create a new access token for the same user, role and integration, and enter "
+    "the new token id and secret in the workspace's NetSuite connection.",
+    SYNC_NOW,
+)
+
+FIX_SOAP = (
+    f"Give the integration role {describe_permission(SOAP_PERMISSION)} at Full "
+    "(Setup > Users/Roles > Manage Roles > the role > Edit > Permissions > Setup).",
+    "Make sure SOAP Web Services is on under Setup > Company > Enable Features > SuiteCloud.",
+    "If the account is a sandbox, enter the account id in the workspace as 1234567_SB1 "
+    "(upper case, underscore).",
+    SYNC_NOW,
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    login = ctx.snapshot.login
+    soap, rest = login.soap, login.rest
+    evidence = probe_evidence(ctx.snapshot)
+    if soap is None and rest is None:
+        yield ctx.unverifiable(
+            "No login was attempted, so nsaudit cannot tell whether the integration can log in.",
+            missing="a login probe", evidence=evidence, code="NS0109",
+            manual=("Run nsaudit with the integration's credentials (not from a saved snapshot without probes).",),
+        )
+        return
+    if soap is not None and soap.ok:
+        if rest is not None and not rest.ok:
+            yield _rest_only_down(ctx, rest, evidence)
+        return
+    if soap is None:
+        yield ctx.unverifiable(
+            "The REST login worked, but SOAP was not tried; the integration logs in over SOAP.",
+            missing="a SOAP login probe", evidence=evidence, code="NS0109",
+            manual=("Run nsaudit again with SOAP enabled to test the integration's own protocol.",),
+        )
+        return
+    yield _soap_failed(ctx, soap, rest, evidence)
+
+
+def _soap_failed(ctx: Context, soap: Probe, rest: Probe | None, evidence: dict[str, object]) -> Finding:
+    said = f" NetSuite said: {soap.code or ''} {soap.detail or ''}".rstrip() if soap.code or soap.detail else ""
+    if soap.error == "permission":
+        return ctx.fail(
+            "NetSuite refused SOAP to the integration's role. The integration will report "
+            "\"Unexpected error when logging in with tokens\" (NS0739)." + said,
+            code="NS0739", evidence=evidence, fix=FIX_SOAP,
+        )
+    if soap.error == "network":
+        return ctx.unverifiable(
+            "nsaudit could not reach NetSuite over SOAP, so login was not tested." + said
+            + " " + host_hint(ctx.snapshot),
+            missing="a network connection to NetSuite", evidence=evidence, code="NS0109",
+            manual=("Check the account id and the network (proxy, firewall, DNS), then run nsaudit again.",),
+        )
+    if soap.error in ("concurrency", "server"):
+        reason = ("the account's concurrent request limit was reached" if soap.error == "concurrency"
+                  else "NetSuite failed on its side")
+        return ctx.unverifiable(
+            f"The SOAP login could not be tested: {reason}." + said,
+            missing="a usable answer from NetSuite", evidence=evidence, code="NS0109",
+            manual=("Wait a few minutes (pause other integrations if the limit was hit) and run nsaudit again.",),
+        )
+    if soap.error != "auth":
+        return ctx.unverifiable(
+            "The SOAP login failed for a reason nsaudit does not recognise." + said,
+            missing="a recognisable answer to the SOAP login", evidence=evidence, code="NS0109",
+            manual=(LOGIN_AUDIT_STEP,),
+        )
+    skew = clock_skew(ctx.snapshot)
+    if skew is not None and abs(skew) > MAX_SKEW_SECONDS:
+        return ctx.unverifiable(
+            f"NetSuite refused the login, but this computer's clock is {abs(skew):.0f} seconds "
+            f"{'ahead of' if skew > 0 else 'behind'} NetSuite's. NetSuite rejects token signatures more "
+            "than 5 minutes off, so the refusal may be nsaudit's own fault, not the integration's.",
+            missing="a correct clock on the machine running nsaudit", evidence=evidence, code="NS0109",
+            manual=("Set this computer's clock from a time server (enable NTP), then run nsaudit again.",),
+        )
+    notes = account_id_notes(ctx.snapshot)
+    if rest is not None and rest.ok:
+        return ctx.fail(
+            "The token logs in over REST but NetSuite refused it over SOAP, so the credentials are valid "
+            "and SOAP access is what is missing. The integration will report \"Unexpected error when "
+            "logging in with tokens\" (NS0739), or possibly \"Failed to login to NetSuite\" (NS0109)."
+            + said + "".join(f" {n}" for n in notes),
+            code="NS0739", evidence=evidence, fix=FIX_SOAP, manual=(LOGIN_AUDIT_STEP,),
+        )
+    causes = (
+        "Likely causes: the token was revoked or expired; the role was disabled, changed or removed from "
+        "the user; the user's credentials or access changed; or the integration record was blocked."
+    )
+    return ctx.fail(
+        "NetSuite refused the token over SOAP"
+        + (" and over REST" if rest is not None and not rest.ok else "")
+        + ". The integration will report \"Failed to login to NetSuite. Please verify your admin "
+        "credentials.\" (NS0109)." + said + "".join(f" {n}" for n in notes) + " " + causes
+        + " NetSuite does not say why in its answer; the Login Audit Trail does.",
+        code="NS0109", evidence=evidence, fix=FIX_CREDENTIALS, manual=(LOGIN_AUDIT_STEP,),
+    )
+
+
+def _rest_only_down(ctx: Context, rest: Probe, evidence: dict[str, object]) -> Finding:
+    said = f" NetSuite said: {rest.code or ''} {rest.detail or ''}".rstrip() if rest.code or rest.detail else ""
+    return ctx.warn(
+        "REST (SuiteQL) is not available to this token, but SOAP works, so the integration is not "
+        "affected and nsaudit read what it could over SOAP instead." + said
+        + f" To let nsaudit use SuiteQL, give the role {describe_permission('ADMI_RESTWEBSERVICES')} at Full "
+        f"and {describe_permission('REPO_ANALYTICS')}, and turn on REST Web Services under Setup > Company > "
+        "Enable Features > SuiteCloud.",
+        code=None, severity=Severity.INFO, evidence=evidence,
+        fix=(
+            "Setup > Users/Roles > Manage Roles > the role > Edit > Permissions > Setup: add REST Web "
+            "Services (Full); on the Reports tab add SuiteAnalytics Workbook.",
+            "Optional: nsaudit works without REST, with fewer checks verified.",
+        ),
+    )

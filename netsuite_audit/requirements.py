@@ -1,0 +1,215 @@
+"""What the integration role must be granted, as data, and how to compare a role against it.
+
+Two profiles, picked by ``workspace.permission_profile``:
+
+* ``standard``: the Lists and Setup permissions Expensify's NS0384 page asks for;
+* ``strict``: the longer list from the same page's other version, plus the Transactions (and
+  Tax Details Tab) permissions that single error pages ask for.
+
+Each requirement names the NS code a shortfall is expected to cause. A requirement with a
+``condition`` only applies when the workspace uses the feature (e.g. invoices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from netsuite_audit.errors import InputError
+from netsuite_audit.permissions import PERMISSIONS, Level
+from netsuite_audit.records import RolePermission
+from netsuite_audit.snapshot import AccountSnapshot, ReadState, TableRead
+from netsuite_audit.tables import TABLES
+from netsuite_audit.workspace import Workspace
+
+V, F = Level.VIEW, Level.FULL
+
+# Conditions a requirement may carry, by name: true when the workspace needs the permission.
+CONDITIONS: dict[str, Callable[[Workspace], bool]] = {
+    "exports_invoices": lambda ws: ws.export.invoices,
+}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    permkey: str
+    name: str  # as the role form shows it
+    tab: str
+    level: Level
+    code: str  # NS code a missing or too-low grant causes
+    condition: str | None = None  # key of CONDITIONS
+    uncertain: bool = False  # permkey not confirmed against Oracle's permission list
+    note: str = ""
+
+    def applies(self, workspace: Workspace) -> bool:
+        return self.condition is None or CONDITIONS[self.condition](workspace)
+
+    def describe(self) -> str:
+        return f"{self.tab} > {self.name} ({self.permkey}) at {self.level.label}"
+
+
+def _r(permkey: str, level: Level, code: str, *, condition: str | None = None, note: str = "") -> Requirement:
+    perm = PERMISSIONS[permkey]
+    return Requirement(permkey, perm.name, perm.tab, level, code, condition=condition,
+                       uncertain=not perm.verified, note=note)
+
+
+_STANDARD_LISTS = (
+    _r("LIST_ACCOUNT", F, "NS0565"),
+    _r("LIST_CLASS", V, "NS0384"),
+    _r("LIST_CURRENCY", V, "NS0469"),
+    _r("LIST_CUSTJOB", V, "NS0384"),
+    _r("LIST_DEPARTMENT", F, "NS0384"),
+    _r("LIST_EMPLOYEE", F, "NS0634"),
+    _r("LIST_CATEGORY", V, "NS0228"),
+    _r("LIST_ITEM", V, "NS0384"),
+    _r("LIST_LOCATION", V, "NS0384"),
+    _r("LIST_JOB", V, "NS0384"),
+    _r("LIST_SUBSIDIARY", V, "NS0521"),
+    _r("LIST_VENDOR", F, "NS0844"),
+)
+
+_STANDARD_SETUP = (
+    _r("ADMI_MANAGE_OAUTH_TOKENS", F, "NS0510"),
+    _r("ADMI_LOGIN_OAUTH", F, "NS0109"),
+    _r("ADMI_MANAGE_OWN_OAUTH_TOKENS", F, "NS0510"),
+    _r("ADMI_WEBSERVICES", F, "NS0739"),
+    _r("ADMI_CUSTRECORD", F, "NS0938"),
+    _r("ADMI_DELETEDRECORD", F, "NS0384"),
+)
+
+_STRICT_EXTRA = (
+    _r("LIST_CUSTRECORDENTRY", V, "NS0938"),
+    _r("LIST_FILECABINET", F, "NS0384"),
+    _r("LIST_EMPLOYEE_RECORD", F, "NS0634"),
+    _r("LIST_IMPORTED_EMPLOYEE_EXPENSE", V, "NS0384"),
+    _r("LIST_RECORDCUSTFIELD", V, "NS0384"),
+    _r("LIST_TAXITEM", V, "NS0384"),
+    _r("LIST_TAXSCHEDULE", V, "NS0384"),
+    _r("LIST_TAXDETAILSTAB", F, "NS0056", note="needed to set the nexus on exported transactions"),
+    _r("ADMI_CUSTLIST", V, "NS0384"),
+    _r("ADMI_MANAGECUSTOMSEGMENTS", V, "NS0384"),
+    _r("ADMI_ACCTPERIODS", V, "NS0384"),
+    _r("ADMI_SUITESIGNON", F, "NS0384"),
+    _r("TRAN_VENDPYMT", F, "NS0159", note="needed to mark reports paid"),
+    _r("TRAN_CUSTINVC", F, "NS0445", condition="exports_invoices"),
+    _r("TRAN_VENDPYMTAPPRV", F, "NS0056", note="needed to set the approval status of bills"),
+)
+
+PROFILES: dict[str, tuple[Requirement, ...]] = {
+    "standard": _STANDARD_LISTS + _STANDARD_SETUP,
+    "strict": _STANDARD_LISTS + _STANDARD_SETUP + _STRICT_EXTRA,
+}
+
+
+def profile(name: str) -> tuple[Requirement, ...]:
+    """Every requirement of a profile; an unknown name is an input error."""
+    try:
+        return PROFILES[name.strip().lower()]
+    except KeyError:
+        raise InputError(f"unknown permission profile {name!r}; expected one of {', '.join(PROFILES)}",
+                         source="workspace", field="permission_profile") from None
+
+
+def required(workspace: Workspace) -> tuple[Requirement, ...]:
+    """The requirements of the workspace's profile that apply to what the workspace uses."""
+    return tuple(r for r in profile(workspace.permission_profile) if r.applies(workspace))
+
+
+def codes() -> tuple[str, ...]:
+    """Every NS code any profile can predict, sorted."""
+    return tuple(sorted({r.code for reqs in PROFILES.values() for r in reqs}))
+
+
+# ---- comparing a role's grants -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    requirement: Requirement
+    current: Level  # NONE when the role does not list the permission at all
+
+
+def grants(rows: Iterable[RolePermission], role_id: int) -> dict[str, Level]:
+    """``{permkey: level}`` for one role (the highest level when a key repeats)."""
+    out: dict[str, Level] = {}
+    for row in rows:
+        if row.role == role_id:
+            level = Level.parse(row.permlevel)
+            out[row.permkey] = max(out.get(row.permkey, Level.NONE), level)
+    return out
+
+
+def shortfalls(requirements: Iterable[Requirement], granted: Mapping[str, Level]) -> list[Shortfall]:
+    """Each requirement the role does not meet, with the level it has now."""
+    out = []
+    for req in requirements:
+        current = granted.get(req.permkey, Level.NONE)
+        if current < req.level:
+            out.append(Shortfall(req, current))
+    return out
+
+
+# ---- what the integration token itself proved ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenProof:
+    """What the audit's own calls showed about one permission of the token's role."""
+
+    permkey: str
+    at_least: Level | None = None  # a level the token demonstrably has
+    refused: bool = False  # NetSuite refused a call that needs it (and the protocol works)
+    shown_by: tuple[str, ...] = ()  # the calls that showed it, in plain words
+
+
+def _merge(proofs: dict[str, TokenProof], key: str, *, level: Level | None = None, refused: bool = False,
+           how: str) -> None:
+    old = proofs.get(key, TokenProof(key))
+    best = old.at_least if level is None or (old.at_least is not None and old.at_least >= level) else level
+    proofs[key] = TokenProof(key, best, old.refused or refused, (*old.shown_by, how))
+
+
+def token_proofs(snapshot: AccountSnapshot) -> dict[str, TokenProof]:
+    """Permissions proven (or disproven) by the login probes and by the table reads the token made.
+
+    Reads made with a separate audit profile prove nothing about the integration token and are
+    ignored. A refused read only counts when another read over the same protocol worked, so a
+    protocol that is off altogether is not mistaken for a missing list permission.
+    """
+    proofs: dict[str, TokenProof] = {}
+    login = snapshot.login
+    if login.any_ok:
+        _merge(proofs, "ADMI_LOGIN_OAUTH", level=Level.FULL,
+               how="the token logged in (Log in using Access Tokens or User Access Tokens allows that)")
+    if login.soap_ok:
+        _merge(proofs, "ADMI_WEBSERVICES", level=Level.FULL, how="a SOAP call with the token worked")
+    elif login.soap is not None and login.soap.error == "permission":
+        said = login.soap.code or login.soap.detail or "no detail"
+        _merge(proofs, "ADMI_WEBSERVICES", refused=True, how=f"NetSuite refused SOAP for this role ({said})")
+    if login.rest_ok:
+        _merge(proofs, "ADMI_RESTWEBSERVICES", level=Level.FULL, how="a REST call with the token worked")
+
+    attempts: list[tuple[str, str, TableRead]] = []  # (protocol, table, read)
+    for table, read in snapshot.reads.items():
+        if read.via in ("rest", "soap"):
+            attempts.append((read.via, table, read))
+    for alt_key, read in snapshot.alt_reads.items():
+        protocol, _, table = alt_key.partition(":")
+        if protocol in ("rest", "soap") and read.via != "audit-profile":
+            attempts.append((protocol, table, read))
+    working = {protocol for protocol, _, read in attempts if read.state == ReadState.OK}
+    for protocol, table, read in attempts:
+        perm = read.permission or (TABLES[table].permission if table in TABLES else None)
+        if perm is None:
+            continue
+        key: str = perm
+        label = "SuiteQL" if protocol == "rest" else "SOAP search"
+        if read.state == ReadState.OK:
+            binary = key in PERMISSIONS and PERMISSIONS[key].binary
+            _merge(proofs, key, level=Level.FULL if binary else Level.VIEW,
+                   how=f"a {label} of {table} worked")
+        elif read.state == ReadState.DENIED and protocol in working:
+            _merge(proofs, key, refused=True,
+                   how=f"NetSuite refused a {label} of {table}" + (f": {read.detail}" if read.detail else ""))
+    return proofs
