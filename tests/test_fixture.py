@@ -332,6 +332,8 @@ SEED_LEVELS = {
     "ADMI_MANAGE_OAUTH_TOKENS": "Full", "ADMI_LOGIN_OAUTH": "Full", "ADMI_MANAGE_OWN_OAUTH_TOKENS": "Full",
     "ADMI_WEBSERVICES": "Full", "ADMI_CUSTRECORD": "Full", "ADMI_DELETEDRECORD": "Full",
     "ADMI_RESTWEBSERVICES": "Full", "REPO_ANALYTICS": "Edit",
+    # Beyond the seed table: lets the audit read tax groups (NS0988) and accounting periods (NS0320).
+    "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View",
 }
 
 
