@@ -242,6 +242,10 @@ class Collector:
             return TableRead(state=state, permission=spec.permission, via=via,  # type: ignore[arg-type]
                              detail=detail, calls=outcome.calls), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
+        if via == "soap":  # fullname paths and project customers need every page (soap_records)
+            from netsuite_audit.netsuite.soap_records import derive_rows
+
+            derive_rows(table_rows, table)
         return TableRead(state=ReadState.OK, permission=spec.permission, via=via,  # type: ignore[arg-type]
                          rows=len(table_rows), calls=outcome.calls), table_rows
 
