@@ -92,11 +92,11 @@ class Case:
 
 
 def load_cases() -> list[Case]:
-    cases = []
-    for folder in sorted(p for p in CASES_DIR.iterdir() if p.is_dir()):
-        for path in sorted(folder.glob("*.json")):
-            cases.append(Case(folder.name, path.stem, path, json.loads(path.read_text())))
-    return cases
+    return [
+        Case(folder.name, path.stem, path, json.loads(path.read_text()))
+        for folder in sorted(p for p in CASES_DIR.iterdir() if p.is_dir())
+        for path in sorted(folder.glob("*.json"))
+    ]
 
 
 def run_case(check: LoadedCheck, case: Case) -> list[Finding]:

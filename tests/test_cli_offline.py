@@ -60,7 +60,7 @@ def test_bad_snapshot_is_one_line_exit_2(tmp_path: Path) -> None:
     data["tables"]["employee"][0]["id"] = "not-a-number"
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data))
-    code, out, err = invoke("run", "--snapshot", str(path))
+    code, _, err = invoke("run", "--snapshot", str(path))
     assert code == 2
     assert err.count("\n") == 1 and str(path) in err and "tables.employee.0.id" in err
     assert "Traceback" not in err

@@ -153,7 +153,7 @@ class Collector:
             tool_version=__version__,
             account=self._account_info(),
             collected_at=started,
-            transport=transport,  # type: ignore[arg-type]
+            transport=transport,
             login=login,
             reads=reads,
             alt_reads=alt_reads,
@@ -239,14 +239,14 @@ class Collector:
             exc = outcome.error
             state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
             detail = exc.message if isinstance(exc, NetSuiteError) else f"{type(exc).__name__}: {exc}"
-            return TableRead(state=state, permission=spec.permission, via=via,  # type: ignore[arg-type]
+            return TableRead(state=state, permission=spec.permission, via=via,
                              detail=detail, calls=outcome.calls), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
 
             derive_rows(table_rows, table)
-        return TableRead(state=ReadState.OK, permission=spec.permission, via=via,  # type: ignore[arg-type]
+        return TableRead(state=ReadState.OK, permission=spec.permission, via=via,
                          rows=len(table_rows), calls=outcome.calls), table_rows
 
     def _alt_reads(self, pool: ThreadPoolExecutor, transport: str, login: Login,

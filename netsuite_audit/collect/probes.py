@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Literal, Protocol
+from typing import Literal
 
 from netsuite_audit.netsuite.errors import (
     AuthenticationError,
@@ -16,14 +16,8 @@ from netsuite_audit.netsuite.errors import (
     ServerError,
     TransportError,
 )
+from netsuite_audit.netsuite.rest import ServerTime
 from netsuite_audit.snapshot import Probe
-
-
-class _ServerTime(Protocol):
-    server_time: datetime | None
-    date_header: datetime | None
-    local_time: datetime
-    elapsed_ms: int
 
 
 def parse_http_date(value: str | None) -> datetime | None:
@@ -52,7 +46,7 @@ def error_kind(exc: NetSuiteError) -> str:
     return "other"
 
 
-def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], _ServerTime]) -> Probe:
+def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], ServerTime]) -> Probe:
     """Run ``call`` (a client's ``server_time``) and describe what happened, never raising."""
     started = time.monotonic()
     try:
@@ -61,7 +55,7 @@ def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], _Serv
         return Probe(
             protocol=protocol,
             ok=False,
-            error=error_kind(exc),  # type: ignore[arg-type]
+            error=error_kind(exc),
             code=exc.code,
             http_status=exc.status,
             detail=exc.message,
