@@ -73,3 +73,44 @@ def test_clock_skew_is_diagnosed_not_blamed_on_the_account() -> None:
     login = outcome.by_check("login")[0]
     assert login.status == Status.UNVERIFIABLE
     assert "clock" in login.message.lower()
+
+
+def _without_rest(data: dict) -> dict:
+    role = find(data["roles"], id=1001)
+    role["permissions"].pop("ADMI_RESTWEBSERVICES", None)
+    return data
+
+
+def test_rest_refused_falls_back_to_soap_with_the_same_records() -> None:
+    rest = audit(account_data("demo"), workspace_data("demo"))
+    soap = audit(_without_rest(account_data("demo")), workspace_data("demo"))
+    assert rest.snapshot.transport == "rest" and soap.snapshot.transport == "soap"
+    from netsuite_audit.tables import TABLES
+
+    for table, spec in TABLES.items():
+        if spec.soap_record is None or rest.snapshot.tables.get(table) is None:
+            continue
+        assert soap.snapshot.read(table).via == "soap", table
+        assert soap.snapshot.tables.get(table) == rest.snapshot.tables.get(table), table
+    # The report says REST is unavailable (a WARN naming the permission), never NS0109.
+    login = soap.by_check("login")
+    assert [f.status for f in login] == [Status.WARN] and login[0].code is None
+    assert "ADMI_RESTWEBSERVICES" in (login[0].message + str(login[0].evidence) + (login[0].missing or ""))
+
+
+def test_seed_findings_agree_over_rest_and_soap() -> None:
+    seeds = ("project-active", "classification-available")
+    rest = audit(account_data("demo"), workspace_data("demo"), checks=seeds)
+    soap = audit(_without_rest(account_data("demo")), workspace_data("demo"), checks=seeds)
+    assert rest.problems() == soap.problems()
+    assert any(code == "NS0770" for _, code, _ in rest.problems())
+    assert any(code == "NS0831" for _, code, _ in rest.problems())
+
+
+def test_soap_refused_is_ns0109_family_and_rest_still_reads() -> None:
+    data = account_data("healthy")
+    find(data["roles"], id=1001)["permissions"].pop("ADMI_WEBSERVICES")
+    outcome = audit(data, workspace_data("healthy"))
+    login = outcome.by_check("login")
+    assert login[0].status == Status.FAIL and login[0].code in ("NS0739", "NS0109")
+    assert outcome.snapshot.transport == "rest"
