@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.permission_matrix import integration_role_id
 from netsuite_audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.permissions import Level, describe_permission, role_path
 from netsuite_audit.requirements import Requirement, codes, grants, required, shortfalls, token_proofs
@@ -45,16 +46,7 @@ def _fix(role: str, req: Requirement) -> tuple[str, ...]:
 
 def _role_id(ctx: Context) -> tuple[int | None, str]:
     """The integration role's id, and how it was found."""
-    conn = ctx.workspace.connection
-    for role in ctx.rows("role"):
-        if (role.name or "").strip() == conn.role:
-            return int(role.id), "role list"
-    if conn.role_id is not None:
-        return conn.role_id, "workspace connection.role_id"
-    roles = {row.role for row in ctx.rows("rolepermissions")}
-    if len(roles) == 1:
-        return roles.pop(), "the only role in the permission list read"
-    return None, ""
+    return integration_role_id(ctx.snapshot, ctx.workspace)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -50,7 +50,20 @@ def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
         )]
     if not results:
         results = [ctx.passed("No problems found.")]
-    return _unique_ids(results)
+    return _unique_ids([_with_catalog_fix(f) for f in results])
+
+
+def _with_catalog_fix(finding: Finding) -> Finding:
+    """A FAIL or WARN with no fix steps of its own gets the catalog's steps for its code."""
+    if finding.fix or finding.status not in (Status.FAIL, Status.WARN) or not finding.code:
+        return finding
+    from netsuite_audit.catalog import load_catalog
+
+    catalog = load_catalog()
+    if finding.code not in catalog:
+        return finding
+    entry = catalog.get(finding.code)
+    return finding.model_copy(update={"fix": (*entry.fix.netsuite, *entry.fix.web)})
 
 
 def _unreadable(ctx: Context, tables: list[str]) -> Finding:
