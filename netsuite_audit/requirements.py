@@ -12,6 +12,7 @@ Each requirement names the NS code a shortfall is expected to cause. A requireme
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ class Requirement:
     condition: str | None = None  # key of CONDITIONS
     uncertain: bool = False  # permkey not confirmed against Oracle's permission list
     note: str = ""
+    expense_report_code: str | None = None  # the code instead, when reimbursable reports export as expense reports
 
     def applies(self, workspace: Workspace) -> bool:
         return self.condition is None or CONDITIONS[self.condition](workspace)
@@ -48,10 +50,11 @@ class Requirement:
         return f"{self.tab} > {self.name} ({self.permkey}) at {self.level.label}"
 
 
-def _r(permkey: str, level: Level, code: str, *, condition: str | None = None, note: str = "") -> Requirement:
+def _r(permkey: str, level: Level, code: str, *, condition: str | None = None, note: str = "",
+       expense_report_code: str | None = None) -> Requirement:
     perm = PERMISSIONS[permkey]
     return Requirement(permkey, perm.name, perm.tab, level, code, condition=condition,
-                       uncertain=not perm.verified, note=note)
+                       uncertain=not perm.verified, note=note, expense_report_code=expense_report_code)
 
 
 _STANDARD_LISTS = (
@@ -66,7 +69,8 @@ _STANDARD_LISTS = (
     _r("LIST_LOCATION", V, "NS0384"),
     _r("LIST_JOB", V, "NS0384"),
     _r("LIST_SUBSIDIARY", V, "NS0521"),
-    _r("LIST_VENDOR", F, "NS0844"),
+    # Vendors below Full: the vendor query fails on sync (NS0844); expense-report exports fail with NS0377.
+    _r("LIST_VENDOR", F, "NS0844", expense_report_code="NS0377"),
 )
 
 _STANDARD_SETUP = (
@@ -113,12 +117,19 @@ def profile(name: str) -> tuple[Requirement, ...]:
 
 def required(workspace: Workspace) -> tuple[Requirement, ...]:
     """The requirements of the workspace's profile that apply to what the workspace uses."""
-    return tuple(r for r in profile(workspace.permission_profile) if r.applies(workspace))
+    from netsuite_audit.workspace import ExportType
+
+    expense_reports = workspace.export.reimbursable == ExportType.EXPENSE_REPORT
+    return tuple(
+        dataclasses.replace(r, code=r.expense_report_code) if expense_reports and r.expense_report_code else r
+        for r in profile(workspace.permission_profile) if r.applies(workspace)
+    )
 
 
 def codes() -> tuple[str, ...]:
     """Every NS code any profile can predict, sorted."""
-    return tuple(sorted({r.code for reqs in PROFILES.values() for r in reqs}))
+    return tuple(sorted({c for reqs in PROFILES.values() for r in reqs
+                         for c in (r.code, r.expense_report_code) if c}))
 
 
 # ---- comparing a role's grants -----------------------------------------------------------------

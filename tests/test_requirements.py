@@ -84,8 +84,17 @@ def test_unknown_profile_is_an_input_error() -> None:
 
 
 def test_codes_cover_every_requirement() -> None:
-    assert set(codes()) == {r.code for reqs in PROFILES.values() for r in reqs}
-    assert "NS0384" in codes()
+    assert set(codes()) == {c for reqs in PROFILES.values() for r in reqs
+                            for c in (r.code, r.expense_report_code) if c}
+    assert {"NS0384", "NS0377", "NS0844"} <= set(codes())
+
+
+def test_vendor_shortfall_code_follows_the_export_type() -> None:
+    from netsuite_audit.workspace import Workspace
+
+    er = {r.permkey: r.code for r in required(Workspace())}
+    vb = {r.permkey: r.code for r in required(Workspace.model_validate({"export": {"reimbursable": "vendor_bill"}}))}
+    assert er["LIST_VENDOR"] == "NS0377" and vb["LIST_VENDOR"] == "NS0844"
 
 
 def test_grants_takes_the_role_and_the_highest_level() -> None:
