@@ -32,7 +32,7 @@ from netsuite_audit.netsuite.errors import (
     TransportError,
 )
 from netsuite_audit.netsuite.oauth import rest_auth
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy, call_with_retry
+from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, Gate, RetryPolicy, call_with_retry
 from netsuite_audit.netsuite.values import to_wire
 
 log = logging.getLogger(__name__)
@@ -49,12 +49,6 @@ _MISSING_RECORD = re.compile(r"Record '(?P<name>[^']+)' was not found", re.IGNOR
 _UNKNOWN_IDENTIFIER = re.compile(r"Unknown identifier '(?P<name>[^']+)'", re.IGNORECASE)
 _CODE_RE = re.compile(r'"o:errorCode"\s*:\s*"(?P<code>[A-Za-z0-9_.]+)"')
 _DETAIL_RE = re.compile(r'"detail"\s*:\s*"(?P<detail>(?:[^"\\]|\\.)*)"')
-_TRANSPORT_FAILURES = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 
 
 @dataclass(frozen=True)
@@ -291,7 +285,7 @@ class RestClient:
                 timeout=timeout,
                 allow_redirects=False,
             )
-        except _TRANSPORT_FAILURES as exc:
+        except TRANSPORT_FAILURES as exc:
             raise TransportError(
                 f"no answer from NetSuite for {method} {url}: {type(exc).__name__}: {exc}", protocol=PROTOCOL
             ) from exc

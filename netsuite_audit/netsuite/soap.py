@@ -35,7 +35,7 @@ from netsuite_audit.netsuite import soap_records as rec
 from netsuite_audit.netsuite.errors import NetSuiteError
 from netsuite_audit.netsuite.passport import build_passport
 from netsuite_audit.netsuite.rest import ServerTime
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy, call_with_retry
+from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, Gate, RetryPolicy, call_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,6 @@ _MAX_PARENT_DEPTH = 20
 
 T = TypeVar("T")
 
-_TRANSPORT_FAILURES = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
 
 
 @dataclass(frozen=True)
@@ -174,7 +168,7 @@ class SoapClient:
                 status=exc.status_code,
                 date_header=response.headers.get("Date") if response is not None else None,
             ) from None
-        except _TRANSPORT_FAILURES as exc:
+        except TRANSPORT_FAILURES as exc:
             raise faults.transport_error(
                 f"no answer from {self.url} ({type(exc).__name__})"
             ) from None

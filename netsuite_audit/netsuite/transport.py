@@ -12,12 +12,13 @@ import logging
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
 
+import requests
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception, stop_after_attempt
 
 from netsuite_audit.netsuite.errors import DeadlineExceeded, NetSuiteError
@@ -27,31 +28,55 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# requests' exceptions that mean "no usable answer arrived": both clients turn them into TransportError.
+TRANSPORT_FAILURES: tuple[type[Exception], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
 class Gate:
-    """At most ``limit`` requests in flight at once; counts the highest concurrency seen."""
+    """At most ``limit`` requests in flight at once; counts the highest concurrency seen.
+
+    Slots are handed out first come, first served: a thread that releases a slot and asks again at
+    once queues behind the threads already waiting (a plain semaphore lets it barge ahead, which
+    starves the waiting threads and the table reads they carry).
+    """
 
     def __init__(self, limit: int) -> None:
         if limit < 1:
             raise ValueError("a Gate needs a limit of at least 1")
         self.limit = limit
-        self._slots = threading.BoundedSemaphore(limit)
         self._lock = threading.Lock()
+        self._turns = threading.Condition(self._lock)
+        self._queue: deque[object] = deque()
         self.in_flight = 0
         self.max_in_flight = 0
 
     def acquire(self, timeout: float | None = None) -> bool:
         """Take a slot; with ``timeout`` give up (return False) after that many seconds."""
-        if not self._slots.acquire(timeout=timeout):
-            return False
-        with self._lock:
+        ticket = object()
+        with self._turns:
+            self._queue.append(ticket)
+            if not self._turns.wait_for(lambda: self._queue[0] is ticket and self.in_flight < self.limit,
+                                        timeout):
+                self._queue.remove(ticket)
+                self._turns.notify_all()
+                return False
+            self._queue.popleft()
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self._turns.notify_all()  # the next in line may take another free slot
         return True
 
     def release(self) -> None:
-        with self._lock:
+        with self._turns:
+            if self.in_flight < 1:
+                raise ValueError("Gate released more often than acquired")
             self.in_flight -= 1
-        self._slots.release()
+            self._turns.notify_all()
 
     def __enter__(self) -> Gate:
         self.acquire()
