@@ -34,7 +34,38 @@ def _code_title(code: str) -> str | None:
         return None
 
 
-RENDERERS: dict[str, Renderer] = {"text": _text, "json": _json}
+def _junit(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.junit import render_junit
+
+    return render_junit(result, color)
+
+
+def _sarif(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.sarif import render_sarif
+
+    return render_sarif(result, color)
+
+
+def _markdown(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.markdown import render_markdown
+
+    return render_markdown(result, color)
+
+
+def _csv(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.csv_out import render_csv
+
+    return render_csv(result, color)
+
+
+def _html(result: AuditResult, color: bool) -> str:
+    from netsuite_audit.render.html import render_html
+
+    return render_html(result, color)
+
+
+RENDERERS: dict[str, Renderer] = {"text": _text, "json": _json, "junit": _junit, "sarif": _sarif,
+                                  "markdown": _markdown, "csv": _csv, "html": _html}
 
 
 @dataclass(frozen=True)
