@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from netsuite_audit.audit.registry import load_checks
+from netsuite_audit.catalog import load_catalog
 from netsuite_audit.tables import TABLES
 from tests.check_cases import CASES_DIR
 
@@ -23,6 +24,9 @@ def test_metadata(check) -> None:
     assert len(meta.title) <= 100
     assert meta.description, f"{meta.id}: describe what the check verifies"
     assert set(meta.reads) <= set(TABLES)
+    unknown = [code for code in meta.codes if code not in load_catalog()]
+    assert not unknown, f"{meta.id}: codes missing from the catalog: {unknown}"
+    assert meta.detection, f"{meta.id}: say how the check learns what it checks"
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.meta.id for c in CHECKS])
@@ -34,3 +38,10 @@ def test_has_cases(check) -> None:
     if not check.meta.reads and not check.meta.optional_reads:
         missing.discard("unverifiable")
     assert not missing, f"{check.meta.id}: add fixtures/checks/{check.meta.id}/{{{','.join(sorted(missing))}}}.json"
+
+
+def test_check_ids_are_unique_and_match_files() -> None:
+    ids = [c.meta.id for c in CHECKS]
+    assert len(ids) == len(set(ids))
+    for check in CHECKS:
+        assert check.path.stem == check.meta.id.replace("-", "_")
