@@ -1,7 +1,8 @@
 """The root of every error nsaudit raises on purpose.
 
-Each layer has one base class below this one (``NetSuiteError`` for the clients, ``InputError`` for
-files the user hands us, ``CollectError`` for the collector, ``SimulatorError`` for the simulator).
+Each layer has one base class below this one: ``netsuite.errors.NetSuiteError`` for the clients,
+``InputError`` (here) for files and values the user hands us, ``collect.collector.CollectError`` for
+the collector, ``simulator.auth.SimulatorError`` for the simulator.
 """
 
 from __future__ import annotations
