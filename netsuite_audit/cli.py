@@ -56,6 +56,7 @@ class LazyGroup(click.Group):
 
     lazy = {
         "explain": "netsuite_audit.catalog.explain:explain_command",
+        "report": "netsuite_audit.report_cmd:report_command",
         "sim": "netsuite_audit.simulator.cli:sim",
     }
 
@@ -67,64 +68,95 @@ class LazyGroup(click.Group):
             import importlib
 
             module, attr = self.lazy[cmd_name].split(":")
-            command: click.Command = getattr(importlib.import_module(module), attr)
+            try:
+                imported = importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+                return None  # a command not shipped in this build
+            command: click.Command = getattr(imported, attr)
             return command
         return super().get_command(ctx, cmd_name)
 
 
+def _use_config(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Load the configuration file into click's default_map (command line > env > file > default).
+
+    On the group this also finds ./nsaudit.toml or [tool.nsaudit] in ./pyproject.toml; on a command
+    only an explicit --config counts (the group already loaded the discovered file).
+    """
+    is_group = isinstance(ctx.command, click.Group)
+    if value is None and not is_group:
+        return value
+    from netsuite_audit.config import load_config
+    from netsuite_audit.errors import InputError
+
+    try:
+        loaded = load_config(value)
+    except InputError as exc:
+        fail(str(exc))
+    ctx.meta[CONFIG_META] = loaded
+    full = loaded.default_map()
+    ctx.default_map = full if is_group else full.get(ctx.info_name or "", {})
+    return value
+
+
+CONFIG_META = "nsaudit.config"
+
+
+def _config_option(func: F) -> F:
+    return click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                        envvar="NSAUDIT_CONFIG", is_eager=True, expose_value=False, callback=_use_config,
+                        help="Configuration file (default: ./nsaudit.toml, else [tool.nsaudit] in "
+                             "./pyproject.toml).")(func)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="nsaudit")
+@_config_option
 def cli() -> None:
-    """Find NetSuite expense-integration failures (NS codes) before the sync does."""
+    """Find NetSuite expense-integration failures (NS codes) before the sync does.
+
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage,
+    3 could not audit (login, network, a broken check, UNVERIFIABLE under --strict).
+    """
 
 
 # ---- shared options --------------------------------------------------------------------------------
+FORMATS_HELP = "text, json, junit, sarif, markdown, csv, html"
+
+
+def _profile_option(multiple: bool) -> Callable[[F], F]:
+    if multiple:
+        return click.option(
+            "--profile", "profiles", multiple=True, metavar="NAME", envvar="NSAUDIT_PROFILE",
+            help="Credentials profile (profiles file or keyring). Repeat to audit several accounts at once. "
+                 "Default: env vars, then 'default'.")
+    return click.option("--profile", "profile", metavar="NAME", envvar="NSAUDIT_PROFILE",
+                        help="Credentials profile (profiles file or keyring). Default: env vars, then 'default'.")
+
+
 def _source_options(func: F) -> F:
     options = [
-        click.option("--profile", "profile", metavar="NAME", envvar="NSAUDIT_PROFILE",
-                     help="Credentials profile (profiles file or keyring). Default: env vars, then 'default'."),
         click.option("--audit-profile", metavar="NAME", envvar="NSAUDIT_AUDIT_PROFILE",
                      help="Optional admin token profile that can read role permissions (Bulk Manage Roles)."),
         click.option("--workspace", "workspace_path", type=click.Path(path_type=Path), envvar="NSAUDIT_WORKSPACE",
                      help="Workspace description (TOML or YAML): what the integration uses."),
         click.option("--reports", "reports_path", type=click.Path(path_type=Path), envvar="NSAUDIT_REPORTS",
                      help="Pending reports (JSON or CSV): give each report a verdict."),
-        click.option("--demo", is_flag=True, help="Audit the bundled simulated account (no credentials)."),
+        click.option("--demo", is_flag=True, envvar="NSAUDIT_DEMO",
+                     help="Audit the bundled simulated account (no credentials)."),
         click.option("--concurrency", type=click.IntRange(1, 50), default=4, show_default=True,
                      envvar="NSAUDIT_CONCURRENCY", help="Requests in flight at most (never above the account limit)."),
         click.option("--account-limit", type=click.IntRange(1, 1000), default=None, envvar="NSAUDIT_ACCOUNT_LIMIT",
                      help="The account's concurrency limit, if known (caps --concurrency)."),
-        click.option("--progress/--no-progress", default=None, help="Progress display (default: on a terminal)."),
+        click.option("--progress/--no-progress", default=None, envvar="NSAUDIT_PROGRESS",
+                     help="Progress display (default: on a terminal)."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def _collect(profile: str | None, audit_profile: str | None, workspace: Any, reports: Any, demo: bool,
-             concurrency: int, account_limit: int | None, progress: bool | None) -> Any:
-    """Log in and read the account; returns the snapshot."""
-    from netsuite_audit.collect.collector import CollectOptions, collect
-    from netsuite_audit.credentials import load_credentials
-    from netsuite_audit.demo import demo_session
-    from netsuite_audit.progress import progress_display
-
-    report_ids = tuple(r.id for r in reports.reports) if reports else ()
-    restlet = None
-    if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
-        restlet = (workspace.restlet.script, workspace.restlet.deploy)
-    show = sys.stderr.isatty() if progress is None else progress
-    options = CollectOptions(concurrency=concurrency, account_limit=account_limit, report_ids=report_ids,
-                             restlet=restlet)
-    if demo:
-        with demo_session() as session, progress_display(show) as on_progress:
-            return collect(session.creds, audit_creds=session.audit_creds, options=options,
-                           progress=on_progress)
-    profile = profile or (workspace.connection.profile if workspace else None)
-    creds = load_credentials(profile)
-    audit_creds = load_credentials(audit_profile) if audit_profile else None
-    with progress_display(show) as on_progress:
-        return collect(creds, audit_creds=audit_creds, options=options, progress=on_progress)
 
 
 def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool) -> tuple[Any, Any]:
@@ -134,83 +166,135 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
 
     if demo and workspace_path is None:
         workspace_path = fixtures_dir() / "workspaces" / "demo.toml"
+    if demo and reports_path is None:
+        reports_path = fixtures_dir() / "reports" / "demo.json"
     workspace = Workspace.load(workspace_path) if workspace_path else None
     reports = PendingReports.load(reports_path) if reports_path else None
     return workspace, reports
 
 
+def _show_progress(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else progress
+
+
+def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
+    from netsuite_audit.errors import InputError
+
+    if all_profiles:
+        from netsuite_audit.credentials import default_profiles_file, list_profiles
+
+        if profiles:
+            raise InputError("use either --profile or --all-profiles", source="--all-profiles")
+        found = list_profiles()
+        if not found:
+            raise InputError(f"no profiles found in {default_profiles_file()}", source="--all-profiles")
+        return found
+    return list(dict.fromkeys(profiles))
+
+
 # ---- run ---------------------------------------------------------------------------------------------
 @cli.command()
+@_config_option
+@_profile_option(multiple=True)
+@click.option("--all-profiles", is_flag=True, envvar="NSAUDIT_ALL_PROFILES",
+              help="Audit the account of every profile in the profiles file, concurrently.")
 @_source_options
-@click.option("--snapshot", "snapshot_path", type=click.Path(path_type=Path),
+@click.option("--snapshot", "snapshot_path", type=click.Path(path_type=Path), envvar="NSAUDIT_SNAPSHOT",
               help="Audit a saved snapshot offline instead of logging in.")
-@click.option("--check", "include", multiple=True, metavar="TOKEN",
+@click.option("--check", "include", multiple=True, metavar="TOKEN", envvar="NSAUDIT_CHECK",
               help="Run only checks matching a check id (globs allowed), NS code, severity or tag. Repeatable.")
-@click.option("--skip", "exclude", multiple=True, metavar="TOKEN", help="Skip matching checks. Repeatable.")
+@click.option("--skip", "exclude", multiple=True, metavar="TOKEN", envvar="NSAUDIT_SKIP",
+              help="Skip matching checks. Repeatable.")
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Folder of extra check modules. Repeatable.")
-@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
-              help="Output format (text, json), optionally with a file for it. Repeatable.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the (single) format to this file.")
+              envvar="NSAUDIT_CHECKS_DIR", help="Folder of extra check modules. Repeatable.")
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]", envvar="NSAUDIT_FORMAT",
+              help=f"Output format ({FORMATS_HELP}), optionally with a file for it; {{profile}} in PATH "
+                   "is replaced by the profile name. Repeatable.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), envvar="NSAUDIT_OUTPUT",
+              help="Write the (single) format to this file.")
 @click.option("--fail-on", type=click.Choice([s.value for s in FailOn]), default="low", show_default=True,
               envvar="NSAUDIT_FAIL_ON", help="Lowest severity that makes the exit code 1.")
-@click.option("--strict", is_flag=True, help="Exit 3 when any check at or above --fail-on is UNVERIFIABLE.")
-@click.option("--color/--no-color", default=None, help="Colour in text output (default: on a terminal).")
+@click.option("--strict", is_flag=True, envvar="NSAUDIT_STRICT",
+              help="Exit 3 when any check at or above --fail-on is UNVERIFIABLE.")
+@click.option("--color/--no-color", default=None, envvar="NSAUDIT_COLOR",
+              help="Colour in text output (default: on a terminal).")
+@click.option("--mutes", "mutes_path", type=click.Path(path_type=Path), envvar="NSAUDIT_MUTES",
+              help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
+              help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
-def run(profile: str | None, audit_profile: str | None, workspace_path: Path | None, reports_path: Path | None,
-        demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
+def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
+        reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
         snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
         checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
-        strict: bool, color: bool | None) -> None:
-    """Audit the account and report every predicted NS error with its fix."""
-    from datetime import UTC, datetime
+        strict: bool, color: bool | None, mutes_path: Path | None, baseline_path: Path | None) -> None:
+    """Audit the account and report every predicted NS error with its fix.
 
-    from netsuite_audit.audit.engine import run_checks
+    With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
+    concurrently, each result goes to its own file, a summary table is printed and the exit code is
+    the worst one: 2 > 3 > 1 > 0.
+    """
     from netsuite_audit.audit.model import Severity
     from netsuite_audit.audit.registry import load_checks, select
+    from netsuite_audit.errors import InputError
+    from netsuite_audit.multi import RunPlan, account_targets, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
-    from netsuite_audit.result import Selection, build_result
-    from netsuite_audit.snapshot import AccountSnapshot
 
     targets = parse_formats(formats, output)
+    names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude)
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
-    started = datetime.now(UTC)
-    if snapshot_path is not None:
-        snapshot = AccountSnapshot.load(snapshot_path)
-    else:
-        snapshot = _collect(profile, audit_profile, workspace, reports, demo, concurrency, account_limit,
-                            progress)
-    findings, skipped = run_checks(checks, snapshot, workspace, reports)
-    explicit = {c.meta.id for c in checks} if include else set()
-    from netsuite_audit.audit.verdicts import report_verdicts
-
-    result = build_result(
-        snapshot=snapshot, findings=findings, checks=[(c.meta, c.builtin) for c in checks], skipped=skipped,
-        started_at=started, finished_at=datetime.now(UTC),
-        selection=Selection(include=include, exclude=exclude, fail_on=Severity(fail_on), strict=strict),
-        role=workspace.connection.role if workspace else None,
-        workspace=str(workspace_path) if workspace_path else ("demo" if demo else None),
-        reports=str(reports_path) if reports_path else None, explicit=explicit,
-        verdicts=report_verdicts(reports, findings),
+    plan = RunPlan(
+        checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
+        reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
+        audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
+        progress=_show_progress(progress), fail_on=Severity(fail_on), strict=strict,
+        mutes_path=str(mutes_path) if mutes_path else None,
+        baseline_path=str(baseline_path) if baseline_path else None,
     )
-    emit(result, targets, color=color)
+    if len(names) > 1:
+        if demo or snapshot_path is not None:
+            raise InputError("--demo and --snapshot audit one account; drop them or give one profile",
+                             source="--profile")
+        _run_many(plan, names, targets if formats or output else [], color)
+        return
+    profile = names[0] if names else None
+    result = audit_account(plan, profile)
+    emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color)
     sys.exit(result.exit_code)
+
+
+def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | None) -> None:
+    from netsuite_audit.multi import render_summary, run_accounts, worst_exit
+
+    runs = run_accounts(plan, names, targets, color)
+    for account in runs:
+        if account.error:
+            click.echo(f"nsaudit: error: [{account.profile}] {account.error}", err=True)
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(render_summary(runs, color=use_color), nl=False)
+    sys.exit(worst_exit([r.exit_code for r in runs]))
 
 
 # ---- snapshot -----------------------------------------------------------------------------------------
 @cli.command()
+@_config_option
+@_profile_option(multiple=False)
 @_source_options
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="Snapshot file to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, envvar="NSAUDIT_SNAPSHOT_OUTPUT",
+              help="Snapshot file to write.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, output: Path) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
+    from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
-    snap = _collect(profile, audit_profile, workspace, reports, demo, concurrency, account_limit, progress)
+    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
+                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress))
+    snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()
     ok = sum(1 for r in reads if r.state == "ok")
@@ -221,7 +305,9 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
 
 # ---- checks --------------------------------------------------------------------------------------------
 @cli.command("checks")
-@click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path))
+@_config_option
+@click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path),
+              envvar="NSAUDIT_CHECKS_DIR")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="text")
 @handle_input_errors
 def list_checks(checks_dirs: tuple[Path, ...], fmt: str) -> None:
@@ -246,6 +332,78 @@ def list_checks(checks_dirs: tuple[Path, ...], fmt: str) -> None:
                       ", ".join(d.value for d in info.detection),
                       ", ".join(f"{r.table} ({r.permission})" for r in info.reads), info.title)
     Console(width=200).print(table)
+
+
+# ---- diff ----------------------------------------------------------------------------------------------
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, envvar="NSAUDIT_DIFF_FORMAT", help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), envvar="NSAUDIT_DIFF_OUTPUT",
+              help="Write the diff to this file instead of standard output.")
+@click.option("--color/--no-color", default=None, envvar="NSAUDIT_COLOR", help="Colour in text output.")
+@handle_input_errors
+def diff_command(old: Path, new: Path, fmt: str, output: Path | None, color: bool | None) -> None:
+    """Compare two JSON results (new, resolved, changed findings) or two snapshots (configuration drift).
+
+    Exit 1 when there is something new (results: new or changed findings; snapshots: any drift), else 0.
+    """
+    from netsuite_audit.diff import diff_files, render
+    from netsuite_audit.render.output import write_atomic
+
+    found = diff_files(old, new)
+    use_color = (sys.stdout.isatty() if color is None else color) and output is None
+    text = render(found, fmt, color=use_color)
+    if output is not None:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(found.exit_code)
+
+
+# ---- config --------------------------------------------------------------------------------------------
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the configuration: values, and where each one comes from."""
+
+
+@config_group.command("show", context_settings={"ignore_unknown_options": True})
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.argument("run_args", nargs=-1, type=click.UNPROCESSED)
+@handle_input_errors
+def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
+    """Show each `nsaudit run` option's value and its source (command line, environment variable,
+    configuration file or default). Extra arguments are read as `nsaudit run` options.
+
+    Secrets are never read: only whether NSAUDIT_CONSUMER_SECRET and NSAUDIT_TOKEN_SECRET are set.
+    """
+    import json
+
+    from netsuite_audit.config import describe_options
+
+    root = click.get_current_context().find_root()
+    rows, creds, label = describe_options(run, root, run_args, CONFIG_META)
+    if as_json:
+        click.echo(json.dumps({"config_file": label, "options": rows, "credentials": creds}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=160, highlight=False)
+    console.print(f"configuration file: {label}", markup=False)
+    table = Table(pad_edge=False)
+    for column in ("option", "config key", "value", "source"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["option"], row["key"] or "", json.dumps(row["value"]), row["source"])
+    console.print(table)
+    creds_table = Table(pad_edge=False, title="credentials (secrets are never shown)", title_justify="left")
+    creds_table.add_column("variable")
+    creds_table.add_column("value")
+    for name, value in creds.items():
+        creds_table.add_row(name, value)
+    console.print(creds_table)
 
 
 def main() -> None:

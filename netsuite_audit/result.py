@@ -81,6 +81,8 @@ class Selection(_Model):
     exclude: tuple[str, ...] = ()
     fail_on: Severity = Severity.LOW
     strict: bool = False
+    mutes: str | None = Field(None, description="The mute file applied, if any")
+    baseline: str | None = Field(None, description="The baseline result applied, if any")
 
 
 class PermissionRow(_Model):
@@ -113,6 +115,7 @@ class AuditResult(_Model):
     permissions: tuple[PermissionRow, ...] = Field((), description="Integration role: required vs actual")
     report_verdicts: tuple[ReportVerdict, ...] = Field((), description="Per pending report: clean or the codes")
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
+    warnings: tuple[str, ...] = Field((), description="Run warnings: expired mutes, mutes expiring soon")
 
     @classmethod
     def load(cls, path: Path) -> AuditResult:
@@ -148,7 +151,7 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
 
     "Could not audit": no login at all, a check that broke (ERROR), or an UNVERIFIABLE at or above
     ``fail_on`` on a check whose verdict was asked for (named with --check, or every check under --strict).
-    MUTED findings never count.
+    MUTED findings and findings known from a baseline never count.
     """
     findings = list(findings)
     explicit = set(explicit)
@@ -158,7 +161,8 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
                 and (strict or f.check_id in explicit)):
             return 3
-    if any(f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank for f in findings):
+    if any(f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank and not f.baseline
+           for f in findings):
         return 1
     return 0
 
@@ -178,6 +182,7 @@ def build_result(
     explicit: Iterable[str] = (),
     permissions: Iterable[PermissionRow] = (),
     verdicts: Iterable[ReportVerdict] = (),
+    warnings: Iterable[str] = (),
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -202,6 +207,7 @@ def build_result(
         findings=tuple(findings),
         permissions=tuple(permissions),
         report_verdicts=tuple(verdicts),
+        warnings=tuple(warnings),
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit),
     )

@@ -113,6 +113,8 @@ class Finding(BaseModel):
     missing: str | None = Field(None, description="For UNVERIFIABLE: the permission or setting missing")
     manual: tuple[str, ...] = Field((), description="How to verify by hand")
     mute: dict[str, Any] | None = None  # set when MUTED: owner, reason, expires
+    baseline: bool = Field(False, description="Known from the --baseline result: shown, but never counts "
+                                               "toward the exit code")
 
 
 def finding_id(check_id: str, subject: Subject | None) -> str:

@@ -63,6 +63,9 @@ def _print_finding(console: Console, finding: Finding, verbose: bool) -> None:
         grid.add_row("", steps_grid)
     if finding.mute:
         grid.add_row("", Text(f"muted: {finding.mute}", style="dim"))
+    if finding.baseline:
+        grid.add_row("", Text("known (baseline): already in the baseline; does not count toward the exit code",
+                              style="dim"))
     console.print(Padding(grid, (0, 0, 0, 2)))
 
 
@@ -119,6 +122,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
     counts = result.summary.by_status
     shown = " · ".join(f"{counts[s.value]} {s.value}" for s in sorted(Status, key=_ORDER.__getitem__)
                        if counts.get(s.value, 0))
+    known = sum(1 for f in result.findings if f.baseline)
+    if known:
+        shown += f" · {known} known (baseline)"
     console.print()
     console.print(
         f"[bold]Summary:[/bold] {result.summary.checks_run} checks · {shown or 'nothing to report'} "

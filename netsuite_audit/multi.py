@@ -1,0 +1,230 @@
+"""Auditing one account, or several at once (a thread per account).
+
+``audit_account`` is the whole pipeline for one account: read it (or a saved snapshot), run the
+checks, apply mutes and the baseline, and build the result. ``run_accounts`` runs it for several
+profiles concurrently; each account gets its own collector, so its own request gate and limits.
+The process exit code for several accounts is the worst one, in the order of ``EXIT_SEVERITY``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from netsuite_audit.audit.model import Severity, Status
+from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.errors import InputError
+from netsuite_audit.render.emit import Target
+from netsuite_audit.result import AuditResult
+
+PROFILE_FIELD = "{profile}"
+# Worst first: bad input (2) beats could-not-audit (3) beats findings (1) beats clean (0).
+EXIT_SEVERITY = (2, 3, 1, 0)
+
+Warn = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(f"nsaudit: warning: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything one `nsaudit run` decided before touching any account."""
+
+    checks: Sequence[LoadedCheck]
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    workspace: Any = None
+    workspace_path: Path | None = None
+    reports: Any = None
+    reports_path: Path | None = None
+    demo: bool = False
+    snapshot_path: Path | None = None
+    audit_profile: str | None = None
+    concurrency: int = 4
+    account_limit: int | None = None
+    progress: bool = False
+    fail_on: Severity = Severity.LOW
+    strict: bool = False
+    mutes_path: str | None = None  # may contain {profile}
+    baseline_path: str | None = None  # may contain {profile}
+    today: date = field(default_factory=date.today)
+
+
+def fill(template: str, profile: str | None) -> str:
+    return template.replace(PROFILE_FIELD, profile or "default")
+
+
+def load_mutes(plan: RunPlan, profile: str | None) -> Any:
+    if plan.mutes_path is None:
+        return None
+    from netsuite_audit.mutes import Mutes
+
+    return Mutes.load(Path(fill(plan.mutes_path, profile)), [c.meta for c in plan.checks])
+
+
+def load_baseline(plan: RunPlan, profile: str | None) -> Any:
+    if plan.baseline_path is None:
+        return None
+    from netsuite_audit.baseline import Baseline
+
+    return Baseline.load(Path(fill(plan.baseline_path, profile)))
+
+
+def collect_account(plan: RunPlan, profile: str | None) -> Any:
+    """Log in and read the account (or load the saved snapshot); returns the snapshot."""
+    from netsuite_audit.collect.collector import CollectOptions, collect
+    from netsuite_audit.credentials import load_credentials
+    from netsuite_audit.demo import demo_session
+    from netsuite_audit.progress import progress_display
+    from netsuite_audit.snapshot import AccountSnapshot
+
+    if plan.snapshot_path is not None:
+        return AccountSnapshot.load(plan.snapshot_path)
+    workspace, reports = plan.workspace, plan.reports
+    report_ids = tuple(r.id for r in reports.reports) if reports else ()
+    restlet = None
+    if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
+        restlet = (workspace.restlet.script, workspace.restlet.deploy)
+    options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
+                             report_ids=report_ids, restlet=restlet)
+    if plan.demo:
+        with demo_session() as session, progress_display(plan.progress) as on_progress:
+            return collect(session.creds, audit_creds=session.audit_creds, options=options, progress=on_progress)
+    profile = profile or (workspace.connection.profile if workspace else None)
+    creds = load_credentials(profile)
+    audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
+    with progress_display(plan.progress) as on_progress:
+        return collect(creds, audit_creds=audit_creds, options=options, progress=on_progress)
+
+
+def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
+    """The whole pipeline for one account. Input files are read before the account is."""
+    from netsuite_audit.audit.engine import run_checks
+    from netsuite_audit.audit.verdicts import report_verdicts
+    from netsuite_audit.baseline import apply_baseline
+    from netsuite_audit.mutes import apply_mutes
+    from netsuite_audit.result import Selection, build_result
+
+    mutes = load_mutes(plan, profile)
+    baseline = load_baseline(plan, profile)
+    started = datetime.now(UTC)
+    snapshot = collect_account(plan, profile)
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports)
+    verdicts = report_verdicts(plan.reports, findings)
+    warnings: list[str] = []
+    if mutes is not None:
+        outcome = apply_mutes(findings, mutes, plan.today)
+        findings, warnings = outcome.findings, outcome.warnings
+    if baseline is not None:
+        baseline.check_account(snapshot.account.account_id)
+        findings = apply_baseline(findings, baseline)
+    for message in warnings:
+        warn(message)
+    explicit = {c.meta.id for c in plan.checks} if plan.include else set()
+    return build_result(
+        snapshot=snapshot, findings=findings, checks=[(c.meta, c.builtin) for c in plan.checks], skipped=skipped,
+        started_at=started, finished_at=datetime.now(UTC),
+        selection=Selection(include=plan.include, exclude=plan.exclude, fail_on=plan.fail_on, strict=plan.strict,
+                            mutes=fill(plan.mutes_path, profile) if plan.mutes_path else None,
+                            baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
+        role=plan.workspace.connection.role if plan.workspace else None,
+        workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
+        reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
+        verdicts=verdicts, warnings=warnings,
+    )
+
+
+# ---- several accounts --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AccountRun:
+    profile: str
+    exit_code: int
+    result: AuditResult | None = None
+    error: str | None = None
+    files: tuple[Path, ...] = ()
+
+
+def worst_exit(codes: Sequence[int]) -> int:
+    """The most serious exit code: 2 > 3 > 1 > 0 (unknown codes count as 3)."""
+    ranked = [c if c in EXIT_SEVERITY else 3 for c in codes]
+    return min(ranked, key=EXIT_SEVERITY.index) if ranked else 0
+
+
+def account_targets(targets: Sequence[Target], profile: str) -> list[Target]:
+    return [replace(t, path=Path(fill(str(t.path), profile))) if t.path is not None else t for t in targets]
+
+
+def check_multi_targets(targets: Sequence[Target]) -> None:
+    """With several accounts every output goes to its own file: FORMAT:PATH with {profile} in PATH."""
+    for target in targets:
+        if target.path is None or PROFILE_FIELD not in str(target.path):
+            raise InputError(f"with several accounts, give each format a file path containing {PROFILE_FIELD} "
+                             f"(e.g. {target.fmt}:nsaudit-{PROFILE_FIELD}.{target.fmt})", source="--format")
+
+
+def _one(plan: RunPlan, profile: str, targets: Sequence[Target], color: bool | None) -> AccountRun:
+    from netsuite_audit.render.emit import emit
+
+    def warn(message: str) -> None:
+        _stderr(f"[{profile}] {message}")
+
+    try:
+        result = audit_account(plan, profile, warn)
+        mine = account_targets(targets, profile)
+        emit(result, mine, color=color)
+    except InputError as exc:
+        return AccountRun(profile, 2, error=str(exc))
+    except Exception as exc:  # one broken account must not hide the others' results
+        return AccountRun(profile, 3, error=f"{type(exc).__name__}: {exc}")
+    return AccountRun(profile, result.exit_code, result, files=tuple(t.path for t in mine if t.path))
+
+
+def run_accounts(plan: RunPlan, profiles: Sequence[str], targets: Sequence[Target],
+                 color: bool | None = None) -> list[AccountRun]:
+    """Audit each profile's account in its own thread; results come back in the order given."""
+    check_multi_targets(targets)
+    for profile in profiles:  # bad mute or baseline files stop the run before any account is read
+        load_mutes(plan, profile)
+        load_baseline(plan, profile)
+    plan = replace(plan, progress=False)
+    with ThreadPoolExecutor(max_workers=len(profiles), thread_name_prefix="nsaudit-account") as pool:
+        futures = [pool.submit(_one, plan, p, targets, color) for p in profiles]
+        return [f.result() for f in futures]
+
+
+def render_summary(runs: Sequence[AccountRun], *, color: bool = False, width: int = 120) -> str:
+    import io
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="nsaudit: accounts", title_justify="left")
+    columns = ("profile", "account", "exit", "FAIL", "WARN", "UNVERIFIABLE", "ERROR", "MUTED", "known", "output")
+    for column in columns:
+        table.add_column(column, justify="right" if column.isupper() or column in ("exit", "known") else "left")
+    for run in runs:
+        if run.result is None:
+            table.add_row(Text(run.profile), "", str(run.exit_code), "", "", "", "", "", "",
+                          Text(run.error or "", style="red"))
+            continue
+        counts = run.result.summary.by_status
+        known = sum(1 for f in run.result.findings if f.baseline)
+        table.add_row(Text(run.profile), Text(run.result.account.account_id), str(run.exit_code),
+                      *(str(counts.get(s.value, 0)) for s in (Status.FAIL, Status.WARN, Status.UNVERIFIABLE,
+                                                              Status.ERROR, Status.MUTED)),
+                      str(known), Text(", ".join(str(p) for p in run.files)))
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
+    console.print(table)
+    console.print(f"exit {worst_exit([r.exit_code for r in runs])} (worst of {len(runs)} accounts; "
+                  "order 2 > 3 > 1 > 0)")
+    return buffer.getvalue()
