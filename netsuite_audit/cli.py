@@ -309,19 +309,24 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
 @click.option("--checks-dir", "checks_dirs", multiple=True, type=click.Path(path_type=Path),
               envvar="NSAUDIT_CHECKS_DIR")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="text")
+@click.option("--codes", is_flag=True,
+              help="List every NS code instead: the checks that predict it and how it is detected.")
 @handle_input_errors
-def list_checks(checks_dirs: tuple[Path, ...], fmt: str) -> None:
+def list_checks(checks_dirs: tuple[Path, ...], fmt: str, codes: bool) -> None:
     """List every check: id, NS codes, severity, how it detects, what it reads."""
     import json
 
     from netsuite_audit.audit.registry import load_checks
     from netsuite_audit.result import CheckInfo
 
-    infos = [CheckInfo.from_meta(c.meta, c.builtin) for c in load_checks(checks_dirs)]
+    loaded = load_checks(checks_dirs)
+    if codes:
+        _list_codes(loaded, fmt)
+        return
+    infos = [CheckInfo.from_meta(c.meta, c.builtin) for c in loaded]
     if fmt == OutputFormat.JSON:
         click.echo(json.dumps([i.model_dump(mode="json") for i in infos], indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(show_lines=False, pad_edge=False)
@@ -331,7 +336,39 @@ def list_checks(checks_dirs: tuple[Path, ...], fmt: str) -> None:
         table.add_row(info.id, " ".join(info.codes), info.severity.value,
                       ", ".join(d.value for d in info.detection),
                       ", ".join(f"{r.table} ({r.permission})" for r in info.reads), info.title)
-    Console(width=200).print(table)
+    _console().print(table)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
+def _list_codes(loaded: list[Any], fmt: str) -> None:
+    """Every catalog code with the checks that predict it and how (NetSuite data, RESTlet, workspace...)."""
+    import json
+
+    from rich.table import Table
+
+    from netsuite_audit.coverage import coverage
+
+    rows = coverage(loaded)
+    if fmt == OutputFormat.JSON:
+        click.echo(json.dumps([{**r.model_dump(mode="json"), "detectable": r.detectable} for r in rows], indent=2))
+        return
+    table = Table(pad_edge=False)
+    for column in ("code", "category", "detected from", "checks", "title"):
+        table.add_column(column)
+    for row in rows:
+        how = ", ".join(d.value for d in row.detection)
+        table.add_row(row.code, row.category, how, ", ".join(row.checks) or "-", row.title)
+    predicted = sum(1 for r in rows if r.checks)
+    console = _console()
+    console.print(table)
+    console.print(f"{predicted} of {len(rows)} codes are predicted by a check; the rest are manual steps or cannot "
+                  "be predicted (nsaudit explain CODE says what to do).")
 
 
 # ---- diff ----------------------------------------------------------------------------------------------

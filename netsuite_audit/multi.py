@@ -20,7 +20,9 @@ from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.errors import InputError
 from netsuite_audit.render.emit import Target
-from netsuite_audit.result import AuditResult
+from netsuite_audit.result import AuditResult, PermissionRow
+from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.workspace import Workspace
 
 PROFILE_FIELD = "{profile}"
 # Worst first: bad input (2) beats could-not-audit (3) beats findings (1) beats clean (0).
@@ -138,7 +140,18 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
         workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
         reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
         verdicts=verdicts, warnings=warnings,
+        permissions=_permissions(snapshot, plan.workspace, warn),
     )
+
+
+def _permissions(snapshot: AccountSnapshot, workspace: Workspace | None, warn: Warn) -> list[PermissionRow]:
+    from netsuite_audit.audit.permission_matrix import permission_matrix
+
+    try:
+        return permission_matrix(snapshot, workspace)
+    except InputError as exc:  # e.g. an unknown permission profile: the role-permissions check reports it
+        warn(f"no permission matrix: {exc}")
+        return []
 
 
 # ---- several accounts --------------------------------------------------------------------------------

@@ -33,3 +33,18 @@ def test_uncovered_codes_say_how_to_handle_them() -> None:
             assert row.detection, row.code
             assert set(row.detection) & {Detection.MANUAL, Detection.NOT_DETECTABLE, Detection.PROBE,
                                          Detection.WORKSPACE, Detection.NETSUITE_DATA, Detection.RESTLET}
+
+
+def test_checks_codes_command_lists_all_70() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from netsuite_audit.cli import cli
+
+    result = CliRunner().invoke(cli, ["checks", "--codes", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 70
+    assert {r["code"] for r in rows if not r["detectable"]} >= {"NS0029", "NS0144", "NS0593"}
+    assert next(r for r in rows if r["code"] == "NS0770")["checks"] == ["project-active"]
