@@ -38,10 +38,8 @@ def coverage(checks: Iterable[LoadedCheck]) -> list[CodeCoverage]:
     rows = []
     for entry in load_catalog():
         covering = by_code.get(entry.code, [])
-        if covering:
-            detection = tuple(dict.fromkeys(d for c in covering for d in c.meta.detection))
-        else:
-            detection = entry.detection
+        detection = (tuple(dict.fromkeys(d for c in covering for d in c.meta.detection)) if covering
+                     else entry.detection)
         rows.append(CodeCoverage(code=entry.code, title=entry.title, category=entry.category,
                                  checks=tuple(c.meta.id for c in covering), detection=detection))
     return rows

@@ -24,7 +24,7 @@ def test_every_catalog_code_is_listed() -> None:
 
 def test_every_code_the_issues_name_has_a_check() -> None:
     covered = {row.code for row in coverage(load_checks()) if row.checks}
-    assert ISSUE_4_CODES | SEED_CODES <= covered, sorted((ISSUE_4_CODES | SEED_CODES) - covered)
+    assert covered >= ISSUE_4_CODES | SEED_CODES, sorted((ISSUE_4_CODES | SEED_CODES) - covered)
 
 
 def test_uncovered_codes_say_how_to_handle_them() -> None:

@@ -30,8 +30,8 @@ def test_token_on_the_wrong_role() -> None:
     assert _fails(outcome, "token-role") == {("NS0384", "token:9")}
 
 
-@pytest.mark.parametrize(("permkey", "code"), [("LIST_VENDOR", "NS0377"), ("ADMI_CUSTRECORD", "NS0938"), ("ADMI_DELETEDRECORD", "NS0384"),
-                                               ("LIST_ACCOUNT", "NS0565")])
+@pytest.mark.parametrize(("permkey", "code"), [("LIST_VENDOR", "NS0377"), ("ADMI_CUSTRECORD", "NS0938"),
+                                               ("ADMI_DELETEDRECORD", "NS0384"), ("LIST_ACCOUNT", "NS0565")])
 def test_each_missing_permission_with_the_audit_profile(permkey: str, code: str) -> None:
     data = account_data("healthy")
     find(data["roles"], id=1001)["permissions"].pop(permkey)
