@@ -1,0 +1,1 @@
+"""Speed, scale and resilience benchmarks for nsaudit (``python -m benchmarks.run``)."""
