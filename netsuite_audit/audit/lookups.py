@@ -147,12 +147,47 @@ class EntityMatch:
         return tuple(row for row in self.exact if row not in self.in_subsidiary)
 
 
+@dataclass(frozen=True)
+class _EmailIndex:
+    """Rows by exact email and by loose email, in table order (built once per table, O(n))."""
+
+    exact: dict[str, tuple[Any, ...]]
+    loose: dict[str, tuple[Any, ...]]
+
+    @classmethod
+    def build(cls, rows: tuple[Any, ...]) -> _EmailIndex:
+        exact: dict[str, list[Any]] = {}
+        loose: dict[str, list[Any]] = {}
+        for row in rows:
+            if row.email is not None:
+                exact.setdefault(row.email, []).append(row)
+            if row.email:
+                loose.setdefault(loose_email(row.email), []).append(row)
+        return cls({k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in loose.items()})
+
+
+# Indexes of the row tuples most recently searched (a snapshot's tables are immutable tuples, so the
+# same tuple object always holds the same rows). Each entry keeps its tuple alive, so ids stay unique.
+_EMAIL_INDEXES: dict[int, tuple[tuple[Any, ...], _EmailIndex]] = {}
+_EMAIL_INDEXES_KEPT = 8
+
+
+def _email_index(rows: tuple[Any, ...]) -> _EmailIndex:
+    cached = _EMAIL_INDEXES.get(id(rows))
+    if cached is not None and cached[0] is rows:
+        return cached[1]
+    index = _EmailIndex.build(rows)
+    if len(_EMAIL_INDEXES) >= _EMAIL_INDEXES_KEPT:
+        _EMAIL_INDEXES.pop(next(iter(_EMAIL_INDEXES)))
+    _EMAIL_INDEXES[id(rows)] = (rows, index)
+    return index
+
+
 def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> EntityMatch:
-    rows = tuple(rows)
-    exact = tuple(row for row in rows if row.email is not None and row.email == email)
+    index = _email_index(rows if isinstance(rows, tuple) else tuple(rows))
+    exact = index.exact.get(email, ())
     in_sub = tuple(row for row in exact if subsidiary is None or row.subsidiary == subsidiary)
-    wanted = loose_email(email)
-    near = tuple(row for row in rows if row.email and row.email != email and loose_email(row.email) == wanted)
+    near = tuple(row for row in index.loose.get(loose_email(email), ()) if row.email != email)
     return EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
 
 
