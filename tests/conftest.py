@@ -189,4 +189,6 @@ def make_tba(
 @pytest.fixture
 def tba() -> Callable[..., OAuth1]:
     return make_tba
+
+
 pytest_plugins = ["tests.write_guard"]
