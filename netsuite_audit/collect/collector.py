@@ -9,8 +9,9 @@ but SOAP logs in, the same tables are read with SOAP searches and the snapshot s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -69,6 +70,70 @@ class CollectOptions:
         return limit
 
 
+class _TableReader:
+    """Reads a plan of tables on a pool: first pages at once, further pages queued from the worker
+    that receives a first page (so they go out as soon as a request slot frees up)."""
+
+    def __init__(self, pool: ThreadPoolExecutor, progress: Progress) -> None:
+        self.pool = pool
+        self.progress = progress
+        self.outcomes: dict[str, tuple[TableSource, _Outcome]] = {}
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._done = threading.Event()
+        self._done.set()
+
+    def start(self, plan: list[tuple[str, TableSource]]) -> None:
+        for table, source in plan:
+            self.outcomes[table] = (source, _Outcome())
+        for table, source in plan:
+            self._submit(table, source, 0, None)
+
+    def wait(self) -> dict[str, tuple[TableSource, _Outcome]]:
+        self._done.wait()
+        return self.outcomes
+
+    def _submit(self, table: str, source: TableSource, index: int, key: Any) -> None:
+        with self._lock:
+            self._pending += 1
+            self._done.clear()
+        future: Future[Any] = (self.pool.submit(source.first_page, table) if index == 0
+                               else self.pool.submit(source.page, table, key))
+        future.add_done_callback(lambda f: self._landed(table, source, index, f))
+
+    def _landed(self, table: str, source: TableSource, index: int, future: Future[Any]) -> None:
+        try:
+            outcome = self.outcomes[table][1]
+            try:
+                result = future.result()
+            except Exception as exc:  # recorded as ERROR (or DENIED) for this table, never a crash
+                with self._lock:
+                    outcome.calls += 1
+                    outcome.error = outcome.error or exc
+                return
+            if index == 0:
+                page_rows, more = result
+                with self._lock:
+                    outcome.calls += 1
+                    outcome.pages[0] = page_rows
+                    outcome.expected = 1 + len(more)
+                for number, key in enumerate(more, start=1):
+                    self._submit(table, source, number, key)
+            else:
+                with self._lock:
+                    outcome.calls += 1
+                    outcome.pages[index] = result
+            with self._lock:
+                complete = len(outcome.pages) == outcome.expected
+            if complete:
+                self.progress("table", {"table": table, "rows": sum(map(len, outcome.pages.values()))})
+        finally:
+            with self._lock:
+                self._pending -= 1
+                if self._pending == 0:
+                    self._done.set()
+
+
 @dataclass
 class _Outcome:
     pages: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -105,48 +170,73 @@ class Collector:
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
         self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
-        self.soap = _soap_client(creds, **shared)
+        self._shared = shared
+        self._soap: Any = None
+        self._soap_lock = threading.Lock()
         self.audit_rest = RestClient(audit_creds, **shared) if audit_creds else None  # type: ignore[arg-type]
         # Threads may wait on the gate or sleep between retries; the gate, not the pool, bounds requests.
         self.pool_size = limit * 2
 
+    @property
+    def soap(self) -> Any:
+        """The SOAP client, built on first use (zeep loads in a worker while REST reads already run)."""
+        with self._soap_lock:
+            if self._soap is None:
+                self._soap = _soap_client(self.creds, **self._shared)
+            return self._soap
+
+    def _soap_server_time(self) -> Any:
+        return self.soap.server_time()
+
     # ---- public ---------------------------------------------------------------------------------
     def collect(self) -> AccountSnapshot:
+        """Probe both logins and, in the same round, start reading: the first pages of every table
+        go out with the probes (SuiteQL, the main path), so no request slot sits idle while the
+        probes travel. If REST turns out to be refused, those speculative reads are dropped (the
+        audit-profile ones are kept) and the tables are read again over SOAP."""
         started = datetime.now(UTC)
+        reads: dict[str, TableRead] = {}
+        alt_reads: dict[str, TableRead] = {}
+        rows: dict[str, list[dict[str, Any]]] = {}
+        restlet: RestletData | None = None
+        restlet_detail: str | None = None
         with ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="nsaudit") as pool:
             rest_probe = pool.submit(probe, "rest", self.rest.server_time)
-            soap_probe = pool.submit(probe, "soap", self.soap.server_time)
+            soap_probe = pool.submit(probe, "soap", self._soap_server_time)
+            speculative = _TableReader(pool, self.progress)
+            speculative.start(self._plan("rest"))
+            alt_futures = self._alt_reads(pool)
+            restlet_future = pool.submit(self._restlet) if self.options.restlet else None
             login = Login(rest=rest_probe.result(), soap=soap_probe.result())
             self.progress("login", {"rest": login.rest_ok, "soap": login.soap_ok})
-            reads: dict[str, TableRead] = {}
-            alt_reads: dict[str, TableRead] = {}
-            rows: dict[str, list[dict[str, Any]]] = {}
             transport = "rest" if login.rest_ok else "soap" if login.soap_ok else "none"
-            restlet: RestletData | None = None
-            restlet_detail: str | None = None
-            if transport != "none":
-                plan = self._plan(transport, login)
-                restlet_future = pool.submit(self._restlet) if self.options.restlet else None
-                alt_futures = self._alt_reads(pool, transport, login)
-                outcomes = self._read_tables(pool, plan)
-                for table, (source, outcome) in outcomes.items():
-                    reads[table], table_rows = self._finish(table, source, outcome)
-                    if table_rows is not None:
-                        rows[table] = table_rows
-                for key, future in alt_futures.items():
-                    alt_reads[key] = future.result()
-                if restlet_future is not None:
-                    restlet, restlet_detail = restlet_future.result()
-                for table in TABLES:
-                    if table not in reads:
-                        reads[table] = self._not_planned(table, transport)
-            else:
-                restlet_detail = "not read: nsaudit could not log in"
-                for table in TABLES:
-                    reads[table] = TableRead(state=ReadState.UNAVAILABLE, permission=TABLES[table].permission,
-                                             detail="not read: nsaudit could not log in")
-            if self.options.restlet is None and restlet_detail is None:
-                restlet_detail = "the nsaudit RESTlet is not configured (see docs/restlet.md)"
+            outcomes = speculative.wait()
+            if transport == "soap":
+                kept = {t: o for t, o in outcomes.items() if o[0].via == "audit-profile"}
+                fallback = _TableReader(pool, self.progress)
+                fallback.start([(t, src) for t, src in self._plan("soap") if t not in kept])
+                outcomes = {**kept, **fallback.wait()}
+            alt_results = {key: future.result() for key, future in alt_futures.items()}
+            restlet_answer = restlet_future.result() if restlet_future is not None else None
+        if transport == "none":
+            restlet_detail = "not read: nsaudit could not log in"
+            for table in TABLES:
+                reads[table] = TableRead(state=ReadState.UNAVAILABLE, permission=TABLES[table].permission,
+                                         detail="not read: nsaudit could not log in")
+        else:
+            for table, (source, outcome) in outcomes.items():
+                reads[table], table_rows = self._finish(table, source, outcome)
+                if table_rows is not None:
+                    rows[table] = table_rows
+            if transport == "rest" and login.soap_ok:
+                alt_reads = alt_results
+            if restlet_answer is not None:
+                restlet, restlet_detail = restlet_answer
+            for table in TABLES:
+                if table not in reads:
+                    reads[table] = self._not_planned(table, transport)
+        if self.options.restlet is None and restlet_detail is None:
+            restlet_detail = "the nsaudit RESTlet is not configured (see docs/restlet.md)"
         tables = self._build_tables(rows, reads)
         self.progress("done", {"calls": self.stats.calls})
         return AccountSnapshot(
@@ -175,12 +265,11 @@ class Collector:
         order = {name: i for i, name in enumerate(_ORDER)}
         return sorted(wanted, key=lambda t: order.get(t, len(order)))
 
-    def _plan(self, transport: str, login: Login) -> list[tuple[str, TableSource]]:
-        sql = SuiteQLSource(self.rest, report_ids=self.options.report_ids)
-        soap = SoapSource(self.soap)
+    def _plan(self, transport: str) -> list[tuple[str, TableSource]]:
         audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=self.options.report_ids)
                  if self.audit_rest is not None else None)
-        primary: TableSource = sql if transport == "rest" else soap
+        primary: TableSource = (SuiteQLSource(self.rest, report_ids=self.options.report_ids) if transport == "rest"
+                                else SoapSource(self.soap))
         plan: list[tuple[str, TableSource]] = []
         for table in self._wanted():
             if table in ADMIN_TABLES and audit is not None:
@@ -202,35 +291,6 @@ class Collector:
         return TableRead(state=ReadState.SKIPPED, permission=spec.permission, detail="not selected")
 
     # ---- reading --------------------------------------------------------------------------------
-    def _read_tables(self, pool: ThreadPoolExecutor, plan: list[tuple[str, TableSource]],
-                     ) -> dict[str, tuple[TableSource, _Outcome]]:
-        outcomes: dict[str, tuple[TableSource, _Outcome]] = {t: (s, _Outcome()) for t, s in plan}
-        pending: dict[Future[Any], tuple[str, int, Any]] = {}
-        for table, source in plan:
-            pending[pool.submit(source.first_page, table)] = (table, 0, None)
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                table, index, _key = pending.pop(future)
-                source, outcome = outcomes[table]
-                outcome.calls += 1
-                try:
-                    result = future.result()
-                except Exception as exc:  # recorded as ERROR (or DENIED) for this table, never a crash
-                    outcome.error = outcome.error or exc
-                    continue
-                if index == 0:
-                    page_rows, more = result
-                    outcome.pages[0] = page_rows
-                    outcome.expected = 1 + len(more)
-                    for number, key in enumerate(more, start=1):
-                        pending[pool.submit(source.page, table, key)] = (table, number, key)
-                else:
-                    outcome.pages[index] = result
-                if len(outcome.pages) == outcome.expected:
-                    self.progress("table", {"table": table, "rows": sum(map(len, outcome.pages.values()))})
-        return outcomes
-
     def _finish(self, table: str, source: TableSource, outcome: _Outcome,
                 ) -> tuple[TableRead, list[dict[str, Any]] | None]:
         spec = TABLES[table]
@@ -249,10 +309,10 @@ class Collector:
         return TableRead(state=ReadState.OK, permission=spec.permission, via=via,
                          rows=len(table_rows), calls=outcome.calls), table_rows
 
-    def _alt_reads(self, pool: ThreadPoolExecutor, transport: str, login: Login,
-                   ) -> dict[str, Future[TableRead]]:
-        """One small SOAP search of Class/Department/Location when REST is the main path."""
-        if transport != "rest" or not login.soap_ok or not self.options.probe_soap_classifications:
+    def _alt_reads(self, pool: ThreadPoolExecutor) -> dict[str, Future[TableRead]]:
+        """One small SOAP search each of Class/Department/Location, the way the integration queries
+        them; kept when REST is the main path and SOAP logs in."""
+        if not self.options.probe_soap_classifications:
             return {}
         wanted = set(self._wanted())
         tables = [t for t in CLASSIFICATION_TABLES if t in wanted]
