@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Currency
 
 META = CheckMeta(
@@ -50,6 +51,17 @@ def _uses(ctx: Context) -> dict[str, list[str]]:
     return uses
 
 
+def _report_lines(ctx: Context, code: str) -> list[str]:
+    """Pending reports ("<id>") and lines ("<id>/<n>") in ``code``, for the per-report verdicts."""
+    found: list[str] = []
+    for report in ctx.reports.reports if ctx.reports else ():
+        if (report.currency or "").strip().upper() == code:
+            found.append(report.id)
+        found += [report_line(report.id, n) for n, line in enumerate(report.lines, start=1)
+                  if (line.currency or "").strip().upper() == code]
+    return found
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     by_code: dict[str, Currency] = {}
     for row in ctx.rows("currency"):
@@ -65,7 +77,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.fail(
                 f"Currency {code} {state}, so exports in it fail with 'Currency does not exist'.",
                 subject=Subject(kind="currency", id=str(currency.id) if currency else code, name=code),
-                evidence={"currency": code, "used_by": where, "known_currencies": sorted(by_code)},
+                evidence={"currency": code, "used_by": where, "known_currencies": sorted(by_code),
+                          REPORT_LINES: _report_lines(ctx, code)},
                 fix=FIX_CURRENCY,
             )
         elif limited and code not in SINGLE_CURRENCY_SET:
@@ -73,7 +86,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"Currency {code} is outside EUR, GBP, USD and CAD, the only ones a non-OneWorld account "
                 "without Multiple Currencies can export.",
                 subject=Subject(kind="currency", id=str(currency.id), name=code),
-                evidence={"currency": code, "used_by": where, "oneworld": False, **multi.evidence()},
+                evidence={"currency": code, "used_by": where, "oneworld": False, **multi.evidence(),
+                          REPORT_LINES: _report_lines(ctx, code)},
                 fix=FIX_CURRENCY,
             )
     yield from _subsidiary_currency(ctx)

@@ -10,6 +10,7 @@ from typing import Any
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.verdicts import REPORT_LINES
 from netsuite_audit.records import AccountingPeriod
 from netsuite_audit.workspace import ExportDate
 
@@ -62,6 +63,14 @@ def _export_dates(ctx: Context) -> dict[dt.date, list[str]]:
     return dates
 
 
+def _reports_dated(ctx: Context, days: set[dt.date]) -> list[str]:
+    """Ids of the pending reports whose export date is one of ``days`` (for the per-report verdicts)."""
+    if ctx.workspace.export.date == ExportDate.EXPORTED:
+        return [r.id for r in ctx.reports.reports] if ctx.reports and settings.audit_date(ctx) in days else []
+    return [r.id for r in (ctx.reports.reports if ctx.reports else ())
+            if settings.report_dates(r) and settings.report_dates(r)[-1] in days]
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     periods = _posting_periods(ctx)
     export = ctx.workspace.export
@@ -85,6 +94,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             "exports": [use for _, use in hits], "export_date_option": export.date.value,
             "export_to_next_open_period": export.export_to_next_open_period,
             "next_open_period": later.periodname if later else None, **pref.evidence(),
+            REPORT_LINES: _reports_dated(ctx, {d for d, _ in hits}),
         }
         if approximate:
             evidence["note"] = "submitted dates are not in the pending reports; the last expense date was used"

@@ -1,5 +1,7 @@
 """NS0037, NS0068, NS0085, NS0416, NS0005: fields the integration writes must be shown on the
-preferred transaction forms. Form layouts are not readable with SuiteQL, so this is a manual review."""
+preferred transaction forms. Form layouts are not readable with SuiteQL, so the check relies on the
+layouts an admin recorded in the workspace description ([forms]); whatever is not recorded stays a
+manual step."""
 
 from __future__ import annotations
 
@@ -9,18 +11,20 @@ from dataclasses import dataclass
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.workspace import ExportType
+from netsuite_audit.workspace import ExportType, Forms
 
 META = CheckMeta(
     id="transaction-forms",
     codes=("NS0037", "NS0068", "NS0085", "NS0416", "NS0005"),
     severity=Severity.MEDIUM,
-    title="Preferred transaction forms show the fields the integration sets (manual review)",
+    title="Preferred transaction forms show the fields the integration sets",
     description=(
         "For each export type in use, lists the fields that must be shown (or must not be mandatory) on "
         "the preferred transaction form: Created From, Receipt URL, Exchange Rate, Email, and the header "
         "Department/Class/Location of vendor bills. Form layouts can't be read by the integration's "
-        "queries, so every item is reported as UNVERIFIABLE with the steps, never PASS or FAIL."
+        "queries, so each item is judged from the layout the admin recorded in the workspace's [forms] "
+        "section: recorded as required, PASS; recorded otherwise, FAIL; not recorded, UNVERIFIABLE with "
+        "the steps to look at it by hand."
     ),
     detection=(Detection.MANUAL, Detection.WORKSPACE),
     tags=("export", "forms", "manual"),
@@ -31,11 +35,21 @@ META = CheckMeta(
 
 @dataclass(frozen=True)
 class FormField:
-    key: str
+    key: str  # subject id part: form:<form key>:<key>
     code: str
     label: str
     steps: str  # where on the form, and what to tick
     why: str
+    record: str = ""  # the workspace [forms.<form key>] entry that records it (default: key)
+    expected: bool = True  # the value that entry must have (True: the field is shown)
+
+    @property
+    def entry(self) -> str:
+        return self.record or self.key
+
+    @property
+    def wanted(self) -> str:
+        return "shown" if self.expected else "not shown and not mandatory"
 
 
 CREATED_FROM = FormField("created_from", "NS0068", "Created From",
@@ -45,7 +59,12 @@ HEADER_CLASSIFICATION = FormField(
     "header_classification", "NS0005", "Department, Class and Location (header)",
     "Screen Fields > Main: untick Show and Mandatory for Department, Class and Location; on the Expenses "
     "subtab keep them shown",
-    "the integration codes classifications per line, so a mandatory header value stays empty")
+    "the integration codes classifications per line, so a mandatory header value stays empty",
+    record="header_classification_shown", expected=False)
+EMAIL = FormField("email", "NS0416", "Email",
+                  "tick Show for the Email field; also on the vendor entry form "
+                  "(Customization > Forms > Entry Forms, preferred Vendor form)",
+                  "vendors created automatically for new submitters need their email")
 
 FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
     "expense_report": ("Expense Report", (
@@ -77,6 +96,7 @@ FORMS: dict[str, tuple[str, tuple[FormField, ...]]] = {
 OPEN_FORM = ("In NetSuite open Customization > Forms > Transaction Forms, find the {form} form marked "
              "Preferred (or the form named by the workspace's Custom Form ID setting, if one is set) and "
              "click Edit or Customize.")
+MISSING = "transaction form layout (not readable through SuiteQL or SOAP searches; not recorded in [forms])"
 
 
 def _forms_in_use(ctx: Context) -> dict[str, str]:
@@ -100,25 +120,61 @@ def check(ctx: Context) -> Iterator[Finding]:
         for field in fields:
             if card_only and field is not CREATED_FROM:
                 continue
-            yield _manual(ctx, form_key, form_name, field, why)
+            yield _item(ctx, form_key, form_name, field, why)
     if ctx.workspace.export.auto_create_employees:
         form_key = ctx.workspace.export.reimbursable.value
-        email = FormField("email", "NS0416", "Email",
-                          "tick Show for the Email field; also on the vendor entry form "
-                          "(Customization > Forms > Entry Forms, preferred Vendor form)",
-                          "vendors created automatically for new submitters need their email")
-        yield _manual(ctx, form_key, FORMS[form_key][0], email, "automatic vendor/employee creation is on")
+        yield _item(ctx, form_key, FORMS[form_key][0], EMAIL, "automatic vendor/employee creation is on")
 
 
-def _manual(ctx: Context, form_key: str, form_name: str, field: FormField, why: str) -> Finding:
+def _recorded(forms: Forms | None, form_key: str, field: FormField) -> bool | None:
+    """The value the workspace's [forms] section records for this item (``None``: not recorded)."""
+    layout = getattr(forms, form_key, None) if forms is not None else None
+    value = getattr(layout, field.entry, None) if layout is not None else None
+    return value if isinstance(value, bool) else None
+
+
+def _item(ctx: Context, form_key: str, form_name: str, field: FormField, why: str) -> Finding:
+    forms = ctx.workspace.forms
+    value = _recorded(forms, form_key, field)
+    subject = Subject(kind="form", id=f"{form_key}:{field.key}", name=f"{form_name}: {field.label}")
+    evidence: dict[str, object] = {"form": form_name, "field": field.label, "used_because": why}
+    if value is None:
+        return _manual(ctx, form_key, form_name, field, subject, evidence)
+    assert forms is not None
+    by = forms.checked_by or "an unnamed admin"
+    on = forms.checked_on.isoformat() if forms.checked_on else "an unrecorded date"
+    evidence.update({"recorded": f"[forms.{form_key}] {field.entry} = {str(value).lower()}",
+                     "required": field.expected, "checked_by": forms.checked_by,
+                     "checked_on": forms.checked_on.isoformat() if forms.checked_on else None})
+    if value == field.expected:
+        return ctx.passed(
+            f"The preferred {form_name} form has '{field.label}' {field.wanted}, as recorded by {by} on {on}.",
+            code=field.code, subject=subject, evidence=evidence,
+        )
+    return ctx.fail(
+        f"The preferred {form_name} form has '{field.label}' "
+        f"{'hidden' if field.expected else 'shown on the header'} (recorded by {by} on {on}), but "
+        f"{field.why}; exports of this type fail with {field.code}.",
+        code=field.code, subject=subject, evidence=evidence,
+        fix=(OPEN_FORM.format(form=form_name), f"On that form: {field.steps}. Save.",
+             f"Update the workspace description: [forms.{form_key}] {field.entry} = {str(field.expected).lower()}, "
+             "with checked_on and checked_by.",
+             "Then choose Sync Now in the workspace and export the report again."),
+    )
+
+
+def _manual(ctx: Context, form_key: str, form_name: str, field: FormField, subject: Subject,
+            evidence: dict[str, object]) -> Finding:
     return ctx.unverifiable(
-        f"Check by hand: the preferred {form_name} form must show '{field.label}' correctly "
-        f"({field.why}); nsaudit can't read form layouts.",
+        f"Check by hand: the preferred {form_name} form must have '{field.label}' {field.wanted} "
+        f"({field.why}); nsaudit can't read form layouts and the workspace has not recorded this one.",
         code=field.code,
-        missing="transaction form layout (not readable through SuiteQL or SOAP searches)",
-        subject=Subject(kind="form", id=f"{form_key}:{field.key}", name=f"{form_name}: {field.label}"),
-        evidence={"form": form_name, "field": field.label, "used_because": why},
+        missing=MISSING,
+        subject=subject,
+        evidence=evidence,
         manual=(OPEN_FORM.format(form=form_name), f"On that form: {field.steps}. Save.",
                 "Do the same on any other form of this type the integration might use, then choose Sync "
-                "Now in the workspace."),
+                "Now in the workspace.",
+                f"Record what you saw in the workspace description as [forms.{form_key}] {field.entry} = "
+                f"{str(field.expected).lower()} (with checked_on and checked_by) so the next audit can judge it."),
     )

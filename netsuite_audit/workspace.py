@@ -7,6 +7,7 @@ internal id (an integer) or by exact name (a string).
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 
@@ -102,6 +103,57 @@ class NetSuiteSettings(_Model):
     oneworld: bool | None = None
 
 
+class _FormLayout(_Model):
+    """What an admin saw on one preferred transaction form. ``true`` means the field is shown
+    (Show ticked); a field left out is not recorded and stays a manual step."""
+
+    created_from: bool | None = Field(None, description="Created From is shown (Screen Fields > Main)")
+    receipt_url: bool | None = Field(None, description="Receipt URL is shown (Main and/or the line subtab)")
+    exchange_rate: bool | None = Field(None, description="Exchange Rate is shown")
+    email: bool | None = Field(
+        None, description="Email is shown (needed only when the workspace creates employees/vendors itself)"
+    )
+
+
+class ExpenseReportForm(_FormLayout):
+    """The preferred Expense Report form."""
+
+
+class JournalEntryForm(_FormLayout):
+    """The preferred Journal Entry form (Expensify Card expenses always use it for Created From)."""
+
+
+class VendorBillForm(_FormLayout):
+    """The preferred Vendor Bill form."""
+
+    header_classification_shown: bool | None = Field(
+        None,
+        description="Department, Class and Location are shown (or mandatory) on the header (Screen Fields > "
+                    "Main); the integration codes them per line, so this must be false",
+    )
+
+
+class VendorCreditForm(_Model):
+    """The preferred Vendor Credit (Bill Credit) form, used for negative vendor-bill reports."""
+
+    created_from: bool | None = Field(None, description="Created From is shown (Screen Fields > Main)")
+    header_classification_shown: bool | None = Field(
+        None, description="Department, Class and Location are shown (or mandatory) on the header; must be false"
+    )
+
+
+class Forms(_Model):
+    """Layouts of the preferred transaction forms, as recorded by an admin. NetSuite does not expose
+    form layouts to the integration's queries, so without this section those items are manual steps."""
+
+    checked_on: dt.date | None = Field(None, description="When the forms were last looked at, e.g. 2026-11-02")
+    checked_by: str | None = Field(None, description="Who looked at them (name or email)")
+    expense_report: ExpenseReportForm | None = None
+    vendor_bill: VendorBillForm | None = None
+    vendor_credit: VendorCreditForm | None = None
+    journal_entry: JournalEntryForm | None = None
+
+
 class RestletConfig(_Model):
     script: int | None = None
     deploy: int | None = None
@@ -109,7 +161,7 @@ class RestletConfig(_Model):
 
 class Workspace(_Model):
     name: str | None = None
-    connection: Connection = Field(default_factory=Connection)  # type: ignore[arg-type]
+    connection: Connection = Field(default_factory=Connection)
     subsidiary: Ref | None = Field(None, description="The workspace's NetSuite subsidiary")
     cross_subsidiary: bool = Field(False, description="Cross-Subsidiary Customers/Projects switch")
     export: Export = Field(default_factory=Export)
@@ -118,6 +170,9 @@ class Workspace(_Model):
     netsuite: NetSuiteSettings = Field(default_factory=NetSuiteSettings)
     custom_records: tuple[str, ...] = Field((), description="Script ids of custom records/segments used")
     restlet: RestletConfig | None = None
+    forms: Forms | None = Field(
+        None, description="Recorded layouts of the preferred transaction forms (see docs/workspace.md, [forms])"
+    )
     permission_profile: str = Field("standard", description="Required-permission profile: standard or strict")
 
     @classmethod

@@ -332,8 +332,9 @@ SEED_LEVELS = {
     "ADMI_MANAGE_OAUTH_TOKENS": "Full", "ADMI_LOGIN_OAUTH": "Full", "ADMI_MANAGE_OWN_OAUTH_TOKENS": "Full",
     "ADMI_WEBSERVICES": "Full", "ADMI_CUSTRECORD": "Full", "ADMI_DELETEDRECORD": "Full",
     "ADMI_RESTWEBSERVICES": "Full", "REPO_ANALYTICS": "Edit",
-    # Beyond the seed table: lets the audit read tax groups (NS0988) and accounting periods (NS0320).
-    "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View",
+    # Beyond the seed table: lets the audit read tax groups (NS0988), accounting periods (NS0320) and
+    # the transactions that already carry a pending report's id (NS0034).
+    "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View", "TRAN_FIND": "View",
 }
 
 
@@ -432,6 +433,9 @@ def test_healthy_pair_has_no_problems(healthy: AccountFixture) -> None:
     assert workspace.connection.role_id in user.roles
 
 
+# What the small re-statement above finds in the demo pair. It sees only part of the seeded defects
+# (the full list, finding by finding, is in docs/account-fixture.md and tests/test_demo.py); Taylor
+# Brooks shows up as a member without an employee because the duplicate record in Canada shares the email.
 DEMO_DEFECTS = {
     ("NS0384", "token", 3),
     ("NS0384", "permission", "LIST_VENDOR"),
@@ -440,6 +444,15 @@ DEMO_DEFECTS = {
     ("NS0831", "class", 2),
     ("NS0831", "department", 5),
     ("NS0831", "location", 5),
+    ("category", "category", 3),
+    ("category", "category", 4),
+    ("category", "category", 5),
+    ("employee default", "department", "priya.shah@northwind.example"),
+    ("employee", "member", "jordan.lee@northwind.example"),
+    ("employee", "member", "taylor.brooks@northwind.example"),
+    ("supervisor", "member", "priya.shah@northwind.example"),
+    ("supervisor", "member", "robin.okafor@northwind.example"),
+    ("supervisor", "member", "sam.rivera@northwind.example"),
 }
 
 
@@ -448,41 +461,99 @@ def test_demo_pair_has_exactly_the_documented_defects(demo: AccountFixture) -> N
     assert Audit(demo, workspace).problems() == DEMO_DEFECTS
 
 
+def _pop(items: list[dict], **match: object) -> dict:
+    found = [i for i in items if all(i.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, match
+    items.remove(found[0])
+    return found[0]
+
+
 def test_demo_differs_from_healthy_only_by_the_defects() -> None:
+    """Undo every seeded change (docs/account-fixture.md, "Demo defects") and get healthy.json back."""
     healthy = json.loads((ACCOUNTS / "healthy.json").read_text(encoding="utf-8"))
     demo = json.loads((ACCOUNTS / "demo.json").read_text(encoding="utf-8"))
-    extra_token = demo["tokens"].pop()
-    assert (extra_token["id"], extra_token["user"], extra_token["role"], extra_token["integration"]) == (3, 5, 3, 1)
-    perms = demo["roles"][1]["permissions"]
+    h = {section: {r["id"]: r for r in healthy[section]} for section in healthy if isinstance(healthy[section], list)}
+
+    def record(section: str, rid: int) -> dict:
+        return next(r for r in demo[section] if r["id"] == rid)
+
+    def restore(section: str, rid: int, **seeded: object) -> None:
+        rec = record(section, rid)
+        for key, value in seeded.items():
+            assert rec.get(key) == value, (section, rid, key)
+            if key in h[section][rid]:
+                rec[key] = h[section][rid][key]
+            else:
+                del rec[key]
+
+    extra_token = _pop(demo["tokens"], id=3)
+    assert (extra_token["user"], extra_token["role"], extra_token["integration"]) == (5, 3, 1)
+    role = record("roles", 1001)
+    perms = role["permissions"]
     assert perms["LIST_VENDOR"] == "View" and "ADMI_DELETEDRECORD" not in perms
     perms.update(LIST_VENDOR="Full", ADMI_DELETEDRECORD="Full")
-    project = next(p for p in demo["projects"] if p["id"] == 401)
-    assert project.pop("inactive") is True
-    klass = next(c for c in demo["classes"] if c["id"] == 2)
-    assert klass.pop("inactive") is True
-    department = next(d for d in demo["departments"] if d["id"] == 5)
-    department["subsidiaries"] = next(d for d in healthy["departments"] if d["id"] == 5)["subsidiaries"]
-    assert not any(loc["id"] == 5 for loc in demo["locations"])
-    demo["locations"].append(next(loc for loc in healthy["locations"] if loc["id"] == 5))
-    demo["company_name"] = healthy["company_name"]
+    role["permissions"] = dict(sorted(perms.items()))
     healthy["roles"][1]["permissions"] = dict(sorted(healthy["roles"][1]["permissions"].items()))
-    demo["roles"][1]["permissions"] = dict(sorted(perms.items()))
+    assert role.pop("subsidiaries") == [2, 3] and role["subsidiary_option"] == "selected"
+    role["subsidiary_option"] = "all"
+    restore("projects", 401, inactive=True)
+    restore("projects", 400, resources=[10, 12])
+    restore("classes", 2, inactive=True)
+    restore("departments", 5, subsidiaries=[3])
+    assert not any(loc["id"] == 5 for loc in demo["locations"])
+    demo["locations"].append(h["locations"][5])
+    assert demo["features"]["MULTICURRENCY"] is False and demo["preferences"]["DATEPERIODMISMATCH"] == "DISALLOW"
+    demo["features"]["MULTICURRENCY"] = True
+    demo["preferences"]["DATEPERIODMISMATCH"] = "WARN"
+    restore("subsidiaries", 2, payable_account=111, tax_required=True)
+    restore("currencies", 4, inactive=True)
+    restore("employees", 10, expense_limit="0.00")
+    restore("employees", 12, department=4)
+    restore("employees", 15, supervisor=14)
+    assert {_pop(demo["employees"], id=16)["email"], _pop(demo["employees"], id=17)["email"]} == {
+        "taylor.brooks@northwind.example"}
+    restore("expense_categories", 3, inactive=True)
+    assert _pop(demo["expense_categories"], id=5)["subsidiaries"] == [3]
+    assert _pop(demo["accounts"], id=111)["inactive"] is True
+    assert _pop(demo["accounts"], id=115)["subsidiaries"] == [3]
+    assert _pop(demo["accounts"], id=135)["include_children"] is True
+    demo["company_name"] = healthy["company_name"]
     assert demo == healthy
 
 
-def test_demo_workspace_matches_healthy_but_for_its_name() -> None:
+def test_demo_workspace_differs_from_healthy_only_by_the_seeds() -> None:
     healthy = Workspace.load(WORKSPACES / "healthy.toml")
     demo = Workspace.load(WORKSPACES / "demo.toml")
-    assert demo.model_copy(update={"name": healthy.name}) == healthy
+    assert demo.forms is not None and healthy.forms is not None
+    assert demo.forms.expense_report is not None and demo.forms.expense_report.receipt_url is False
+    undone = demo.model_copy(update={
+        "name": healthy.name,
+        "employees": tuple(e for e in demo.employees if e in healthy.employees),
+        "connection": demo.connection.model_copy(update={"account": healthy.connection.account}),
+        "export": demo.export.model_copy(update={
+            field: getattr(healthy.export, field)
+            for field in ("reimbursable_approval", "default_vendor", "card_vendor", "reimbursed_ap_account",
+                          "default_tax", "projects_enabled")}),
+        "tags": demo.tags.model_copy(update={
+            "projects": healthy.tags.projects, "customers": healthy.tags.customers,
+            "categories": healthy.tags.categories}),
+        "forms": healthy.forms,
+    })
+    assert undone == healthy
+    assert set(demo.employees) - set(healthy.employees) == {
+        "robin.okafor@northwind.example", "taylor.brooks@northwind.example", "jordan.lee@northwind.example"}
 
 
 def test_demo_defects_are_documented() -> None:
+    """Every defect the re-statement above finds is in the docs' table of seeded defects."""
     text = DOC.read_text(encoding="utf-8")
     section = text.split("## Demo defects", 1)[1]
-    rows = [line for line in section.splitlines() if line.startswith("| NS")]
-    assert len(rows) == len(DEMO_DEFECTS)
-    for code, _kind, ref in DEMO_DEFECTS:
-        assert any(row.startswith(f"| {code} ") and str(ref) in row for row in rows), (code, ref)
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    subject_kind = {"token": "token", "permission": "permission", "project": "job", "class": "classification",
+                    "department": "department", "location": "location", "category": "expensecategory"}
+    for code, kind, ref in DEMO_DEFECTS:
+        wanted = f"`{subject_kind[kind]}:{ref}`" if code.startswith("NS") or kind == "category" else str(ref)
+        assert any(wanted in row for row in rows), (code, kind, ref)
 
 
 def test_demo_login_still_works(demo: AccountFixture) -> None:
