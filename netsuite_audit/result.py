@@ -131,6 +131,13 @@ class AuditResult(_Model):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
+    def passed_checks(self) -> tuple[str, ...]:
+        """Checks whose every finding is a PASS (a check with a PASS and a FAIL did not pass)."""
+        status: dict[str, bool] = {}
+        for finding in self.findings:
+            status[finding.check_id] = status.get(finding.check_id, True) and finding.status == Status.PASS
+        return tuple(check for check, ok in status.items() if ok)
+
 
 def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int) -> Summary:
     findings = list(findings)

@@ -158,7 +158,7 @@ def build_report(result: AuditResult) -> Report:
         severity_counts=tuple((s.value, result.summary.by_severity.get(s.value, 0)) for s in Severity),
         groups=_groups(result),
         muted=_muted(result),
-        passed=tuple(dict.fromkeys(f.check_id for f in result.findings if f.status == Status.PASS)),
+        passed=result.passed_checks(),
     )
 
 

@@ -145,7 +145,7 @@ def render_markdown(result: AuditResult, color: bool = False) -> str:
         lines += ["", "## Findings", *findings]
     lines += _muted(result)
     lines += _verdicts(result)
-    passed = list(dict.fromkeys(f.check_id for f in result.findings if f.status == Status.PASS))
+    passed = list(result.passed_checks())
     if passed:
         lines += ["", f"**Passed** ({len(passed)}): " + ", ".join(_code(c) for c in passed)]
     if result.skipped_checks:

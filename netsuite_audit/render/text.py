@@ -81,12 +81,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
         + (f" · role {escape(acct.role)}" if acct.role else "")
     )
     groups: dict[str, list[Finding]] = defaultdict(list)
-    passed: list[str] = []
     for finding in result.findings:
-        if finding.status == Status.PASS:
-            passed.append(finding.check_id)
-            continue
-        groups[finding.code or "(no code)"].append(finding)
+        if finding.status != Status.PASS:
+            groups[finding.code or "(no code)"].append(finding)
 
     def group_key(code: str) -> tuple[int, int, str]:
         items = groups[code]
@@ -112,9 +109,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
             where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
             console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
                           f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
-    if passed:
+    unique = list(result.passed_checks())
+    if unique:
         console.print()
-        unique = list(dict.fromkeys(passed))
         console.print(f"[green]Passed[/green] ({len(unique)} checks): " + escape(", ".join(unique)))
     if result.skipped_checks:
         console.print("[dim]Not run: " + escape("; ".join(f"{s.check_id} ({s.reason})"
