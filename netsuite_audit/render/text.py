@@ -127,4 +127,7 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
         f"[bold]Summary:[/bold] {result.summary.checks_run} checks · {shown or 'nothing to report'} "
         f"· exit {result.exit_code} (fail-on {result.selection.fail_on.value})"
     )
-    return buffer.getvalue()
+    text = buffer.getvalue()
+    if not color:  # rich pads table cells to the full width; plain text (files, CI logs) should not end in spaces
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
