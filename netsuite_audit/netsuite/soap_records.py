@@ -27,8 +27,6 @@ from typing import Any, Literal
 
 from lxml import etree
 
-from netsuite_audit.tables import TABLES
-
 VERSION = "2024_2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -119,6 +117,8 @@ class RecordMap:
 
     @property
     def columns(self) -> tuple[str, ...]:
+        from netsuite_audit.tables import TABLES  # the row models load only when rows are read
+
         return TABLES[self.table].columns
 
 
