@@ -50,10 +50,15 @@ CROSS_SUBSIDIARY_STEPS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Use:
-    where: str
+    report: str | None  # None: a workspace tag
+    line: int  # 1-based line number on the report
     target: int | None  # subsidiary the record must be available to (None: unknown / not OneWorld)
+
+    @property
+    def where(self) -> str:  # worded only for the few uses a finding names
+        return "workspace tag" if self.report is None else f"report {self.report} line {self.line}"
 
 
 def _uses(ctx: Context, tree: SubsidiaryTree) -> dict[tuple[str, str], list[Use]]:
@@ -66,16 +71,24 @@ def _uses(ctx: Context, tree: SubsidiaryTree) -> dict[tuple[str, str], list[Use]
 
     for table, (_, tag_list, _, _) in KINDS.items():
         for ref in getattr(ws.tags, tag_list):
-            add(table, ref, Use("workspace tag", ws_sub))
+            add(table, ref, Use(None, 0, ws_sub))
     employees = {e.email: e for e in ctx.rows("employee") if e.email}
+    # (table, line field, {reference as written: its list in ``uses``}): each reference is keyed once
+    fields: list[tuple[str, str, dict[Ref, list[Use]]]] = [
+        (table, field, {}) for table, (_, _, field, _) in KINDS.items()]
     for report in ctx.reports.reports if ctx.reports else ():
         emp = employees.get(report.employee)
         target = emp.subsidiary if emp is not None else ws_sub
         for number, line in enumerate(report.lines, start=1):
-            for table, (_, _, field, _) in KINDS.items():
+            use: Use | None = None  # one per line, shared by its class, department and location
+            for table, field, lists in fields:
                 ref = getattr(line, field)
                 if ref is not None:
-                    add(table, ref, Use(f"report {report.id} line {number}", target))
+                    use = use or Use(report.id, number, target)
+                    found = lists.get(ref)
+                    if found is None:
+                        found = lists[ref] = uses.setdefault((table, str(ref).strip()), [])
+                    found.append(use)
     return uses
 
 
@@ -83,13 +96,14 @@ def check(ctx: Context) -> Iterator[Finding]:
     tree = SubsidiaryTree(ctx.rows("subsidiary"))
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
+    verdicts: dict[tuple[str, int, int], bool | None] = {}  # (table, record id, subsidiary) -> available
     for (table, ref), uses in _uses(ctx, tree).items():
         if not ctx.readable(table):
             unreadable.setdefault(table, []).append(ref)
             continue
         if tree.by_id:
             unknown_target += [f"{KINDS[table][0]} {ref} ({u.where})" for u in uses if u.target is None]
-        yield from _record(ctx, tree, table, ref, uses)
+        yield from _record(ctx, tree, table, ref, uses, verdicts)
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(
@@ -109,11 +123,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     yield from _projects_preference(ctx)
 
 
-def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list[Use]) -> Iterator[Finding]:
+def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list[Use],
+            verdicts: dict[tuple[str, int, int], bool | None]) -> Iterator[Finding]:
     label, _, _, page = KINDS[table]
-    where = [u.where for u in uses]
     row = ctx.resolve(table, ref)
     if row is None:
+        where = [u.where for u in uses]
         yield ctx.fail(
             f"{label} [{ref}] does not exist in NetSuite (or the role cannot see it); an export using it "
             f"fails with {NS_ERROR}.",
@@ -129,10 +144,15 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list
     unsure: dict[int, list[str]] = {}
     first = usability(row, by_id, tree, None)
     for use in uses:
-        verdict = usability(row, by_id, tree, use.target, include_children_known=known).available
-        if use.target is not None and verdict is False:
+        if use.target is None:
+            continue
+        key = (table, row.id, use.target)
+        if key not in verdicts:  # the same record is used from the same subsidiary on many lines
+            verdicts[key] = usability(row, by_id, tree, use.target, include_children_known=known).available
+        verdict = verdicts[key]
+        if verdict is False:
             blocked.setdefault(use.target, []).append(use.where)
-        elif use.target is not None and verdict is None:
+        elif verdict is None:
             unsure.setdefault(use.target, []).append(use.where)
     problems = []
     if first.inactive:
@@ -145,6 +165,9 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list
             f"it is not available to subsidiary {tree.names(blocked)}: it is assigned to "
             f"{tree.names(row.subsidiary)}" + (" with" if row.includechildren else " without") + " Include Children"
         )
+    if not problems and not unsure:
+        return
+    where = [u.where for u in uses]
     subject = Subject(kind=table, id=str(row.id), name=name)
     evidence = {"internal_id": row.id, "name": name, "isinactive": row.isinactive, "parent": row.parent,
                 "subsidiaries": list(row.subsidiary), "include_children": row.includechildren,

@@ -3,12 +3,16 @@ refused while NetSuite shows only projects on expense entry."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Project
+from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="project-resources",
@@ -28,6 +32,8 @@ META = CheckMeta(
     tags=("export", "projects"),
 )
 
+MEMBERS_SHOWN = 5  # workspace members named in a WARN; the rest are counted
+
 SYNC = "Then choose Sync Now in the workspace and export the report again."
 
 
@@ -44,41 +50,86 @@ def check(ctx: Context) -> Iterator[Finding]:
     yield from _projects_only(ctx)
 
 
-def _employee_id(ctx: Context, email: str) -> int | None:
-    employee = lookups.match_email(ctx.rows("employee"), email, None).active
-    return employee.id if employee is not None else None
+def _employee_ids(ctx: Context) -> Callable[[str], int | None]:
+    """Email -> internal id of the active employee the integration would use (looked up once per email)."""
+    rows = ctx.rows("employee")
+    found: dict[str, int | None] = {}
+
+    def employee_id(email: str) -> int | None:
+        if email not in found:
+            employee = lookups.match_email(rows, email, None).active
+            found[email] = employee.id if employee is not None else None
+        return found[email]
+
+    return employee_id
+
+
+@dataclass(frozen=True)
+class _Members:
+    """Workspace members with an employee record, to count those off a project's resource list without
+    comparing every member with every project."""
+
+    pairs: tuple[tuple[str, int], ...]  # (email, employee id), in workspace order
+    per_employee: Counter[int]
+
+    @classmethod
+    def of(cls, ctx: Context, employee_id: Callable[[str], int | None]) -> _Members:
+        pairs = tuple((email, eid) for email in ctx.workspace.employees
+                      if (eid := employee_id(email)) is not None)
+        return cls(pairs, Counter(eid for _, eid in pairs))
+
+    def outside(self, resources: set[int]) -> tuple[int, list[str]]:
+        """How many members are not among ``resources``, and the first MEMBERS_SHOWN of them.
+
+        O(resources + MEMBERS_SHOWN + members who are resources), not O(members)."""
+        count = len(self.pairs) - sum(self.per_employee[r] for r in resources)
+        first: list[str] = []
+        if count:
+            for email, eid in self.pairs:
+                if eid not in resources:
+                    first.append(email)
+                    if len(first) == MEMBERS_SHOWN:
+                        break
+        return count, first
 
 
 def _limited_projects(ctx: Context) -> Iterator[Finding]:
     resources: dict[int, set[int]] = {}
     for row in ctx.rows("jobresource"):
         resources.setdefault(row.project, set()).add(row.jobresource)
+    employee_id = _employee_ids(ctx)
     on_reports: dict[int, list[str]] = {}  # project -> "report/line (email)" not on its resource list
-    tagged: dict[int, list[str]] = {}  # project -> workspace members not on its resource list
+    report_lines: dict[int, list[str]] = {}  # project -> "report/line", for the per-report verdicts
+    tagged: set[int] = set()  # limited projects that are workspace tags
     used: set[int] = set()
+    projects: dict[Ref, Project | None] = {}  # reference on a line -> the project it names
     for report in ctx.reports.reports if ctx.reports else ():
-        employee = _employee_id(ctx, report.employee)
+        employee = employee_id(report.employee)
         for number, line in enumerate(report.lines, start=1):
-            project = ctx.resolve("job", line.project) if line.project is not None else None
+            if line.project is None:
+                continue
+            if line.project in projects:
+                project = projects[line.project]
+            else:
+                project = projects[line.project] = ctx.resolve("job", line.project)
             if project is None or not project.limittimetoassignees or employee is None:
                 continue
             used.add(project.id)
-            if employee not in resources.get(project.id, set()):
+            if employee not in resources.get(project.id, ()):
                 on_reports.setdefault(project.id, []).append(f"{report.id}/{number} ({report.employee})")
+                report_lines.setdefault(project.id, []).append(report_line(report.id, number))
     for ref in ctx.workspace.tags.projects:
         project = ctx.resolve("job", ref)
         if project is None or not project.limittimetoassignees:
             continue
         used.add(project.id)
-        for email in ctx.workspace.employees:
-            employee = _employee_id(ctx, email)
-            if employee is not None and employee not in resources.get(project.id, set()):
-                tagged.setdefault(project.id, []).append(email)
+        tagged.add(project.id)
     if used and not ctx.readable("jobresource"):
         yield lookups.unreadable(ctx, "jobresource", "who is a resource on projects limited to resources",
                                  code="NS0024")
         return
     jobs = ctx.by_id("job")
+    members: _Members | None = None
     for project_id in sorted(used):
         job: Project = jobs[project_id]
         subject = Subject(kind="job", id=str(job.id), name=job.display_name)
@@ -88,14 +139,20 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
             yield ctx.fail(
                 f"Project [{job.display_name}] takes expenses only from its resources, and pending report "
                 f"lines come from submitters who are not: {', '.join(on_reports[project_id])}.",
-                subject=subject, evidence={**evidence, "lines": on_reports[project_id]}, fix=_fix(job),
+                subject=subject, evidence={**evidence, "lines": on_reports[project_id],
+                                           REPORT_LINES: report_lines[project_id]}, fix=_fix(job),
             )
         elif project_id in tagged:
+            members = members or _Members.of(ctx, employee_id)
+            count, first = members.outside(resources.get(project_id, set()))
+            if not count:
+                continue
+            more = f" and {count - len(first):,} more" if count > len(first) else ""
             yield ctx.warn(
                 f"Project [{job.display_name}] is a workspace tag but takes expenses only from its "
-                f"resources; these workspace members are not resources: {', '.join(tagged[project_id])}.",
+                f"resources; these workspace members are not resources: {', '.join(first)}{more}.",
                 severity=Severity.MEDIUM, subject=subject,
-                evidence={**evidence, "members": tagged[project_id]}, fix=_fix(job),
+                evidence={**evidence, "members": first, "members_not_resources": count}, fix=_fix(job),
             )
 
 

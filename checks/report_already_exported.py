@@ -29,20 +29,76 @@ META = CheckMeta(
 MATCH_FIELD = "externalid"  # UNCERTAIN: the field that carries the report id
 
 
-def _matches(report_id: str, txn: Transaction) -> bool:
+def _pattern(report_id: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![0-9A-Za-z]){re.escape(report_id)}(?![0-9A-Za-z])", flags=re.IGNORECASE)
+
+
+def _matches(report_id: str, txn: Transaction, pattern: re.Pattern[str] | None = None) -> bool:
     value = (txn.externalid or "").strip()
     if not value or not report_id:
         return False
     if value.lower() == report_id.lower():
         return True
-    pattern = rf"(?<![0-9A-Za-z]){re.escape(report_id)}(?![0-9A-Za-z])"
-    return re.search(pattern, value, flags=re.IGNORECASE) is not None
+    return (pattern or _pattern(report_id)).search(value) is not None
+
+
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MAX_BOUNDARIES = 64  # an external id with more separators than this is matched the slow way
+
+
+class _Index:
+    """Transactions by every piece of their (ASCII) external id that a report id could match.
+
+    A report id matches an external id when it is the whole value or appears in it, case ignored,
+    with no letter or digit right before or after. For an ASCII external id and an ASCII report id
+    that is exactly: the lower-cased report id equals ``value.lower()[start:end]`` for a ``start`` at
+    the beginning or after a non-alphanumeric character and an ``end`` at the end or before one.
+    Real external ids have few such pieces, so they are indexed once and each report is one look-up
+    instead of one regular expression per transaction. Non-ASCII ids (where ignoring case follows
+    Unicode rules) and external ids with very many separators are matched with the regular
+    expression, as before.
+    """
+
+    def __init__(self, transactions: tuple[Transaction, ...]) -> None:
+        self.transactions = transactions
+        self.by_piece: dict[str, list[int]] = {}  # piece -> positions in ``transactions``
+        self.slow: list[int] = []
+        for position, txn in enumerate(transactions):
+            value = (txn.externalid or "").strip()
+            if not value:
+                continue
+            starts = [i for i in range(len(value)) if i == 0 or value[i - 1] not in _ALNUM]
+            ends = [i for i in range(1, len(value) + 1) if i == len(value) or value[i] not in _ALNUM]
+            if not value.isascii() or len(starts) > _MAX_BOUNDARIES or len(ends) > _MAX_BOUNDARIES:
+                self.slow.append(position)
+                continue
+            lowered = value.lower()
+            for start in starts:
+                for end in ends:
+                    if end > start:
+                        found = self.by_piece.setdefault(lowered[start:end], [])
+                        if not found or found[-1] != position:
+                            found.append(position)
+
+    def matching(self, report_id: str) -> list[Transaction]:
+        """The transactions whose external id carries ``report_id``, in table order."""
+        if not report_id:
+            return []
+        if not report_id.isascii():
+            pattern = _pattern(report_id)
+            return [t for t in self.transactions if _matches(report_id, t, pattern)]
+        positions = self.by_piece.get(report_id.lower(), [])
+        if self.slow:
+            pattern = _pattern(report_id)
+            slow = [i for i in self.slow if _matches(report_id, self.transactions[i], pattern)]
+            positions = sorted({*positions, *slow})
+        return [self.transactions[i] for i in positions]
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    transactions: list[Transaction] = list(ctx.rows("transaction"))
+    index = _Index(tuple(ctx.rows("transaction")))
     for report in ctx.reports.reports if ctx.reports else ():
-        found = [t for t in transactions if _matches(report.id.strip(), t)]
+        found = index.matching(report.id.strip())
         if not found:
             continue
         listed = ", ".join(f"{t.type or 'transaction'} {t.tranid or ''} (id {t.id})".replace("  ", " ")

@@ -109,6 +109,10 @@ class RestletData(Model):
     subsidiaries: dict[int, SubsidiaryDefaults] = Field(default_factory=dict)
 
 
+# Columns a row can be named by in the workspace or a report (Context.resolve), in the order looked at.
+NAME_COLUMNS = ("name", "fullname", "entityid", "companyname", "altname", "itemid", "acctnumber")
+
+
 class Tables(Model):
     """One field per table in tables.TABLES; ``None`` when the table was not read."""
 
@@ -148,6 +152,24 @@ class Tables(Model):
         cache = self._indexes
         if name not in cache:
             cache[name] = {row.id: row for row in (self.get(name) or ())}
+        return cache[name]
+
+    @cached_property
+    def _name_indexes(self) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def by_name(self, name: str) -> dict[str, Any]:
+        """``{name: row}`` over the columns in NAME_COLUMNS (the first row, in table order, that has the
+        value in any of them wins); empty if the table was not read."""
+        cache = self._name_indexes
+        if name not in cache:
+            index: dict[str, Any] = {}
+            for row in self.by_id(name).values():  # the rows Context.resolve used to scan, in its order
+                for attr in NAME_COLUMNS:
+                    value = getattr(row, attr, None)
+                    if isinstance(value, str):
+                        index.setdefault(value, row)
+            cache[name] = index
         return cache[name]
 
 

@@ -18,28 +18,35 @@ from netsuite_audit.records import Subsidiary
 class SubsidiaryTree:
     def __init__(self, subsidiaries: Iterable[Subsidiary]) -> None:
         self.by_id: dict[int, Subsidiary] = {s.id: s for s in subsidiaries}
+        self._chains: dict[int, tuple[int, ...]] = {}  # sub id -> its ancestors (asked once per row)
 
     def knows(self, sub_id: int) -> bool:
         return sub_id in self.by_id
 
     def ancestors(self, sub_id: int) -> list[int]:
         """Parent, grandparent, ... of ``sub_id`` (cycle-safe)."""
-        chain: list[int] = []
-        current = self.by_id.get(sub_id)
-        while current is not None and current.parent is not None and current.parent not in chain:
-            chain.append(current.parent)
-            current = self.by_id.get(current.parent)
+        return list(self._ancestors(sub_id))
+
+    def _ancestors(self, sub_id: int) -> tuple[int, ...]:
+        chain = self._chains.get(sub_id)
+        if chain is None:
+            found: list[int] = []
+            current = self.by_id.get(sub_id)
+            while current is not None and current.parent is not None and current.parent not in found:
+                found.append(current.parent)
+                current = self.by_id.get(current.parent)
+            chain = self._chains[sub_id] = tuple(found)
         return chain
 
     def descendants(self, sub_id: int) -> set[int]:
-        return {s for s in self.by_id if sub_id in self.ancestors(s)}
+        return {s for s in self.by_id if sub_id in self._ancestors(s)}
 
     def covers(self, subsidiaries: Iterable[int], include_children: bool, target: int) -> bool:
         """True when a record on ``subsidiaries`` is available to ``target``."""
         listed = set(subsidiaries)
         if target in listed:
             return True
-        return include_children and any(a in listed for a in self.ancestors(target))
+        return include_children and any(a in listed for a in self._ancestors(target))
 
     def available(self, subsidiaries: Iterable[int], include_children: bool | None, target: int,
                   ) -> bool | None:
@@ -56,7 +63,7 @@ class SubsidiaryTree:
             return False
         if not self.knows(target):
             return None
-        if not any(a in listed for a in self.ancestors(target)):
+        if not any(a in listed for a in self._ancestors(target)):
             return False
         return True if include_children else None
 

@@ -25,6 +25,7 @@ class Context:
     workspace: Workspace = field(default_factory=Workspace)
     reports: PendingReports | None = None
     workspace_given: bool = False
+    _readable: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # ---- data access ---------------------------------------------------------------------------
     def rows(self, table: str) -> tuple[Any, ...]:
@@ -32,22 +33,19 @@ class Context:
         return self.snapshot.tables.get(table) or ()
 
     def readable(self, table: str) -> bool:
-        return self.snapshot.readable(table)
+        known = self._readable.get(table)
+        if known is None:  # checks ask this per row; the snapshot cannot change
+            known = self._readable[table] = self.snapshot.readable(table)
+        return known
 
     def by_id(self, table: str) -> Mapping[int, Any]:
         return self.snapshot.tables.by_id(table)
 
     def resolve(self, table: str, ref: Ref) -> Any | None:
         """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent."""
-        index = self.by_id(table)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-            return index.get(int(ref))
-        wanted = ref.strip()
-        for row in index.values():
-            for attr in ("name", "fullname", "entityid", "companyname", "altname", "itemid", "acctnumber"):
-                if getattr(row, attr, None) == wanted:
-                    return row
-        return None
+            return self.by_id(table).get(int(ref))
+        return self.snapshot.tables.by_name(table).get(ref.strip())
 
     # ---- findings -----------------------------------------------------------------------------
     def _finding(

@@ -8,19 +8,21 @@ snapshot so that every check answers them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding
+from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import Level, describe_permission
 from netsuite_audit.tables import TABLES
 from netsuite_audit.workspace import Coding, ExportType, Ref, Workspace
 
 SYNC_STEP = "Then, in the workspace's accounting settings, choose Sync Now and export the report again."
 ACCOUNTANT_VENDOR_ID = -3  # NetSuite's built-in "-Accountant-" vendor
+T = TypeVar("T")
 
 
 # ---- small value helpers -----------------------------------------------------------------------
@@ -78,8 +80,36 @@ def uses_employee_defaults(ws: Workspace) -> bool:
         ExportType.EXPENSE_REPORT, ExportType.JOURNAL_ENTRY)
 
 
+# Facts derived from the workspace and the pending reports alone, which several checks ask for: kept
+# per (workspace, reports) pair. Both are frozen models, and each entry keeps them alive, so an entry
+# found by their ids is for those very objects.
+_PER_INPUTS: dict[tuple[str, int, int], tuple[Workspace, PendingReports | None, Any]] = {}
+_PER_INPUTS_KEPT = 8
+
+
+def _per_inputs(name: str, ctx: Context, build: Callable[[Context], T]) -> T:
+    key = (name, id(ctx.workspace), id(ctx.reports))
+    cached = _PER_INPUTS.get(key)
+    if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports:
+        value: T = cached[2]
+        return value
+    value = build(ctx)
+    if len(_PER_INPUTS) >= _PER_INPUTS_KEPT:
+        _PER_INPUTS.pop(next(iter(_PER_INPUTS)))
+    _PER_INPUTS[key] = (ctx.workspace, ctx.reports, value)
+    return value
+
+
+def _copy_uses(uses: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {key: list(where) for key, where in uses.items()}  # callers may change what they get
+
+
 def members(ctx: Context) -> dict[str, list[str]]:
     """Submitter emails exactly as written -> where each comes from (workspace list, pending reports)."""
+    return _copy_uses(_per_inputs("members", ctx, _members))
+
+
+def _members(ctx: Context) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for email in ctx.workspace.employees:
         found.setdefault(email, []).append("workspace member")
@@ -90,6 +120,10 @@ def members(ctx: Context) -> dict[str, list[str]]:
 
 def enabled_categories(ctx: Context) -> dict[str, list[str]]:
     """Expense categories the workspace enables or a pending report line uses -> where."""
+    return _copy_uses(_per_inputs("enabled_categories", ctx, _enabled_categories))
+
+
+def _enabled_categories(ctx: Context) -> dict[str, list[str]]:
     uses: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
         uses.setdefault(ref_key(ref), []).append("workspace category")
@@ -111,8 +145,21 @@ def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
 
 
 # ---- subsidiaries ------------------------------------------------------------------------------
+_TREES: dict[int, tuple[tuple[Any, ...], SubsidiaryTree]] = {}  # like _EMAIL_INDEXES, below
+_TREES_KEPT = 8
+
+
 def subsidiary_tree(ctx: Context) -> SubsidiaryTree:
-    return SubsidiaryTree(ctx.rows("subsidiary"))
+    """The subsidiary tree of the snapshot (built once per subsidiary table; checks ask per row)."""
+    rows = ctx.rows("subsidiary")
+    cached = _TREES.get(id(rows))
+    if cached is not None and cached[0] is rows:
+        return cached[1]
+    tree = SubsidiaryTree(rows)
+    if len(_TREES) >= _TREES_KEPT:
+        _TREES.pop(next(iter(_TREES)))
+    _TREES[id(rows)] = (rows, tree)
+    return tree
 
 
 def available_to(tree: SubsidiaryTree, row: Any, target: int) -> bool | None:
@@ -153,6 +200,7 @@ class _EmailIndex:
 
     exact: dict[str, tuple[Any, ...]]
     loose: dict[str, tuple[Any, ...]]
+    matches: dict[tuple[str, int | None], EntityMatch] = field(default_factory=dict)  # answers given
 
     @classmethod
     def build(cls, rows: tuple[Any, ...]) -> _EmailIndex:
@@ -185,10 +233,15 @@ def _email_index(rows: tuple[Any, ...]) -> _EmailIndex:
 
 def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> EntityMatch:
     index = _email_index(rows if isinstance(rows, tuple) else tuple(rows))
+    found = index.matches.get((email, subsidiary))
+    if found is not None:
+        return found
     exact = index.exact.get(email, ())
     in_sub = tuple(row for row in exact if subsidiary is None or row.subsidiary == subsidiary)
     near = tuple(row for row in index.loose.get(loose_email(email), ()) if row.email != email)
-    return EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
+    found = EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
+    index.matches[(email, subsidiary)] = found
+    return found
 
 
 def match_employee(ctx: Context, email: str) -> EntityMatch:
