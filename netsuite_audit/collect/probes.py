@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 from netsuite_audit.netsuite.errors import (
@@ -17,18 +16,8 @@ from netsuite_audit.netsuite.errors import (
     TransportError,
 )
 from netsuite_audit.netsuite.rest import ServerTime
+from netsuite_audit.netsuite.transport import parse_http_date
 from netsuite_audit.snapshot import Probe
-
-
-def parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
 
 _KINDS: tuple[tuple[type[NetSuiteError], str], ...] = (
     (AuthenticationError, "auth"),

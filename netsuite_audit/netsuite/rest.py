@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import requests
@@ -32,7 +31,14 @@ from netsuite_audit.netsuite.errors import (
     TransportError,
 )
 from netsuite_audit.netsuite.oauth import rest_auth
-from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, Gate, RetryPolicy, call_with_retry
+from netsuite_audit.netsuite.transport import (
+    TRANSPORT_FAILURES,
+    CallStats,
+    Gate,
+    RetryPolicy,
+    call_with_retry,
+    parse_http_date,
+)
 from netsuite_audit.netsuite.values import to_wire
 
 log = logging.getLogger(__name__)
@@ -181,15 +187,6 @@ def error_from_response(response: requests.Response) -> NetSuiteError:
     return NetSuiteError(f"NetSuite answered {label()}{said}", code=code, **common)
 
 
-def _parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
 
 def _parse_iso(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
@@ -318,7 +315,7 @@ class RestClient:
             server = _parse_iso(body.get("serverTime")) if isinstance(body, dict) else None
             return ServerTime(
                 server_time=server,
-                date_header=_parse_http_date(response.headers.get("Date")),
+                date_header=parse_http_date(response.headers.get("Date")),
                 local_time=sent_at + timedelta(seconds=elapsed / 2),
                 elapsed_ms=round(elapsed * 1000),
             )

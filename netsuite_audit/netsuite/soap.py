@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +34,14 @@ from netsuite_audit.netsuite import soap_records as rec
 from netsuite_audit.netsuite.errors import NetSuiteError
 from netsuite_audit.netsuite.passport import build_passport
 from netsuite_audit.netsuite.rest import ServerTime
-from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, Gate, RetryPolicy, call_with_retry
+from netsuite_audit.netsuite.transport import (
+    TRANSPORT_FAILURES,
+    CallStats,
+    Gate,
+    RetryPolicy,
+    call_with_retry,
+    parse_http_date,
+)
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +235,7 @@ class SoapClient:
             self._check_status(reply, result, None)
             return ServerTime(
                 server_time=_parse_iso(rec.text_of(rec.child(result, "serverTime") if result is not None else None)),
-                date_header=_parse_http_date(reply.date_header),
+                date_header=parse_http_date(reply.date_header),
                 local_time=started + (finished - started) / 2,
                 elapsed_ms=reply.elapsed_ms,
             )
@@ -389,15 +395,6 @@ def _int(el: etree._Element | None, default: int = 0) -> int:
     except ValueError:
         return default
 
-
-def _parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _parse_iso(value: str | None) -> datetime | None:
