@@ -538,6 +538,7 @@ def test_demo_workspace_differs_from_healthy_only_by_the_seeds() -> None:
             "projects": healthy.tags.projects, "customers": healthy.tags.customers,
             "categories": healthy.tags.categories}),
         "forms": healthy.forms,
+        "custom_records": healthy.custom_records,
     })
     assert undone == healthy
     assert set(demo.employees) - set(healthy.employees) == {

@@ -1,0 +1,98 @@
+"""NS0394 and NS0019: the accounts the workspace posts to outside expense categories exist, are active
+and have the right type - the A/P account for Sync Reimbursed Reports, and the company-card account of
+journal-entry exports (which may not be left at "Default Card")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from netsuite_audit.audit import lookups
+from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.records import Account
+from netsuite_audit.workspace import ExportType, Ref
+
+META = CheckMeta(
+    id="payment-accounts",
+    codes=("NS0394", "NS0019"),
+    severity=Severity.HIGH,
+    title="Payable and company-card accounts are real, active accounts",
+    description=(
+        "The A/P account chosen for Sync Reimbursed Reports must be an active Accounts Payable account "
+        "(NS0394); when company-card expenses export as journal entries, the card account must be a real, "
+        "active account and not 'Default Card' (NS0019)."
+    ),
+    reads=("account",),
+    detection=(Detection.WORKSPACE, Detection.NETSUITE_DATA),
+    tags=("export", "accounts", "company-cards"),
+    needs_workspace=True,
+)
+
+ACCOUNTS_PAYABLE = "AcctPay"
+DEFAULT_CARD = "default card"
+
+
+def _subject(ref: Ref, account: Account | None) -> Subject:
+    if account is None:
+        return Subject(kind="account", id=lookups.ref_key(ref))
+    return Subject(kind="account", id=str(account.id), name=account.fullname)
+
+
+def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
+    ref = ctx.workspace.export.reimbursed_ap_account
+    if ref is None:
+        return
+    account: Account | None = ctx.resolve("account", ref)
+    problem = ("does not exist (or the role cannot see it)" if account is None
+               else "is inactive" if account.isinactive
+               else f"is of type {account.accttype}, not Accounts Payable" if account.accttype != ACCOUNTS_PAYABLE
+               else None)
+    if problem is None:
+        return
+    yield ctx.fail(
+        f"The A/P account chosen for Sync Reimbursed Reports ({lookups.ref_key(ref)}) {problem}; marking "
+        "expense reports as paid fails because the A/P approval account isn't set.",
+        code="NS0394", subject=_subject(ref, account),
+        evidence={"setting": "export.reimbursed_ap_account", "value": ref,
+                  "accttype": account.accttype if account else None,
+                  "isinactive": account.isinactive if account else None},
+        fix=("In NetSuite pick (or create under Lists > Accounting > Accounts) an active account of type "
+             "Accounts Payable.",
+             "In the workspace open Accounting > Advanced > Sync Reimbursed Reports, choose that account, then "
+             "choose Sync Now."),
+    )
+
+
+def _card_account(ctx: Context) -> Iterator[Finding]:
+    export = ctx.workspace.export
+    if export.non_reimbursable != ExportType.JOURNAL_ENTRY:
+        return
+    ref = export.card_account
+    if ref is None or (isinstance(ref, str) and ref.strip().lower() == DEFAULT_CARD):
+        yield ctx.fail(
+            "Company-card expenses export as journal entries but the card is mapped to 'Default Card' (or to "
+            "nothing); NetSuite answers that the payable account doesn't exist.",
+            code="NS0019", subject=Subject(kind="setting", id="export.card_account"),
+            evidence={"setting": "export.card_account", "value": ref},
+            fix=("In the workspace (Domain > Company Cards > Edit Export, or the export settings), map each card "
+                 "to a real NetSuite account instead of 'Default Card'.",
+                 lookups.SYNC_STEP),
+        )
+        return
+    account: Account | None = ctx.resolve("account", ref)
+    if account is not None and not account.isinactive:
+        return
+    yield ctx.fail(
+        f"The company-card account {lookups.ref_key(ref)} "
+        f"{'does not exist (or the role cannot see it)' if account is None else 'is inactive'}; journal "
+        "entries for card expenses fail because the payable account doesn't exist.",
+        code="NS0019", subject=_subject(ref, account),
+        evidence={"setting": "export.card_account", "value": ref},
+        fix=("In NetSuite reactivate the account (Lists > Accounting > Accounts), or map the card to another "
+             "active account in the workspace.", lookups.SYNC_STEP),
+    )
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    yield from _reimbursed_ap(ctx)
+    yield from _card_account(ctx)
