@@ -8,6 +8,7 @@ from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.pending import ReportLine
+from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="billable-coding",
@@ -26,30 +27,49 @@ META = CheckMeta(
 )
 
 
-def _problem(ctx: Context, line: ReportLine, unread: set[str]) -> str | None:
+_UNREAD = object()  # a reference whose table was not read
+
+
+def _record_problem(ctx: Context, table: str, ref: Ref, label: str) -> str | object | None:
+    """What is wrong with one customer or project reference; _UNREAD when its table was not read."""
+    if not ctx.readable(table):
+        return _UNREAD
+    row = ctx.resolve(table, ref)
+    if row is None:
+        return f"{label} [{ref}] not found in NetSuite"
+    if row.isinactive:
+        return f"{label} [{lookups.entity_name(row)}] is inactive"
+    return None
+
+
+def _problem(ctx: Context, line: ReportLine, unread: set[str],
+             known: dict[tuple[str, Ref], str | object | None]) -> str | None:
     if line.customer is None and line.project is None:
         return "no customer or project"
     for table, ref, label in (("customer", line.customer, "customer"), ("job", line.project, "project")):
         if ref is None:
             continue
-        if not ctx.readable(table):
+        key = (table, ref)
+        if key in known:  # the same customers and projects come back on many lines
+            found = known[key]
+        else:
+            found = known[key] = _record_problem(ctx, table, ref, label)
+        if found is _UNREAD:
             unread.add(table)
             continue
-        row = ctx.resolve(table, ref)
-        if row is None:
-            return f"{label} [{ref}] not found in NetSuite"
-        if row.isinactive:
-            return f"{label} [{lookups.entity_name(row)}] is inactive"
+        if found is not None:
+            return str(found)
     return None
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     unread: set[str] = set()
+    known: dict[tuple[str, Ref], str | object | None] = {}
     for report in ctx.reports.reports if ctx.reports else ():
         problems = {}
         for number, line in enumerate(report.lines, start=1):
             if line.billable:
-                problem = _problem(ctx, line, unread)
+                problem = _problem(ctx, line, unread, known)
                 if problem:
                     problems[f"{report.id}/{number}"] = problem
         if problems:

@@ -9,6 +9,7 @@ from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.records import Customer
+from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="customer-subsidiary",
@@ -31,21 +32,37 @@ META = CheckMeta(
 SYNC = "Then choose Sync Now in the workspace and export the report again."
 
 
-def _uses(ctx: Context) -> dict[str, dict[int | None, list[str]]]:
+# Where a customer is used: a text ("workspace tag"), or a report line as (report id, line number),
+# worded only when a finding names it (a large account has a use per report line).
+Where = str | tuple[str, int]
+
+
+def _where(targets: dict[int | None, list[Where]]) -> list[str]:
+    """Every place a customer is used, worded and sorted, without repeats."""
+    return sorted({w if isinstance(w, str) else f"report {w[0]} line {w[1]}"
+                   for places in targets.values() for w in places})
+
+
+def _uses(ctx: Context) -> dict[str, dict[int | None, list[Where]]]:
     """customer reference -> subsidiary it must be usable in -> where it is used."""
     ws_sub = lookups.workspace_subsidiary(ctx)
-    uses: dict[str, dict[int | None, list[str]]] = {}
+    uses: dict[str, dict[int | None, list[Where]]] = {}
     for ref in ctx.workspace.tags.customers:
         uses.setdefault(lookups.ref_key(ref), {}).setdefault(ws_sub, []).append("workspace tag")
+    keys: dict[Ref, str] = {}  # customer as written -> lookups.ref_key of it
     for report in ctx.reports.reports if ctx.reports else ():
         sub = ws_sub
         if sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
             employee = lookups.match_email(ctx.rows("employee"), report.employee, None).active
             sub = employee.subsidiary if employee is not None else None
+        report_id = report.id
         for number, line in enumerate(report.lines, start=1):
-            if line.customer is not None:
-                where = uses.setdefault(lookups.ref_key(line.customer), {}).setdefault(sub, [])
-                where.append(f"report {report.id} line {number}")
+            customer = line.customer
+            if customer is not None:
+                key = keys.get(customer)
+                if key is None:
+                    key = keys[customer] = lookups.ref_key(customer)
+                uses.setdefault(key, {}).setdefault(sub, []).append((report_id, number))
     return uses
 
 
@@ -59,10 +76,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         links.setdefault(link.entity, set()).add(link.subsidiary)
     links_read = ctx.readable("customersubsidiaryrelationship")
     for ref, targets in _uses(ctx).items():
-        where = sorted({w for places in targets.values() for w in places})
         customer = ctx.resolve("customer", ref)
         if customer is None or customer.isinactive:
-            yield _missing_or_inactive(ctx, ref, customer, where)
+            yield _missing_or_inactive(ctx, ref, customer, _where(targets))
             continue
         if cross_ok:
             continue
@@ -70,6 +86,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         outside = sorted(s for s in targets if s is not None and s not in assigned)
         if not outside:
             continue
+        where = _where(targets)
         subject = Subject(kind="customer", id=str(customer.id), name=customer.display_name)
         evidence = {"internal_id": customer.id, "primary_subsidiary": customer.subsidiary,
                     "assigned_subsidiaries": sorted(assigned),

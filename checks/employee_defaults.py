@@ -69,9 +69,14 @@ def _unusable(ctx: Context, table: str, ref: int, employee: Any) -> str | None:
     return None
 
 
-def _employee(ctx: Context, email: str, employee: Any) -> Iterator[Finding]:
+def _named(employee: Any) -> tuple[str, Subject]:
+    """The employee's name and the subject of a finding about them (made only for a finding)."""
     name = lookups.entity_name(employee)
-    subject = Subject(kind="employee", id=str(employee.id), name=name)
+    return name, Subject(kind="employee", id=str(employee.id), name=name)
+
+
+def _employee(ctx: Context, email: str, employee: Any,
+              known: dict[tuple[str, int, int | None], str | None]) -> Iterator[Finding]:
     blanks: list[str] = []
     unsure = False
     for attr, table, label, preference in FIELDS:
@@ -83,9 +88,14 @@ def _employee(ctx: Context, email: str, employee: Any) -> Iterator[Finding]:
                 blanks.append(label)
                 unsure = unsure or required is None
             continue
-        why = _unusable(ctx, table, ref, employee)
+        key = (table, ref, employee.subsidiary)  # the answer depends on nothing else
+        if key in known:
+            why = known[key]
+        else:
+            why = known[key] = _unusable(ctx, table, ref, employee)
         if why is None:
             continue
+        name, subject = _named(employee)
         if attr == "department":
             yield ctx.fail(
                 f"NetSuite can't save the report because the employee's default department is not "
@@ -103,6 +113,7 @@ def _employee(ctx: Context, email: str, employee: Any) -> Iterator[Finding]:
                 fix=(FIX_SET[0].format(what=label.lower()), FIX_SET[1]),
             )
     if blanks:
+        name, subject = _named(employee)
         what = " or ".join(blanks) if len(blanks) < 3 else f"{blanks[0]}, {blanks[1]} or {blanks[2]}"
         quoted = ", ".join(f"'{b.lower()}'" for b in blanks)
         message = (f"Please enter value(s) for {quoted}: {name}'s employee record has no default "
@@ -123,5 +134,6 @@ def _employee(ctx: Context, email: str, employee: Any) -> Iterator[Finding]:
 def check(ctx: Context) -> Iterator[Finding]:
     if not lookups.uses_employee_defaults(ctx.workspace):
         return
+    known: dict[tuple[str, int, int | None], str | None] = {}  # (table, id, subsidiary) -> why unusable
     for email, employee in lookups.member_employees(ctx):
-        yield from _employee(ctx, email, employee)
+        yield from _employee(ctx, email, employee, known)

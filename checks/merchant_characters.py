@@ -42,12 +42,22 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}" if not ch.isprintable() else repr(ch)
 
 
+def _characters(merchant: str) -> tuple[list[str], list[str]]:
+    """The rejected and the unusual characters of a merchant name, each sorted."""
+    bad = sorted({ch for ch in merchant if ch in REJECTED or _is_xml_illegal(ch)})
+    odd = sorted({ch for ch in merchant if ch not in bad and not _is_plain(ch)})
+    return bad, odd
+
+
 def check(ctx: Context) -> Iterator[Finding]:
+    verdicts: dict[str, tuple[list[str], list[str]]] = {}  # merchant -> (bad, odd): few distinct names
     for report in ctx.reports.reports if ctx.reports else ():
         for number, line in enumerate(report.lines, start=1):
             merchant = line.merchant or ""
-            bad = sorted({ch for ch in merchant if ch in REJECTED or _is_xml_illegal(ch)})
-            odd = sorted({ch for ch in merchant if ch not in bad and not _is_plain(ch)})
+            verdict = verdicts.get(merchant)
+            if verdict is None:
+                verdict = verdicts[merchant] = _characters(merchant)
+            bad, odd = verdict
             if not bad and not odd:
                 continue
             subject = Subject(kind="report", id=f"{report.id}/{number}", name=merchant)

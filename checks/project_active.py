@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
@@ -48,23 +49,44 @@ def _problems(project: Project, closed: set[int]) -> list[str]:
 
 def check(ctx: Context) -> Iterator[Finding]:
     closed = _closed_statuses(ctx)
-    uses: dict[str, list[str]] = {}
-    lines: dict[str, list[str]] = {}
+    # reference -> its workspace tags (count) and its report lines (report id, line number), in order
+    # of first use; the texts naming each use are written only for the projects a finding names.
+    tags: dict[str, int] = {}
+    on_lines: dict[str, list[tuple[str, int]]] = {}
+    order: dict[str, None] = {}
     for ref in ctx.workspace.tags.projects:
-        uses.setdefault(str(ref), []).append("workspace tag")
-    for report in ctx.reports.reports if ctx.reports else ():
-        for number, line in enumerate(report.lines, start=1):
-            if line.project is not None:
-                uses.setdefault(str(line.project), []).append(f"report {report.id} line {number}")
-                lines.setdefault(str(line.project), []).append(report_line(report.id, number))
-    for ref, where in uses.items():
+        key = str(ref)
+        order[key] = None
+        tags[key] = tags.get(key, 0) + 1
+    index = lookups.project_lines(ctx)
+    keyed = {str(project): used for project, used in index.items()}
+    if len(keyed) == len(index):
+        for key, used in keyed.items():
+            order[key] = None
+            on_lines[key] = used  # only read
+    else:  # references written differently with the same text (5 and "5"): their lines in line order
+        for report in ctx.reports.reports if ctx.reports else ():
+            for number, line in enumerate(report.lines, start=1):
+                if line.project is not None:
+                    key = str(line.project)
+                    order[key] = None
+                    on_lines.setdefault(key, []).append((report.id, number))
+
+    def where(ref: str) -> list[str]:
+        return ["workspace tag"] * tags.get(ref, 0) + [
+            f"report {report_id} line {number}" for report_id, number in on_lines.get(ref, ())]
+
+    def lines(ref: str) -> list[str]:
+        return [report_line(report_id, number) for report_id, number in on_lines.get(ref, ())]
+
+    for ref in order:
         project = ctx.resolve("job", ref)
         if project is None:
             yield ctx.fail(
                 f"Project [{ref}] does not exist in NetSuite (or this role cannot see it); "
                 "expenses tagged with it cannot be exported.",
                 subject=Subject(kind="job", id=ref),
-                evidence={"reference": ref, "used_by": where, REPORT_LINES: lines.get(ref, [])},
+                evidence={"reference": ref, "used_by": where(ref), REPORT_LINES: lines(ref)},
                 fix=("Pick a project that exists in NetSuite, then Sync Now in the workspace.",),
             )
             continue
@@ -76,6 +98,6 @@ def check(ctx: Context) -> Iterator[Finding]:
                 subject=Subject(kind="job", id=str(project.id), name=project.display_name),
                 evidence={"internal_id": project.id, "isinactive": project.isinactive,
                           "entitystatus": project.entitystatus, "allowexpenses": project.allowexpenses,
-                          "used_by": where, REPORT_LINES: lines.get(ref, [])},
+                          "used_by": where(ref), REPORT_LINES: lines(ref)},
                 fix=FIX_REACTIVATE,
             )

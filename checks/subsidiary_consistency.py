@@ -44,13 +44,22 @@ MENUS = {"vendor": "Lists > Relationships > Vendors", "job": "Lists > Relationsh
 LABELS = {"vendor": "vendor", "job": "project"}
 
 
+# Where a record is used: a text ("workspace tag"), or a report line as (report id, line number),
+# worded only when a finding names it (a large account has a use per report line).
+Where = str | tuple[str, int]
+
+
+def _wording(where: Where) -> str:
+    return where if isinstance(where, str) else f"report {where[0]} line {where[1]}"
+
+
 @dataclass
 class Uses:
     """Records referenced by the workspace, per table, with where each is used."""
 
-    refs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    refs: dict[str, dict[str, list[Where]]] = field(default_factory=dict)
 
-    def ref(self, table: str, ref: Ref | None, where: str) -> None:
+    def ref(self, table: str, ref: Ref | None, where: Where) -> None:
         if ref is not None:
             self.refs.setdefault(table, {}).setdefault(lookups.ref_key(ref), []).append(where)
 
@@ -68,9 +77,15 @@ def _collect(ctx: Context) -> Uses:
     if not ws.cross_subsidiary:
         for ref in ws.tags.projects:
             uses.ref("job", ref, "workspace tag")
-        for report in ctx.reports.reports if ctx.reports else ():
-            for number, line in enumerate(report.lines, start=1):
-                uses.ref("job", line.project, f"report {report.id} line {number}")
+        index = lookups.project_lines(ctx)  # project as written -> its lines, in order of first use
+        keyed = {lookups.ref_key(project): used for project, used in index.items()}
+        if len(keyed) == len(index):
+            for key, used in keyed.items():
+                uses.refs.setdefault("job", {}).setdefault(key, []).extend(used)
+        else:  # references written differently with the same key (5 and " 5"): their lines in line order
+            for report in ctx.reports.reports if ctx.reports else ():
+                for number, line in enumerate(report.lines, start=1):
+                    uses.ref("job", line.project, (report.id, number))
     return uses
 
 
@@ -80,7 +95,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return  # no workspace subsidiary: oneworld-subsidiary (NS0942) covers OneWorld accounts
     uses = _collect(ctx)
     unread = sorted(t for t in uses.refs if not ctx.readable(t))
-    rows: dict[tuple[str, int], tuple[Any, list[str]]] = {}
+    rows: dict[tuple[str, int], tuple[Any, list[Where]]] = {}
     for table, refs in uses.refs.items():
         if table in unread:
             continue
@@ -99,7 +114,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"{tree.name(row.subsidiary)}, not the workspace subsidiary {sub_name}.",
             subject=Subject(kind=table, id=str(row.id), name=name),
             evidence={"internal_id": row.id, "table": table, "record_subsidiary": row.subsidiary,
-                      "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(where))},
+                      "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(map(_wording, where)))},
             fix=(f"In NetSuite open {MENUS[table]} > {name} and move it to {sub_name} (or pick a "
                  f"{LABELS[table]} of {sub_name}), or stop using it in this workspace.", lookups.SYNC_STEP),
         )

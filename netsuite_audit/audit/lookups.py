@@ -127,11 +127,37 @@ def _enabled_categories(ctx: Context) -> dict[str, list[str]]:
     uses: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
         uses.setdefault(ref_key(ref), []).append("workspace category")
+    lists: dict[Ref, list[str]] = {}  # category as written -> its list in ``uses``
     for report in ctx.reports.reports if ctx.reports else ():
+        prefix = f"report {report.id} line "
         for number, line in enumerate(report.lines, start=1):
-            if line.category is not None:
-                uses.setdefault(ref_key(line.category), []).append(f"report {report.id} line {number}")
+            category = line.category
+            if category is not None:
+                where = lists.get(category)
+                if where is None:
+                    where = lists[category] = uses.setdefault(ref_key(category), [])
+                where.append(f"{prefix}{number}")
     return uses
+
+
+def project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
+    """Each project reference on a pending report line, exactly as written, -> the lines using it as
+    (report id, 1-based line number), in the order of first use. Shared: callers must not change it."""
+    return _per_inputs("project_lines", ctx, _project_lines)
+
+
+def _project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
+    found: dict[Ref, list[tuple[str, int]]] = {}
+    for report in ctx.reports.reports if ctx.reports else ():
+        report_id = report.id
+        for number, line in enumerate(report.lines, start=1):
+            project = line.project
+            if project is not None:
+                where = found.get(project)
+                if where is None:
+                    where = found[project] = []
+                where.append((report_id, number))
+    return found
 
 
 def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
@@ -252,14 +278,28 @@ def match_vendor(ctx: Context, email: str) -> EntityMatch:
     return match_email(ctx.rows("vendor"), email, workspace_subsidiary(ctx))
 
 
+# member_employees per (workspace, reports, snapshot); each entry keeps the three alive (see _PER_INPUTS).
+_MEMBER_EMPLOYEES: dict[tuple[int, int, int], tuple[Workspace, PendingReports | None, Any,
+                                                    list[tuple[str, Any]]]] = {}
+
+
 def member_employees(ctx: Context) -> list[tuple[str, Any]]:
     """(email, employee row) for every submitter whose employee record the integration would use."""
+    key = (id(ctx.workspace), id(ctx.reports), id(ctx.snapshot))
+    cached = _MEMBER_EMPLOYEES.get(key)
+    if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports \
+            and cached[2] is ctx.snapshot:
+        return list(cached[3])  # callers may change what they get
+    rows, sub = ctx.rows("employee"), workspace_subsidiary(ctx)
     out = []
-    for email in members(ctx):
-        employee = match_employee(ctx, email).active
+    for email in _per_inputs("members", ctx, _members):
+        employee = match_email(rows, email, sub).active
         if employee is not None:
             out.append((email, employee))
-    return out
+    if len(_MEMBER_EMPLOYEES) >= _PER_INPUTS_KEPT:
+        _MEMBER_EMPLOYEES.pop(next(iter(_MEMBER_EMPLOYEES)))
+    _MEMBER_EMPLOYEES[key] = (ctx.workspace, ctx.reports, ctx.snapshot, out)
+    return list(out)
 
 
 def integration_role(ctx: Context) -> int | None:

@@ -18,11 +18,15 @@ _TRUE = {"t", "true", "yes", "y", "1"}
 _FALSE = {"f", "false", "no", "n", "0"}
 
 
+# Each parser first returns an already-typed value as it is (a snapshot reloaded from JSON holds
+# hundreds of thousands of them); wire strings take the general path below it.
+
+
 def parse_bool(value: Any) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
+    if value is True or value is False or value is None:
         return value
+    if value == "":
+        return None
     text = str(value).strip().lower()
     if text in _TRUE:
         return True
@@ -32,11 +36,15 @@ def parse_bool(value: Any) -> bool | None:
 
 
 def parse_bool_default_false(value: Any) -> bool:
+    if value is True or value is False:
+        return value
     return bool(parse_bool(value))
 
 
 def parse_int(value: Any) -> int | None:
-    if value is None or value == "":
+    if type(value) is int or value is None:
+        return value
+    if value == "":
         return None
     if isinstance(value, bool):
         raise ValueError("boolean where an id or number was expected")
@@ -61,13 +69,15 @@ def parse_multiselect(value: Any) -> tuple[int, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, (list, tuple)):
-        return tuple(int(v) for v in value)
+        return tuple(map(int, value))
     if isinstance(value, int) and not isinstance(value, bool):
         return (value,)
     return tuple(int(part) for part in str(value).split(",") if part.strip())
 
 
 def parse_text(value: Any) -> str | None:
+    if type(value) is str:
+        return value if value != "" else None
     if value is None:
         return None
     text = str(value)
