@@ -181,21 +181,28 @@ def test_paging_slices_and_totals(db: AccountDB) -> None:
     assert isinstance(pages[0], QueryResult)
 
 
-def test_pages_do_not_rerun_the_query(db: AccountDB, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    original = AccountDB._run
+def test_a_page_reads_only_its_rows(db: AccountDB, monkeypatch: pytest.MonkeyPatch) -> None:
+    counts, pages = [], []
+    count, run = AccountDB._count, AccountDB._run
 
     def counting(self: AccountDB, *args: Any) -> Any:
-        calls.append(args)
-        return original(self, *args)
+        counts.append(args)
+        return count(self, *args)
 
-    monkeypatch.setattr(AccountDB, "_run", counting)
+    def paging(self: AccountDB, *args: Any) -> Any:
+        pages.append(args)
+        return run(self, *args)
+
+    monkeypatch.setattr(AccountDB, "_count", counting)
+    monkeypatch.setattr(AccountDB, "_run", paging)
     sql = "SELECT id, email FROM employee WHERE isinactive = 'F' AND id > ?"
     for offset in (0, 2, 4):
         db.query(sql, ["0"], limit=2, offset=offset)
-    assert len(calls) == 1
-    db.query(sql, ["10"], limit=2)  # other parameters: a new run
-    assert len(calls) == 2
+    assert len(counts) == 1  # the row count is taken once per query
+    assert [args[1].endswith("LIMIT ? OFFSET ?") for args in pages] == [True] * 3
+    assert [args[2][-2:] for args in pages] == [(2, 0), (2, 2), (2, 4)]
+    db.query(sql, ["10"], limit=2)  # other parameters: counted again
+    assert len(counts) == 2
 
 
 def test_returned_items_are_copies(db: AccountDB) -> None:

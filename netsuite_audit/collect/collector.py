@@ -26,6 +26,7 @@ from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
     AccountSnapshot,
@@ -298,7 +299,9 @@ class Collector:
         if outcome.error is not None:
             exc = outcome.error
             state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
-            detail = exc.message if isinstance(exc, NetSuiteError) else f"{type(exc).__name__}: {exc}"
+            detail = (exc.message if isinstance(exc, NetSuiteError)
+                      else _validation_detail(exc) if isinstance(exc, ValidationError)
+                      else f"{type(exc).__name__}: {exc}")
             return TableRead(state=state, permission=spec.permission, via=via,
                              detail=detail, calls=outcome.calls), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
@@ -348,13 +351,10 @@ class Collector:
         for table, table_rows in rows.items():
             model = TABLES[table].model
             try:
-                built[table] = tuple(model.model_validate(row) for row in table_rows)
+                built[table] = tuple(row if isinstance(row, Row) else model.model_validate(row) for row in table_rows)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                reads[table] = reads[table].model_copy(update={
-                    "state": ReadState.ERROR,
-                    "detail": f"unexpected value in {'.'.join(map(str, first['loc']))}: {first['msg']}",
-                })
+                reads[table] = reads[table].model_copy(update={"state": ReadState.ERROR,
+                                                               "detail": _validation_detail(exc)})
         return Tables(**built)
 
     def _account_info(self) -> AccountInfo:
@@ -368,6 +368,11 @@ class Collector:
             credential_source=creds.source,
             audit_profile=(self.audit_creds.profile or self.audit_creds.source) if self.audit_creds else None,
         )
+
+
+def _validation_detail(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    return f"unexpected value in {'.'.join(map(str, first['loc']))}: {first['msg']}"
 
 
 def lower_bound_calls(row_counts: dict[str, int], fixed_probes: int) -> int:

@@ -68,11 +68,17 @@ class SuiteQLSource:
         total = page.total_results if page.total_results is not None else len(page.items)
         pages = math.ceil(total / PAGE_SIZE)
         rest = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
-        return list(page.items), rest
+        return _typed(table, page.items), rest
 
-    def page(self, table: str, key: Any) -> list[dict[str, Any]]:
+    def page(self, table: str, key: Any) -> list[Any]:
         query, params = self._queries[table]
-        return list(self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items)
+        return _typed(table, self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items)
+
+
+def _typed(table: str, items: list[dict[str, str]]) -> list[Any]:
+    """Rows become typed models as each page lands, while other requests are still in flight."""
+    model = TABLES[table].model
+    return [model.model_validate(item) for item in items]
 
 
 class SoapSource:

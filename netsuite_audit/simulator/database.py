@@ -34,7 +34,8 @@ ONEWORLD_TABLES = frozenset({"subsidiary", "rolesubsidiarymap", "customersubsidi
 #: Table names that are keywords in SQLite; queries name them bare, as SuiteQL allows.
 _KEYWORD_TABLES = ("transaction",)
 
-_CACHE_SIZE = 16
+_CACHE_SIZE = 64
+_HAS_LIMIT = re.compile(r"\blimit\b|\bfetch\s+first\b|\brownum\b", re.IGNORECASE)
 
 _TOKENS = re.compile(
     r"('(?:[^']|'')*')"  # string literal
@@ -346,7 +347,9 @@ class AccountDB:
         self._lock = threading.RLock()
         self._sealed = False
         self._reads: set[str] | None = None
-        self._cache: OrderedDict[tuple[str, tuple[Any, ...]], list[dict[str, str]]] = OrderedDict()
+        # Row counts of recent queries: each page is fetched with LIMIT/OFFSET, so a page costs about the
+        # same whatever its offset, and the count is taken once per query.
+        self._cache: OrderedDict[tuple[str, tuple[Any, ...]], int] = OrderedDict()
         self.hidden: frozenset[str] = frozenset() if fixture.oneworld else ONEWORLD_TABLES
         self._typed: dict[str, list[dict[str, Any]]] = {}
         # No statement cache: tables_in relies on the authorizer, which only runs when SQLite
@@ -439,18 +442,35 @@ class AccountDB:
         text, _ = _rewrite(sql)
         bound = tuple(_param(p) for p in params)
         key = (text, bound)
+        start, size = max(offset, 0), max(limit, 0)
+        paged = not _HAS_LIMIT.search(text)
         with self._lock:
-            items = self._cache.get(key)
-            if items is None:
-                items = self._run(sql, text, bound)
-                self._cache[key] = items
+            total = self._cache.get(key)
+            if total is None or not paged:
+                if paged:
+                    total = self._count(sql, text, bound)
+                else:  # the query pages itself: run it whole and slice, as before
+                    every = self._run(sql, text, bound)
+                    total = len(every)
+                    return QueryResult(items=every[start:start + size], total=total)
+                self._cache[key] = total
                 if len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
             else:
                 self._cache.move_to_end(key)
-        start = max(offset, 0)
-        page = items[start:start + max(limit, 0)]
-        return QueryResult(items=[dict(item) for item in page], total=len(items))
+            page = self._run(sql, f"{text.rstrip().rstrip(';')} LIMIT ? OFFSET ?", (*bound, size, start))
+        return QueryResult(items=page, total=total)
+
+    def _count(self, original: str, text: str, params: tuple[Any, ...]) -> int:
+        try:
+            # Prepare the query as written first, so errors read exactly as for the query itself.
+            self._conn.execute(text, params).close()
+            row = self._conn.execute(f"SELECT count(*) FROM ({text.rstrip().rstrip(';')})", params).fetchone()
+        except sqlite3.Warning as exc:
+            raise SuiteQLError(PREFIX + "Only one SELECT statement can be run at a time.") from exc
+        except sqlite3.Error as exc:
+            raise SuiteQLError(self._explain(original, str(exc))) from exc
+        return int(row[0])
 
     def _run(self, original: str, text: str, params: tuple[Any, ...]) -> list[dict[str, str]]:
         try:
