@@ -7,9 +7,12 @@ Per request, in this order:
    refused the way NetSuite refuses it (REST 429 with Oracle's malformed body, SOAP
    ``exceededConcurrentRequestLimitFault``, RESTlet 400 ``SSS_REQUEST_LIMIT_EXCEEDED``);
 3. injected faults, if a :class:`FaultPlan` is given (429, 500, or the connection dropped unanswered);
-4. the configured latency, slept while the request holds its concurrency slot;
-5. the handler: ``/services/rest/...`` and the RESTlet path to ``rest.py``, ``POST
-   /services/NetSuitePort_<version>`` to ``soap.py``.
+4. the handler: ``/services/rest/...`` and the RESTlet path to ``rest.py``, ``POST
+   /services/NetSuitePort_<version>`` to ``soap.py``;
+5. the configured latency: every answer takes at least that long. The simulator sleeps whatever is
+   left of it after its own work, still holding the concurrency slot, so a request costs the
+   configured latency and not latency plus the simulator's CPU time (which, in one Python process
+   on a small machine, would otherwise add up across concurrent requests).
 
 Every server started in this process is remembered, so a test session can check at the end that
 nothing ever tried to write (:func:`total_write_attempts`).
@@ -211,9 +214,13 @@ class SimServer:
                     return _unexpected_error_response(protocol)
                 request.get_data()  # read the request fully, so closing sends a clean FIN
                 raise DropConnection("simulated dropped connection")
+            started = time.monotonic()
+            response = self._route(request, protocol)
             if self.latency_ms > 0:
-                time.sleep(self.latency_ms / 1000)
-            return self._route(request, protocol)
+                left = self.latency_ms / 1000 - (time.monotonic() - started)
+                if left > 0:
+                    time.sleep(left)
+            return response
         except DropConnection:
             raise
         except Exception:
