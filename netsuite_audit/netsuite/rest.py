@@ -338,12 +338,12 @@ class RestClient:
         query_params = {"limit": str(limit), "offset": str(offset)}
         headers = {"Prefer": "transient"}
 
-        def once() -> SuiteQLPage:
-            response = self._send("POST", url, params=query_params, body=body, headers=headers)
-            return self._page(response, offset)
+        def once() -> requests.Response:
+            return self._send("POST", url, params=query_params, body=body, headers=headers)
 
-        result: SuiteQLPage = self._call("suiteql", once)
-        return result
+        # The body is parsed after the request slot is given back, so the next request can go out.
+        response: requests.Response = self._call("suiteql", once)
+        return self._page(response, offset)
 
     def _page(self, response: requests.Response, offset: int) -> SuiteQLPage:
         data = self._json(response)
