@@ -134,6 +134,7 @@ class SimServer:
     def start(self) -> SimServer:
         if self._server is not None:
             return self
+        from netsuite_audit.simulator import soap  # noqa: F401  - load the SOAP side now, not on the first call
         server = make_server(self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=_Handler)
         server.sim_clock_offset = self.account.clock_offset  # type: ignore[attr-defined]
         self._server = server
