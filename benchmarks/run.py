@@ -29,6 +29,9 @@ TARGETS = {
 }
 
 
+OFFLINE_RUNS = 3
+
+
 def offline(snapshot: Path, workspace: Path, reports: Path, profile: Path | None = None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "benchmarks.offline", str(snapshot), str(workspace), str(reports)]
     if profile is not None:
@@ -49,8 +52,12 @@ def bench_size(size: Size, out: Path, *, latency_ms: int, concurrency: int, prof
                  "segments": size.segments, "report_lines": size.report_lines, "reports": size.reports},
         "collect": collected.figures,
     }
-    # The offline figures come from a process that did not profile (profiling slows it down).
-    figures["offline"] = offline(folder / "snapshot.json", paths["workspace"], paths["reports"])
+    # The offline figures come from processes that did not profile (profiling slows it down). The
+    # machine is shared, so the run is repeated and the median CPU run is kept (its RSS with it).
+    runs = sorted((offline(folder / "snapshot.json", paths["workspace"], paths["reports"])
+                   for _ in range(OFFLINE_RUNS)), key=lambda f: float(f["cpu_s"]))
+    figures["offline"] = {**runs[len(runs) // 2], "cpu_s_runs": [r["cpu_s"] for r in runs],
+                          "maxrss_mb_max": max(r["maxrss_mb"] for r in runs)}
     if profile:
         offline(folder / "snapshot.json", paths["workspace"], paths["reports"], profile=folder / "offline.prof")
         figures["offline_profile"] = str(folder / "offline.prof")
@@ -74,10 +81,11 @@ def judge(sizes: list[dict[str, Any]], startup: dict[str, Any]) -> list[tuple[st
                      c["wall_ratio"] is not None and c["wall_ratio"] <= TARGETS["wall_ratio"]))
     largest = sizes[-1]["offline"]
     name = sizes[-1]["size"]["name"]
-    rows.append((f"{name}: offline CPU < {TARGETS['offline_cpu_s']:g} s", f"{largest['cpu_s']:.2f}s "
+    rows.append((f"{name}: offline CPU < {TARGETS['offline_cpu_s']:g} s",
+                 f"{largest['cpu_s']:.2f}s median of {largest['cpu_s_runs']} "
                  f"(whole process {largest['cpu_total_s']:.2f}s)", largest["cpu_s"] < TARGETS["offline_cpu_s"]))
-    rows.append((f"{name}: offline peak RSS < {TARGETS['offline_rss_mb']:g} MB", f"{largest['maxrss_mb']:.0f} MB",
-                 largest["maxrss_mb"] < TARGETS["offline_rss_mb"]))
+    rows.append((f"{name}: offline peak RSS < {TARGETS['offline_rss_mb']:g} MB", f"{largest['maxrss_mb_max']:.0f} MB",
+                 largest["maxrss_mb_max"] < TARGETS["offline_rss_mb"]))
     rows.append(("nsaudit --version < 150 ms", f"{startup['version']['median_s'] * 1000:.0f} ms (median of 10)",
                  startup["version"]["median_s"] < TARGETS["version_s"]))
     soap = startup["soap_ready"]
