@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netsuite_audit.account_id import AccountId
 from netsuite_audit.credentials import Credentials, Secret
 from netsuite_audit.paths import fixtures_dir
+
+if TYPE_CHECKING:  # the simulator loads only when the demo runs
+    from netsuite_audit.simulator.fixture import AccountFixture
 
 
 @dataclass(frozen=True)
@@ -20,11 +24,12 @@ class DemoSession:
     url: str
 
 
-def token_credentials(fixture: object, token_index: int, base_url: str, profile: str) -> Credentials:
-    token = fixture.tokens[token_index]  # type: ignore[attr-defined]
-    integration = next(i for i in fixture.integrations if i.id == token.integration)  # type: ignore[attr-defined]
+def token_credentials(fixture: AccountFixture, token_index: int, base_url: str, profile: str) -> Credentials:
+    """Credentials for the fixture's ``token_index``-th token, pointed at ``base_url``."""
+    token = fixture.tokens[token_index]
+    integration = next(i for i in fixture.integrations if i.id == token.integration)
     return Credentials(
-        account=AccountId.parse(fixture.account_id),  # type: ignore[attr-defined]
+        account=AccountId.parse(fixture.account_id),
         consumer_key=integration.consumer_key,
         consumer_secret=Secret(integration.consumer_secret),
         token_id=token.token_id,

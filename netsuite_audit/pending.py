@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
 import json
 import re
@@ -15,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit.errors import InputError
+from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.inputs import read_text, validate
 from netsuite_audit.workspace import Ref
 
@@ -91,8 +91,11 @@ def _stream_reports(text: str) -> tuple[Report, ...] | None:
     100,000-line file takes about half the memory. ``None`` when the text has another shape or
     anything in it is invalid: the caller then takes the slow path, which reports the problem.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # the models form no reference cycles; see engine.cycle_collection_paused
+    with cycle_collection_paused():  # the models form no reference cycles
+        return _parse_stream(text)
+
+
+def _parse_stream(text: str) -> tuple[Report, ...] | None:
     try:
         pos = _skip(text, 0)
         wrapped = text.startswith("{", pos)
@@ -143,9 +146,6 @@ def _stream_reports(text: str) -> tuple[Report, ...] | None:
         return tuple(reports)
     except (ValueError, ValidationError):  # json.JSONDecodeError is a ValueError
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 CSV_COLUMNS = (

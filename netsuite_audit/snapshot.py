@@ -8,7 +8,6 @@ missing: checks turn that into UNVERIFIABLE, never PASS or FAIL.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from datetime import datetime
 from enum import StrEnum
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
+from netsuite_audit.gcpause import cycle_collection_paused
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
@@ -208,15 +208,11 @@ class AccountSnapshot(Model):
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
-        collecting = gc.isenabled()
-        gc.disable()  # the rows form no reference cycles; see audit.engine.cycle_collection_paused
         try:
-            return cls.model_validate_json(text)
+            with cycle_collection_paused():  # the rows form no reference cycles
+                return cls.model_validate_json(text)
         except ValidationError as exc:
             raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc
-        finally:
-            if collecting:
-                gc.enable()
 
 
 def _first_loc(exc: ValidationError) -> str:

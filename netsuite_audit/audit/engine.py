@@ -4,14 +4,13 @@ is one PASS."""
 
 from __future__ import annotations
 
-import gc
 import traceback
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.model import Finding, Status, Subject, finding_id
+from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.snapshot import AccountSnapshot, ReadState
@@ -27,26 +26,6 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
     if check.meta.needs_workspace and not workspace_given:
         return "needs a workspace description (--workspace)"
     return None
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Suspend CPython's cyclic garbage collector for a block that allocates heavily but creates no
-    reference cycles (parsing a large input, running a check).
-
-    A check builds many short-lived dicts, lists and strings over a large, immutable snapshot and
-    reports; each time enough of them survive, the collector walks every tracked object of those
-    inputs again, which on a large account cost more than the checks themselves. Reference counting
-    still frees everything as usual; whatever the block leaves is looked at by the next collection.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
@@ -142,4 +121,4 @@ def run_checks(
     return findings, skipped
 
 
-__all__ = ["Subject", "finding_id", "run_check", "run_checks"]
+__all__ = ["run_check", "run_checks"]

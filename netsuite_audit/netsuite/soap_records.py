@@ -19,7 +19,6 @@ Where SOAP and SuiteQL differ:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,11 +30,6 @@ VERSION = "2024_2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
-NAMESPACE_PATTERN = re.compile(
-    r"^urn:(?P<part>[A-Za-z.]+)_(?P<version>\d{4}_\d)\.(?P<area>[a-z.]+)\.webservices\.netsuite\.com$"
-)
-
-
 def namespace(part: str, area: str = "platform", version: str = VERSION) -> str:
     """``namespace("core")`` -> ``urn:core_2024_2.platform.webservices.netsuite.com``."""
     return f"urn:{part}_{version}.{area}.webservices.netsuite.com"
@@ -45,22 +39,12 @@ MESSAGES = namespace("messages")
 CORE = namespace("core")
 COMMON = namespace("common")
 FAULTS = namespace("faults")
-TYPES_CORE = namespace("types.core")
 ACCOUNTING = namespace("accounting", "lists")
 EMPLOYEES = namespace("employees", "lists")
 RELATIONSHIPS = namespace("relationships", "lists")
 PLATFORM = f"urn:platform_{VERSION}.webservices.netsuite.com"
 BINDING = f"{{{PLATFORM}}}NetSuiteBinding"
 
-PREFIXES: dict[str, str] = {
-    "platformMsgs": MESSAGES,
-    "platformCore": CORE,
-    "platformCommon": COMMON,
-    "platformFaults": FAULTS,
-    "listAcct": ACCOUNTING,
-    "listEmp": EMPLOYEES,
-    "listRel": RELATIONSHIPS,
-}
 
 Kind = Literal["text", "bool", "ref", "refs", "decimal", "roles", "enum"]
 

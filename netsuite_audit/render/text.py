@@ -41,7 +41,7 @@ def _evidence(finding: Finding) -> str:
     return " · ".join(parts)
 
 
-def _print_finding(console: Console, finding: Finding, verbose: bool) -> None:
+def _print_finding(console: Console, finding: Finding) -> None:
     label, style = _STATUS_STYLE[finding.status]
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=12, no_wrap=True)
@@ -69,7 +69,7 @@ def _print_finding(console: Console, finding: Finding, verbose: bool) -> None:
     console.print(Padding(grid, (0, 0, 0, 2)))
 
 
-def render_text(result: AuditResult, *, color: bool = True, width: int = 100, verbose: bool = False,
+def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
                 code_title: TitleLookup | None = None) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
@@ -96,7 +96,7 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100, ve
         console.print()
         console.print(f"[bold]{escape(code)}[/bold]  {escape(title)}  [dim]({severity})[/dim]")
         for finding in items:
-            _print_finding(console, finding, verbose)
+            _print_finding(console, finding)
     if result.report_verdicts:
         console.print()
         console.print("[bold]Pending reports[/bold]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -157,13 +158,7 @@ class SimAccount:
     # ------------------------------------------------------------------------------- logins
     def verify_oauth(self, request: OAuthRequest, *, protocol: str = "rest") -> Principal | None:
         """Check a REST/RESTlet request's OAuth header; records the trail entry. None when refused."""
-        try:
-            principal = self.auth.authenticate_oauth(request, protocol=protocol)
-        except LoginRefused as refused:
-            self._record_refusal(protocol, refused)
-            return None
-        self._record_success(protocol, principal)
-        return principal
+        return self._attempt(protocol, lambda: self.auth.authenticate_oauth(request, protocol=protocol))
 
     def verify_passport(
         self,
@@ -177,20 +172,19 @@ class SimAccount:
         algorithm: str,
     ) -> Principal | None:
         """Check a SOAP tokenPassport; records the trail entry. None when refused."""
+        return self._attempt("soap", lambda: self.auth.authenticate_passport(
+            account=account, consumer_key=consumer_key, token=token, nonce=nonce, timestamp=timestamp,
+            signature=signature, algorithm=algorithm,
+        ))
+
+    def _attempt(self, protocol: str, login: Callable[[], Principal]) -> Principal | None:
+        """Run one login check and record it in the login audit trail either way."""
         try:
-            principal = self.auth.authenticate_passport(
-                account=account,
-                consumer_key=consumer_key,
-                token=token,
-                nonce=nonce,
-                timestamp=timestamp,
-                signature=signature,
-                algorithm=algorithm,
-            )
+            principal = login()
         except LoginRefused as refused:
-            self._record_refusal("soap", refused)
+            self._record_refusal(protocol, refused)
             return None
-        self._record_success("soap", principal)
+        self._record_success(protocol, principal)
         return principal
 
     def _record_refusal(self, protocol: str, refused: LoginRefused) -> None:

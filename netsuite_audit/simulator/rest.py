@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -370,6 +369,3 @@ def _field(obj: object, name: str) -> object:
     return getattr(obj, name, None)
 
 
-def server_clock_header(account: SimAccount) -> str:
-    """An HTTP Date value on the account's clock (used when the transport does not add one)."""
-    return datetime.fromtimestamp(account.now(), UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
