@@ -21,7 +21,7 @@ from netsuite_audit.snapshot import Probe
 META = CheckMeta(
     id="login",
     codes=("NS0109", "NS0739"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration token can log in to NetSuite over SOAP",
     description=(
         "Logs in with the token over SOAP (how the integration talks to NetSuite) and over REST. "

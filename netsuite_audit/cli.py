@@ -242,7 +242,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
 
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
-    checks = select(load_checks(checks_dirs), include, exclude)
+    checks = select(load_checks(checks_dirs), include, exclude,
+                    warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
