@@ -43,8 +43,8 @@ FIX_CREDENTIALS = (
     "not revoked or inactive, issued to the right user and role.",
     "Check that the role is active, is still assigned to that user, and that the user can still log in.",
     "Check Setup > Integration > Manage Integrations: the integration record must be Enabled.",
-    "If anything changed, or a secret was lost, create a new access token for the same user, role and integration, and enter "
-    "the new token id and secret in the workspace's NetSuite connection.",
+    "If anything changed, or a secret was lost, create a new access token for the same user, role and "
+    "integration, and enter the new token id and secret in the workspace's NetSuite connection.",
     SYNC_NOW,
 )
 
