@@ -1,0 +1,59 @@
+"""Issue 10, local side: code loading from config files (5), the demo's fake secrets (17) and
+`nsaudit report` trusting nothing stored (11)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netsuite_audit.cli import cli
+from tests.e2e import FIXTURES
+
+EVIL_CHECK = '''
+from pathlib import Path
+Path({marker!r}).write_text("imported")
+'''
+
+
+# ---- 5: a config file in the current folder never loads code ----------------------------------------
+@pytest.mark.parametrize("layout", ["pyproject", "nsaudit.toml"])
+@pytest.mark.parametrize("command", [["checks"], ["run", "--demo", "--check", "login", "--no-color"]])
+def test_checks_dir_in_a_config_file_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                layout: str, command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("NSAUDIT_CONFIG", "NSAUDIT_CHECKS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    marker = tmp_path / "imported.txt"
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    (evil / "sneaky.py").write_text(EVIL_CHECK.format(marker=str(marker)))
+    if layout == "pyproject":
+        (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.nsaudit]\nchecks_dir = ["evil"]\n')
+        where = "tool.nsaudit.checks_dir"
+    else:
+        (tmp_path / "nsaudit.toml").write_text('checks_dir = "evil"\nfail_on = "critical"\n')
+        where = "nsaudit.toml: checks_dir"
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert not marker.exists(), "a config file in the current folder made nsaudit import Python"
+    assert result.exit_code in (0, 1), result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "checks_dir" in line]
+    assert len(warnings) == 1 and where in warnings[0] and "--checks-dir" in warnings[0], result.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_checks_dir_flag_and_env_still_load_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NSAUDIT_CONFIG", raising=False)
+    marker = tmp_path / "imported.txt"
+    extra = tmp_path / f"extra-{how}"
+    extra.mkdir()
+    (extra / "sneaky.py").write_text(EVIL_CHECK.format(marker=str(marker)))
+    if how == "flag":
+        CliRunner().invoke(cli, ["checks", "--checks-dir", str(extra)])
+    else:
+        CliRunner(env={"NSAUDIT_CHECKS_DIR": str(extra)}).invoke(cli, ["checks"])
+    assert marker.exists()
