@@ -57,3 +57,55 @@ def test_checks_dir_flag_and_env_still_load_code(tmp_path: Path, monkeypatch: py
     else:
         CliRunner(env={"NSAUDIT_CHECKS_DIR": str(extra)}).invoke(cli, ["checks"])
     assert marker.exists()
+
+
+# ---- 17: shipped fixtures carry unmistakably fake credentials ----------------------------------------
+CREDENTIAL_FIELDS = ("consumer_key", "consumer_secret", "token_id", "token_secret")
+HEX_RUN = re.compile(r"[0-9a-fA-F]{32,}")
+
+
+def _credentials(node: object) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in CREDENTIAL_FIELDS and isinstance(value, str):
+                found.append((key, value))
+            else:
+                found.extend(_credentials(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_credentials(item))
+    return found
+
+
+def test_shipped_fixture_credentials_are_plainly_fake() -> None:
+    files = sorted(FIXTURES.rglob("*.json"))
+    seen = 0
+    for path in files:
+        for key, value in _credentials(json.loads(path.read_text(encoding="utf-8"))):
+            seen += 1
+            assert value.startswith(("demo-", "sim-")), (path.name, key, "needs a demo-/sim- prefix")
+            assert not HEX_RUN.search(value), (path.name, key, "looks like a real hex secret")
+            if key.endswith("secret"):
+                assert value.endswith("-not-a-real-secret"), (path.name, key)
+    assert seen >= 18  # demo.json and healthy.json: two integrations and two or three tokens each
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file():
+            assert not HEX_RUN.search(path.read_text(encoding="utf-8", errors="replace")), path
+
+
+def test_demo_with_fake_secrets_still_signs_and_a_wrong_secret_is_refused(tmp_path: Path) -> None:
+    """The fake values are real keys to the simulator: a correct signature logs in, a wrong one does not."""
+    from dataclasses import replace
+
+    from netsuite_audit.collect.collector import CollectOptions, collect
+    from netsuite_audit.credentials import Secret
+    from netsuite_audit.demo import demo_session
+
+    with demo_session() as session:
+        assert session.creds.consumer_key.startswith("demo-")
+        good = collect(session.creds, options=CollectOptions(concurrency=2))
+        wrong = replace(session.creds, token_secret=Secret("demo-ts1-wrong-not-a-real-secret"))
+        bad = collect(wrong, options=CollectOptions(concurrency=2))
+    assert good.login.any_ok
+    assert not bad.login.any_ok
