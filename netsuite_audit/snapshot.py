@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
@@ -188,6 +188,14 @@ class AccountSnapshot(Model):
     tables: Tables = Field(default_factory=Tables)
     restlet: RestletData | None = None
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: object) -> object:
+        if type(value) is int and value == SNAPSHOT_SCHEMA_VERSION:
+            return value
+        raise ValueError(f"unsupported snapshot schema_version {str(value)[:20]!r}; this nsaudit reads "
+                         f"version {SNAPSHOT_SCHEMA_VERSION} (take a new snapshot with this release)")
 
     def read(self, table: str) -> TableRead:
         return self.reads.get(table) or TableRead(state=ReadState.SKIPPED)

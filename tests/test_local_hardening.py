@@ -109,3 +109,67 @@ def test_demo_with_fake_secrets_still_signs_and_a_wrong_secret_is_refused(tmp_pa
         bad = collect(wrong, options=CollectOptions(concurrency=2))
     assert good.login.any_ok
     assert not bad.login.any_ok
+
+
+# ---- 11: `nsaudit report` trusts no stored verdict; unknown schema versions are refused ---------------
+@pytest.fixture(scope="module")
+def demo_result(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-result")
+    path = folder / "result.json"
+    result = CliRunner().invoke(cli, ["run", "--demo", "-f", f"json:{path}", "--no-color"],
+                                env={"NSAUDIT_CONFIG": ""})
+    assert result.exit_code == 1, result.stderr
+    return path
+
+
+def _report(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["report", *args])
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "json", "text", "junit", "sarif"])
+def test_report_recomputes_summary_and_exit_code(demo_result: Path, tmp_path: Path, fmt: str) -> None:
+    data = json.loads(demo_result.read_text())
+    fails = sum(1 for f in data["findings"] if f["status"] == "FAIL")
+    assert fails > 10
+    data["exit_code"] = 0
+    data["summary"] = {**data["summary"], "total": 0, "by_status": dict.fromkeys(data["summary"]["by_status"], 0),
+                       "by_severity": dict.fromkeys(data["summary"]["by_severity"], 0)}
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data))
+    code, out, err = _report([str(edited), "--format", fmt])
+    assert code == 0, err
+    if fmt == "json":
+        shown = json.loads(out)
+        assert shown["exit_code"] == 1
+        assert shown["summary"]["by_status"]["FAIL"] == fails
+        assert shown["summary"]["total"] == len(data["findings"])
+    else:
+        assert "No findings" not in out
+        assert str(fails) in out
+
+
+@pytest.mark.parametrize(("kind", "version"), [("result", 99), ("result", "9.9"), ("result", "1.9"),
+                                               ("result", None), ("snapshot", 99), ("snapshot", "9.9"),
+                                               ("snapshot", "1")])
+def test_unknown_schema_versions_are_refused(demo_result: Path, tmp_path: Path, kind: str,
+                                             version: object) -> None:
+    if kind == "result":
+        data = json.loads(demo_result.read_text())
+        args = ["report", str(tmp_path / "x.json"), "--format", "json"]
+    else:
+        from netsuite_audit.demo import demo_session
+        from netsuite_audit.collect.collector import collect
+
+        with demo_session() as session:
+            data = json.loads(collect(session.creds).to_json())
+        args = ["run", "--snapshot", str(tmp_path / "x.json"), "--no-color"]
+    data["schema_version"] = version
+    (tmp_path / "x.json").write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, args, env={"NSAUDIT_CONFIG": ""})
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "schema_version" in lines[0] and "unsupported" in lines[0], result.stderr
+    assert str(tmp_path / "x.json") in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
