@@ -159,8 +159,8 @@ def test_unknown_schema_versions_are_refused(demo_result: Path, tmp_path: Path, 
         data = json.loads(demo_result.read_text())
         args = ["report", str(tmp_path / "x.json"), "--format", "json"]
     else:
-        from netsuite_audit.demo import demo_session
         from netsuite_audit.collect.collector import collect
+        from netsuite_audit.demo import demo_session
 
         with demo_session() as session:
             data = json.loads(collect(session.creds).to_json())
