@@ -16,14 +16,14 @@ Renderer = Callable[[AuditResult, bool], str]
 def render_text_output(result: AuditResult, color: bool, verbose: bool = False) -> str:
     from netsuite_audit.render.text import render_text
 
-    return render_text(result, color=color, code_title=_code_title, verbose=verbose)
+    return render_text(result, color=color, code_title=code_title, verbose=verbose)
 
 
 def _json(result: AuditResult, color: bool) -> str:
     return result.to_json() + "\n"
 
 
-def _code_title(code: str) -> str | None:
+def code_title(code: str) -> str | None:
     try:
         from netsuite_audit.catalog.model import load_catalog
     except ImportError:  # pragma: no cover

@@ -394,3 +394,30 @@ def _reports(out: _Printer, result: AuditResult) -> None:
         where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
         out.console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
                           f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
+
+
+def render_account_brief(result: AuditResult, profile: str, *, color: bool = False, width: int = 100,
+                         code_title: TitleLookup | None = None) -> str:
+    """One account of a several-account run: its verdict, counts and each finding on one line."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      highlight=False, soft_wrap=False)
+    out = _Printer(console, width, False, code_title, result)
+    acct = result.account
+    console.print(Text.assemble((f"[{profile}]", "bold"), f" account {acct.account_id} ({acct.environment})"))
+    console.print(Text(verdict_line(result), style="bold green" if result.exit_code == 0 else "bold red"))
+    console.print(Text(counts_line(result)))
+    findings = [f for f in result.findings if f.status not in (Status.PASS, Status.MUTED)]
+    open_findings = [f for f in findings if f.status in _OPEN]
+    if not result.login_ok:
+        open_findings = [f for f in open_findings if f.check_id == "login"] or open_findings
+    out.brief_groups(group_findings(open_findings, result, code_title))
+    unverifiable = [f for f in findings if f.status == Status.UNVERIFIABLE]
+    if unverifiable:
+        console.print(Text(f"  and {_plural(len(unverifiable), 'item')} to check by hand "
+                           f"(nsaudit run --profile {profile} lists them)", style="magenta"))
+    console.print()
+    text = buffer.getvalue()
+    if not color:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
