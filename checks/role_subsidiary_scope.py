@@ -23,6 +23,7 @@ META = CheckMeta(
         "publishes (UNCERTAIN, see docs/fidelity.md)."
     ),
     optional_reads=("role", "subsidiary"),
+    columns=("role.subsidiaryoption",),
     detection=(Detection.NETSUITE_DATA, Detection.MANUAL),
     tags=("sync", "export", "role", "subsidiary"),
 )
