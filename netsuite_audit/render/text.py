@@ -123,6 +123,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     if known:
         shown += f" · {known} known (baseline)"
     console.print()
+    if result.network is not None:
+        console.print("[dim]Network: " + escape(result.network.summary()) + "[/dim]")
     console.print(
         f"[bold]Summary:[/bold] {result.summary.checks_run} checks · {shown or 'nothing to report'} "
         f"· exit {result.exit_code} (fail-on {result.selection.fail_on.value})"
