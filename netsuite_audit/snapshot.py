@@ -43,6 +43,13 @@ class TableRead(Model):
     detail: str | None = None  # NetSuite's own words when it refused
     rows: int = 0
     calls: int = 0
+    # Set when an ERROR read failed in transit (network, timeout, concurrency limit, server error):
+    # nothing was learnt about permissions, and the run cannot be a complete audit.
+    failure: Literal["network", "concurrency", "server"] | None = None
+
+    @property
+    def failed_in_transit(self) -> bool:
+        return self.state == ReadState.ERROR and self.failure is not None
 
 
 class Probe(Model):
