@@ -21,6 +21,7 @@ META = CheckMeta(
     ),
     reads=("taxgroup",),
     optional_reads=("subsidiary",),
+    columns=("subsidiary.country",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "tax"),
     needs_workspace=True,

@@ -20,6 +20,7 @@ META = CheckMeta(
         "the connection is made again."
     ),
     optional_reads=("subsidiary",),
+    columns=("subsidiary.iselimination",),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE),
     tags=("sync", "subsidiaries"),
     needs_workspace=True,

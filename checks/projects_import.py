@@ -18,6 +18,7 @@ META = CheckMeta(
         "'Job' even though the role is fine."
     ),
     reads=("job",),
+    columns=("job.isinactive",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("sync", "projects"),
     needs_workspace=True,

@@ -30,6 +30,7 @@ META = CheckMeta(
         "itself could do stands as proof, and the rest is left as manual steps."
     ),
     optional_reads=("rolepermissions", "role"),
+    columns=("rolepermissions.permlevel",),
     detection=(Detection.NETSUITE_DATA, Detection.PROBE, Detection.WORKSPACE),
     tags=("connection", "permissions"),
 )

@@ -22,6 +22,7 @@ META = CheckMeta(
         "The role columns subsidiaryoption and rolesubsidiarymap are not confirmed by public material."
     ),
     optional_reads=("role", "rolesubsidiarymap", "subsidiary"),
+    columns=("role.subsidiaryoption",),
     detection=(Detection.NETSUITE_DATA, Detection.MANUAL),
     tags=("sync", "export", "role", "subsidiary"),
 )

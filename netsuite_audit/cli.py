@@ -95,6 +95,8 @@ def _use_config(ctx: click.Context, param: click.Parameter, value: Path | None) 
         loaded = load_config(value)
     except InputError as exc:
         fail(str(exc))
+    for warning in loaded.warnings:
+        click.echo(f"nsaudit: warning: {warning}", err=True)
     ctx.meta[CONFIG_META] = loaded
     full = loaded.default_map()
     ctx.default_map = full if is_group else full.get(ctx.info_name or "", {})
