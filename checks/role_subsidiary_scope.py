@@ -13,7 +13,7 @@ from netsuite_audit.records import Role
 META = CheckMeta(
     id="role-subsidiary-scope",
     codes=("NS0521", "NS0756"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="The integration role covers every active subsidiary",
     description=(
         "The integration role's subsidiary restriction must be 'All', or 'Selected' with every active "
