@@ -20,12 +20,20 @@ from pydantic import ValidationError
 
 from netsuite_audit import __version__
 from netsuite_audit.collect.probes import probe, transit_failure
-from netsuite_audit.collect.sources import PAGE_SIZE, SoapSource, SuiteQLSource, TableSource
+from netsuite_audit.collect.sources import (
+    PAGE_SIZE,
+    SoapSource,
+    SuiteQLSource,
+    TableSource,
+    UncertainNameUnknown,
+)
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
@@ -39,12 +47,12 @@ from netsuite_audit.snapshot import (
 from netsuite_audit.tables import TABLES
 
 # Tables only an administrator-level role can read: read with the audit profile when one is given.
-ADMIN_TABLES = ("role", "rolepermissions", "rolesubsidiarymap")
+ADMIN_TABLES = ("role", "rolepermissions")
 # Class, Department and Location are also searched over SOAP, the way the integration queries them.
 CLASSIFICATION_TABLES = ("classification", "department", "location")
 # Large tables first, so their remaining pages are queued early.
 _ORDER = ("employee", "job", "customer", "vendor", "classification", "department", "location", "account",
-          "jobresource", "expensecategory")
+          "jobresources", "expensecategory")
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -167,7 +175,7 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
-        self.gate = Gate(limit)
+        self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
         self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
@@ -253,6 +261,14 @@ class Collector:
             restlet_detail=restlet_detail,
         )
 
+    def network_use(self) -> NetworkUse:
+        """Calls, retries and the concurrency this collector actually used (for the result)."""
+        use = self.gate.use()
+        return NetworkUse(calls=self.stats.calls, retries=self.stats.retries, refusals=use.refusals,
+                          concurrency_configured=use.configured, concurrency_final=use.final,
+                          concurrency_lowest=use.lowest, max_in_flight=use.max_in_flight,
+                          max_in_flight_after_refusal=use.max_in_flight_after_refusal)
+
     # ---- planning -------------------------------------------------------------------------------
     def _wanted(self) -> list[str]:
         if self.options.tables is not None:
@@ -298,7 +314,9 @@ class Collector:
         via = source.via
         if outcome.error is not None:
             exc = outcome.error
-            state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
+            # An UNCERTAIN name NetSuite does not know leaves the value unknown (never a permission).
+            state = (ReadState.UNAVAILABLE if isinstance(exc, UncertainNameUnknown)
+                     else ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR)
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
