@@ -62,8 +62,8 @@ def test_header_for_an_auditor(page: str) -> None:
         assert expected in about, expected
     assert sample_result().snapshot_sha256 in about
     assert "Run by" in about
-    assert _text(doc.xpath("//header")[0]).endswith("Result: audit incomplete. Some checks broke or could not be "
-                                                     "verified; see Scope and limitations")
+    assert _text(doc.xpath("//header")[0]).endswith("Result: audit incomplete: 1 check broke; see Scope and "
+                                                     "limitations")
     assert "exit code" not in page.lower()
 
 

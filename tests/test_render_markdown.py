@@ -26,8 +26,7 @@ def test_header_mirrors_the_html_report() -> None:
     lines = text.split("\n")
     assert lines[0] == "# NetSuite integration audit"
     assert lines[2] == "Parent Co · account 1234567 (production) · 2026-03-02 09:30:42 UTC"
-    assert lines[4] == ("**Result: audit incomplete. Some checks broke or could not be verified; see Scope and "
-                        "limitations**")
+    assert lines[4] == "**Result: audit incomplete: 1 check broke; see Scope and limitations**"
     about = _section(text, "## About this audit")
     assert "| Integration role | Expense Integration |" in about and "| Credentials | environment variables |" in about
     assert "| Threshold | findings of severity medium or above need action |" in about

@@ -20,6 +20,7 @@ from netsuite_audit.render.text import (
     ManualStep,
     check_counts,
     counts_line,
+    incomplete_reason,
     manual_steps,
     need_action,
 )
@@ -147,9 +148,9 @@ def result_sentence(result: AuditResult) -> str:
     """The verdict in words, without exit codes: ``Result: 36 findings need action``."""
     fail_on = result.selection.fail_on.value
     if not result.login_ok:
-        return "Result: not audited. NetSuite refused the integration's login, so the account could not be read"
+        return "Result: not audited. The integration's login did not succeed, so the account could not be read"
     if result.exit_code == 3:
-        return "Result: audit incomplete. Some checks broke or could not be verified; see Scope and limitations"
+        return f"Result: audit incomplete: {incomplete_reason(result)}; see Scope and limitations"
     if result.exit_code == 1:
         count = len(need_action(result))
         noun = "finding needs" if count == 1 else "findings need"
@@ -171,7 +172,7 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
         facts.append(Fact("Role permissions read with", f"profile {acct.audit_profile}"))
     facts += [
         Fact("Login", "succeeded" + (f", read over {acct.transport.upper()}" if acct.transport != "none" else "")
-             if result.login_ok else "refused by NetSuite; nothing was read"),
+             if result.login_ok else "did not succeed; nothing was read"),
         Fact("Run by", result.run_by or "not recorded"),
         Fact("Started", _stamp(result.started_at)),
         Fact("Finished", f"{_stamp(result.finished_at)} "

@@ -126,17 +126,27 @@ def verdict_line(result: AuditResult) -> str:
     """The exit code in words: ``Result: 36 findings need action (exit 1, fail-on low)``."""
     fail_on = result.selection.fail_on.value
     if not result.login_ok:
-        return "Result: could not audit: NetSuite refused the login, so the account was not read (exit 3)"
+        return "Result: could not audit: the login did not succeed, so the account was not read (exit 3)"
     if result.exit_code == 3:
-        errors = sum(1 for f in result.findings if f.status == Status.ERROR)
-        why = (f"{_plural(errors, 'check')} broke" if errors
-               else "checks whose verdict was asked for could not be verified")
-        return f"Result: could not audit completely: {why} (exit 3)"
+        return f"Result: could not audit completely: {incomplete_reason(result)} (exit 3)"
     if result.exit_code == 1:
         count = len(need_action(result))
         return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
                 f"(exit 1: at or above {fail_on})")
     return f"Result: nothing needs action at or above {fail_on} (exit 0)"
+
+
+def incomplete_reason(result: AuditResult) -> str:
+    """Why a run whose login worked still could not audit everything (exit 3), in words."""
+    reasons = []
+    errors = sum(1 for f in result.findings if f.status == Status.ERROR)
+    if errors:
+        reasons.append(f"{_plural(errors, 'check')} broke")
+    if any(f.evidence.get("read_failures") for f in result.findings):
+        reasons.append("some reads failed on the way (network, timeout or server)")
+    if not reasons:
+        reasons.append("checks whose verdict was asked for could not be verified")
+    return "; ".join(reasons)
 
 
 def _plural(count: int, word: str) -> str:
