@@ -51,6 +51,7 @@ class RunPlan:
     audit_profile: str | None = None
     concurrency: int = 4
     account_limit: int | None = None
+    soap_version: str = "2025_2"  # SuiteTalk endpoint version (--soap-version)
     progress: bool = False
     fail_on: Severity = Severity.LOW
     strict: bool = False
@@ -95,7 +96,7 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet)
+                             report_ids=report_ids, restlet=restlet, soap_version=plan.soap_version)
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
             return collect(session.creds, audit_creds=session.audit_creds, options=options, progress=on_progress)
