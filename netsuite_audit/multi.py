@@ -132,7 +132,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     from netsuite_audit.audit.verdicts import report_verdicts
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
-    from netsuite_audit.result import Selection, build_result
+    from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
@@ -158,6 +158,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
                             baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
         role=plan.workspace.connection.role if plan.workspace else None,
         workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
+        workspace_name=plan.workspace.name if plan.workspace is not None else None, run_by=current_user(),
         reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
         verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, plan.workspace, warn),
