@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from netsuite_audit.pending import PendingReports, Report, ReportLine
@@ -48,7 +48,7 @@ class LineIndex:
         if found is None:
             found = {}
             get = found.get
-            for g, value in enumerate(map(attrgetter(field), self.lines)):
+            for g, value in enumerate(map(itemgetter(field), (line.__dict__ for line in self.lines))):
                 if value is not None:
                     numbers = get(value)
                     if numbers is None:
