@@ -52,6 +52,7 @@ class RunPlan:
     audit_profile: str | None = None
     concurrency: int = 4
     account_limit: int | None = None
+    soap_version: str = "2025_2"  # SuiteTalk endpoint version (--soap-version)
     progress: bool = False
     timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
@@ -101,7 +102,8 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout))
+                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout),
+                             soap_version=plan.soap_version)
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
             collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
