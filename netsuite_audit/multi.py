@@ -47,6 +47,7 @@ class RunPlan:
     reports: Any = None
     reports_path: Path | None = None
     demo: bool = False
+    demo_auth: str = "tba"  # --auth: how the demo logs in (tba or oauth2)
     snapshot_path: Path | None = None
     audit_profile: str | None = None
     concurrency: int = 4
@@ -97,7 +98,7 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
                              report_ids=report_ids, restlet=restlet)
     if plan.demo:
-        with demo_session() as session, progress_display(plan.progress) as on_progress:
+        with demo_session(auth=plan.demo_auth) as session, progress_display(plan.progress) as on_progress:
             return collect(session.creds, audit_creds=session.audit_creds, options=options, progress=on_progress)
     profile = profile or (workspace.connection.profile if workspace else None)
     creds = load_credentials(profile)
