@@ -54,6 +54,8 @@ class Probe(Model):
     code: str | None = None  # NetSuite error code, e.g. INVALID_LOGIN, WS_REQUEST_BLOCKED
     http_status: int | None = None
     detail: str | None = None
+    # OAuth 2.0 only: the token endpoint's error_description, when it sent one (code holds the error).
+    description: str | None = None
     server_time: datetime | None = None  # from the body when login worked
     date_header: datetime | None = None  # HTTP Date header, sent even on a 401
     local_time: datetime | None = None  # our clock when the answer arrived

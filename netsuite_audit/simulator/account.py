@@ -145,6 +145,9 @@ class SimAccount:
         self.counters = Counters()
         self.auth = Authenticator(fixture, clock=self.now)
         self.oauth2 = OAuth2Server(fixture, realm=self.auth.realm, clock=self.now)
+        # Every client assertion received and access token issued, so tests can search outputs for them.
+        self.seen_assertions: list[str] = []
+        self.issued_tokens: list[str] = []
 
     @property
     def realm(self) -> str:
@@ -181,11 +184,14 @@ class SimAccount:
 
     def issue_token(self, form: dict[str, str]) -> Issued | LoginRefused:
         """The token endpoint: a new access token, or the refusal (recorded in the trail either way)."""
+        if form.get("client_assertion"):
+            self.seen_assertions.append(form["client_assertion"])
         try:
             issued, principal = self.oauth2.issue(form)
         except LoginRefused as refused:
             self._record_refusal("token", refused)
             return refused
+        self.issued_tokens.append(issued.value)
         self._record_success("token", principal)
         return issued
 

@@ -68,8 +68,8 @@ def with_mapping(
     expires: dt.date | None = None,
     scopes: tuple[str, ...] | None = None,
 ) -> AccountFixture:
-    """The fixture with one more M2M mapping; the application gets the client-credentials grant (and
-    ``scopes`` when given)."""
+    """The fixture with one more M2M mapping (and the application's scopes replaced, when given). The
+    application's client-credentials grant stays as the fixture has it."""
     mapping = M2MMapping(
         id=max((m.id for m in fixture.m2m_mappings), default=0) + 1, certificate_id=certificate_id,
         entity=entity, role=role, application=application, certificate=certificate, revoked=revoked,
@@ -77,11 +77,8 @@ def with_mapping(
     )
     integrations: list[Integration] = []
     for integration in fixture.integrations:
-        if integration.id == application:
-            update: dict[str, object] = {"client_credentials": True}
-            if scopes is not None:
-                update["scopes"] = list(scopes)
-            integration = integration.model_copy(update=update)
+        if integration.id == application and scopes is not None:
+            integration = integration.model_copy(update={"scopes": list(scopes)})
         integrations.append(integration)
     # Validated afresh (not model_copy): the fixture caches lookups built from the old lists.
     data = fixture.model_dump(by_alias=True)
