@@ -12,7 +12,7 @@ from netsuite_audit.records import TaxGroup
 META = CheckMeta(
     id="ca-zero-tax-group",
     codes=("NS0988",),
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     title="The CA-Zero tax group exists and is active",
     description=(
         "The integration exports mileage and per diem with the tax group named exactly 'CA-Zero'. It "
@@ -21,6 +21,7 @@ META = CheckMeta(
     ),
     reads=("taxgroup",),
     optional_reads=("subsidiary",),
+    columns=("subsidiary.country",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "tax"),
     needs_workspace=True,

@@ -28,6 +28,7 @@ META = CheckMeta(
     ),
     reads=("job",),
     optional_reads=("jobresource", "employee"),
+    columns=("job.limittimetoassignees",),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "projects"),
 )

@@ -13,7 +13,7 @@ from netsuite_audit.records import Role
 META = CheckMeta(
     id="role-subsidiary-scope",
     codes=("NS0521", "NS0756"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="The integration role covers every active subsidiary",
     description=(
         "The integration role's subsidiary restriction must be 'All', or 'Selected' with every active "
@@ -22,6 +22,7 @@ META = CheckMeta(
         "The role columns subsidiaryoption and rolesubsidiarymap are not confirmed by public material."
     ),
     optional_reads=("role", "rolesubsidiarymap", "subsidiary"),
+    columns=("role.subsidiaryoption",),
     detection=(Detection.NETSUITE_DATA, Detection.MANUAL),
     tags=("sync", "export", "role", "subsidiary"),
 )

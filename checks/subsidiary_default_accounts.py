@@ -22,6 +22,7 @@ META = CheckMeta(
         "check says where to look by hand."
     ),
     optional_reads=("account", "subsidiary"),
+    columns=("account.isinactive", "account.subsidiary"),
     detection=(Detection.RESTLET, Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.MANUAL),
     tags=("export", "accounts", "subsidiaries"),
     needs_workspace=True,

@@ -92,6 +92,11 @@ def demo_json() -> tuple[int, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def demo_text() -> tuple[int, str]:
+    return _run("--no-color", "--verbose")
+
+
+@pytest.fixture(scope="module")
+def demo_brief() -> tuple[int, str]:
     return _run("--no-color")
 
 
@@ -141,7 +146,7 @@ def test_text_output_names_each_code_with_a_fix(demo_text: tuple[int, str]) -> N
     exit_code, text = demo_text
     assert exit_code == 1
     for code in {code for _, code, _ in SEEDED}:
-        assert re.search(rf"^{code}  ", text, flags=re.MULTILINE), f"{code} has no heading"
+        assert len(re.findall(rf"^  {code}  ", text, flags=re.MULTILINE)) == 1, f"{code}: not one heading"
     fails = re.findall(r"^ +FAIL ", text, flags=re.MULTILINE)
     fixes = re.findall(r"^ +fix: *$", text, flags=re.MULTILINE)
     assert len(fails) == len(SEEDED)
@@ -151,6 +156,28 @@ def test_text_output_names_each_code_with_a_fix(demo_text: tuple[int, str]) -> N
         assert re.search(r"^ +fix: *\n +1\. ", block, flags=re.MULTILINE), block[:300]
     for name in ("UNVERIFIABLE", "WARN", "ERROR"):
         assert not re.search(rf"^ +{name} ", text, flags=re.MULTILINE)
+
+
+def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int, str]) -> None:
+    from netsuite_audit.render.text import DEMO_BUDGET
+
+    exit_code, text = demo_brief
+    lines = text.splitlines()
+    assert exit_code == 1
+    assert len(lines) < DEMO_BUDGET, len(lines)
+    assert lines[1].startswith("Result: 36 findings need action (exit 1")  # the verdict comes first
+    assert lines[2].startswith("42 checks: ")
+    # the critical findings come first, in full; the rest one line each, every FAIL named once
+    assert lines[4] == "Fix these first: they stop every sync"
+    fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)
+    assert len(fails) == len(SEEDED)
+    critical = {"NS0377", "NS0384", "NS0430", "NS0469", "NS0521", "NS0739"}
+    first_high = text.index("Then these (high")
+    for code in {code for _, code, _ in SEEDED}:
+        where = re.search(rf"^  {code}  ", text, flags=re.MULTILINE)
+        assert where, f"{code} is not named"
+        assert (where.start() < first_high) == (code in critical), code
+    assert "{'" not in text and "=True" not in text and "(no code)" not in text
 
 
 def _doc_table() -> set[tuple[str, str, str]]:

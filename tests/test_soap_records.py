@@ -86,7 +86,9 @@ def test_row_to_xml_uses_netsuite_shapes() -> None:
     assert el.get("internalId") == "10"
     roles = el.find(f"{{{rec.EMPLOYEES}}}rolesList")
     assert roles is not None
-    selected = [r.get("internalId") for r in roles.iter(f"{{{rec.EMPLOYEES}}}selectedRole")]
+    entries = list(roles)
+    assert [e.tag for e in entries] == [f"{{{rec.EMPLOYEES}}}roles"] * 2  # element name, not the type name
+    selected = [e.find(f"{{{rec.EMPLOYEES}}}selectedRole").get("internalId") for e in entries]  # type: ignore[union-attr]
     assert selected == ["3", "1001"]
     assert el.find(f"{{{rec.EMPLOYEES}}}giveAccess").text == "true"  # type: ignore[union-attr]
     assert el.find(f"{{{rec.EMPLOYEES}}}approvalLimit") is None  # nulls are left out
@@ -143,7 +145,7 @@ def test_parsing_keys_on_local_names_in_any_version() -> None:
       <e:subsidiary internalId="3"><c:name>Sub</c:name></e:subsidiary>
       <e:class internalId="9"/>
       <e:expenseLimit>100.5</e:expenseLimit>
-      <e:rolesList><e:employeeRoles><e:selectedRole internalId="15"/></e:employeeRoles></e:rolesList>
+      <e:rolesList><e:roles><e:selectedRole internalId="15"/></e:roles></e:rolesList>
     </record>"""
     row = rec.record_to_row(etree.fromstring(xml), "employee")
     assert row["id"] == 7 and row["entityid"] == "Bo" and row["subsidiary"] == 3 and row["class"] == 9

@@ -338,7 +338,8 @@ class Collector:
 
             derive_rows(table_rows, table)
         return TableRead(state=ReadState.OK, permission=spec.permission, via=via,
-                         rows=len(table_rows), calls=outcome.calls), table_rows
+                         rows=len(table_rows), calls=outcome.calls,
+                         unknown=source.unknown_columns(table, table_rows)), table_rows
 
     def _alt_reads(self, pool: ThreadPoolExecutor) -> dict[str, Future[TableRead]]:
         """One small SOAP search each of Class/Department/Location, the way the integration queries

@@ -55,8 +55,9 @@ class FieldMap:
 
     ``kind``: ``text``, ``bool`` (``true``/``false``), ``decimal``, ``ref`` (``<el internalId="3"/>``),
     ``refs`` (``<el><recordRef internalId="1"/>...</el>``), ``roles`` (Employee
-    ``rolesList/employeeRoles/selectedRole``), ``enum`` (translated through ``values``: SuiteQL value
-    to SOAP value). ``leaf`` marks the element as the record's own name when ``column`` holds the
+    ``rolesList/roles/selectedRole``: the ``rolesList`` element, type EmployeeRolesList, holds
+    repeated elements named ``roles``, type EmployeeRoles), ``enum`` (translated through ``values``:
+    SuiteQL value to SOAP value). ``leaf`` marks the element as the record's own name when ``column`` holds the
     hierarchy path (``acctName`` -> ``fullname``). ``alternates`` are other element names accepted
     when parsing.
     """
@@ -411,7 +412,7 @@ def _read(fm: FieldMap, el: etree._Element) -> Any:
         return [i for i in (_int(r.get("internalId")) for r in children(el, "recordRef")) if i is not None]
     if fm.kind == "roles":
         ids = []
-        for entry in children(el, "employeeRoles"):
+        for entry in children(el, "roles"):
             role = child(entry, "selectedRole")
             rid = _int(role.get("internalId")) if role is not None else None
             if rid is not None:
@@ -544,7 +545,7 @@ def row_to_record(row: Mapping[str, Any], table: str, tag: str) -> etree._Elemen
                 etree.SubElement(node, f"{{{CORE}}}recordRef", internalId=str(rid))
         elif fm.kind == "roles":
             for rid in _ids(value):
-                entry = etree.SubElement(node, f"{{{ns}}}employeeRoles")
+                entry = etree.SubElement(node, f"{{{ns}}}roles")
                 etree.SubElement(entry, f"{{{ns}}}selectedRole", internalId=str(rid))
         elif fm.kind == "enum":
             node.text = (fm.values or {}).get(str(value), str(value))
