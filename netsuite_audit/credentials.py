@@ -417,6 +417,8 @@ def _build_profile(name: str, path: Path, profiles: Mapping[str, Any], env: Mapp
     origin = f"{'keyring' if keyring else 'profile'}:{name} ({path})"
     tba: dict[str, Any] = {}
     if auth in ("tba", "both"):
+        consumer_key = _field(table, "consumer_key", source, prefix, required=True) or ""
+        token_id = _field(table, "token_id", source, prefix, required=True) or ""
         if keyring:
             consumer_secret, token_secret = (_from_keyring(name, key) for key in _SECRET_FIELDS)
         else:
@@ -425,9 +427,9 @@ def _build_profile(name: str, path: Path, profiles: Mapping[str, Any], env: Mapp
             )
             _refuse_exposed_inline(path, prefix)
         tba = {
-            "consumer_key": _field(table, "consumer_key", source, prefix, required=True) or "",
+            "consumer_key": consumer_key,
             "consumer_secret": Secret(consumer_secret),
-            "token_id": _field(table, "token_id", source, prefix, required=True) or "",
+            "token_id": token_id,
             "token_secret": Secret(token_secret),
         }
     m2m = _m2m_from_profile(name, table, source, prefix, keyring=keyring) if auth != "tba" else None

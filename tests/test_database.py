@@ -122,7 +122,7 @@ def test_derived_tables(db: AccountDB) -> None:
                                     "name": "Classes"}
     assert by_key["REPO_ANALYTICS"]["permlevel"] == "3"
     assert by_key["LIST_VENDOR"]["permlevel"] == "4"
-    assert perms.total == 23  # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS and TRAN_FIND
+    assert perms.total == 24  # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS, TRAN_FIND, ADMI_LOGIN_OAUTH2
     tokens = db.query("SELECT * FROM oauthtoken ORDER BY id").items
     assert tokens[0] == {"id": "1", "tba_token_name": "Expensify - Alex Morgan - Expensify Integration",
                          "tba_app_name": "Expensify", "entity_name": "Alex Morgan",
