@@ -149,7 +149,6 @@ class Tables(Model):
     subsidiary: tuple[r.Subsidiary, ...] | None = None
     currency: tuple[r.Currency, ...] | None = None
     role: tuple[r.Role, ...] | None = None
-    rolesubsidiarymap: tuple[r.RoleSubsidiary, ...] | None = None
     rolepermissions: tuple[r.RolePermission, ...] | None = None
     employee: tuple[r.Employee, ...] | None = None
     classification: tuple[r.Classification, ...] | None = None
@@ -157,7 +156,7 @@ class Tables(Model):
     location: tuple[r.Location, ...] | None = None
     job: tuple[r.Project, ...] | None = None
     jobstatus: tuple[r.ProjectStatus, ...] | None = None
-    jobresource: tuple[r.ProjectResource, ...] | None = None
+    jobresources: tuple[r.ProjectResource, ...] | None = None
     customer: tuple[r.Customer, ...] | None = None
     customersubsidiaryrelationship: tuple[r.CustomerSubsidiary, ...] | None = None
     vendor: tuple[r.Vendor, ...] | None = None
@@ -165,7 +164,7 @@ class Tables(Model):
     expensecategory: tuple[r.ExpenseCategory, ...] | None = None
     account: tuple[r.Account, ...] | None = None
     oauthtoken: tuple[r.AccessToken, ...] | None = None
-    taxgroup: tuple[r.TaxGroup, ...] | None = None
+    taxitemtaxgroup: tuple[r.TaxGroup, ...] | None = None
     accountingperiod: tuple[r.AccountingPeriod, ...] | None = None
     transaction: tuple[r.Transaction, ...] | None = None
 

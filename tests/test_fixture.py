@@ -337,6 +337,8 @@ SEED_LEVELS = {
     "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View", "TRAN_FIND": "View",
     # Lets `nsaudit run --demo --auth oauth2` log in as this role with OAuth 2.0 client credentials.
     "ADMI_LOGIN_OAUTH2": "Full",
+    # The Records Catalog's permissions for the employee and project status tables.
+    "LIST_EMPLOYEE_RECORD": "Full", "ADMI_ACCOUNTINGLIST": "View",
 }
 
 
