@@ -73,6 +73,7 @@ class ResultAccount(_Model):
     credential_source: str | None = None
     profile: str | None = None
     audit_profile: str | None = None
+    company: str | None = Field(None, description="The company: the top-level subsidiary's name, when it was read")
 
 
 class Skipped(_Model):
@@ -118,6 +119,8 @@ class AuditResult(_Model):
     snapshot_sha256: str
     login_ok: bool
     workspace: str | None = None
+    workspace_name: str | None = Field(None, description="The workspace description's name")
+    run_by: str | None = Field(None, description="The operating-system user who ran the audit")
     reports: str | None = None
     selection: Selection = Field(default_factory=Selection)
     summary: Summary
@@ -184,16 +187,18 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int)
 
 
 def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
-              explicit: Iterable[str] = ()) -> int:
+              explicit: Iterable[str] = (), failed_in_transit: bool = False) -> int:
     """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
 
-    "Could not audit": no login at all, a check that broke (ERROR), or an UNVERIFIABLE at or above
-    ``fail_on`` on a check whose verdict was asked for (named with --check, or every check under --strict).
+    "Could not audit": no login at all, a read that failed in transit (network, timeout, concurrency
+    limit or server error after the retries; whatever --strict says, so a network fault never passes a
+    CI gate), a check that broke (ERROR), or an UNVERIFIABLE at or above ``fail_on`` on a check whose
+    verdict was asked for (named with --check, or every check under --strict).
     MUTED findings and findings known from a baseline never count.
     """
     findings = list(findings)
     explicit = set(explicit)
-    if not login_ok or any(f.status == Status.ERROR for f in findings):
+    if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
     for f in findings:
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
@@ -203,6 +208,34 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
            for f in findings):
         return 1
     return 0
+
+
+def company_name(snapshot: AccountSnapshot) -> str | None:
+    """The top-level subsidiary's name (a OneWorld account's parent company), when exactly one was read."""
+    rows = snapshot.tables.get("subsidiary") or ()
+    roots = [row.name for row in rows if getattr(row, "parent", None) is None and getattr(row, "name", None)]
+    return roots[0] if len(roots) == 1 else None
+
+
+def current_user() -> str | None:
+    """Who ran the audit: the operating-system user name (None when the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):
+        return None
+
+
+_TRANSIT_KINDS = ("network", "concurrency", "server")
+
+
+def failed_in_transit(snapshot: AccountSnapshot, findings: Iterable[Finding]) -> bool:
+    """True when a login probe, or a read some finding depends on, failed in transit."""
+    probes = (snapshot.login.rest, snapshot.login.soap)
+    if any(p is not None and not p.ok and p.error in _TRANSIT_KINDS for p in probes):
+        return True
+    return any(f.evidence.get("read_failures") for f in findings)
 
 
 def build_result(
@@ -216,6 +249,8 @@ def build_result(
     selection: Selection,
     role: str | None,
     workspace: str | None = None,
+    workspace_name: str | None = None,
+    run_by: str | None = None,
     reports: str | None = None,
     explicit: Iterable[str] = (),
     permissions: Iterable[PermissionRow] = (),
@@ -232,12 +267,15 @@ def build_result(
             credential_source=snapshot.account.credential_source,
             profile=snapshot.account.profile,
             audit_profile=snapshot.account.audit_profile,
+            company=company_name(snapshot),
         ),
         started_at=started_at,
         finished_at=finished_at,
         snapshot_sha256=snapshot.sha256(),
         login_ok=snapshot.login.any_ok,
         workspace=workspace,
+        workspace_name=workspace_name,
+        run_by=run_by,
         reports=reports,
         selection=selection,
         summary=summarize(findings, len(checks) - len(skipped), len(skipped)),
@@ -249,7 +287,8 @@ def build_result(
         warnings=tuple(warnings),
         network=network,
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
-                            strict=selection.strict, explicit=explicit),
+                            strict=selection.strict, explicit=explicit,
+                            failed_in_transit=failed_in_transit(snapshot, findings)),
     )
 
 

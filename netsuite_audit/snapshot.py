@@ -54,6 +54,13 @@ class TableRead(Model):
     calls: int = 0
     # Columns this read did not return: unknown in every row, never empty (see the module docstring).
     unknown: tuple[str, ...] = ()
+    # Set when an ERROR read failed in transit (network, timeout, concurrency limit, server error):
+    # nothing was learnt about permissions, and the run cannot be a complete audit.
+    failure: Literal["network", "concurrency", "server"] | None = None
+
+    @property
+    def failed_in_transit(self) -> bool:
+        return self.state == ReadState.ERROR and self.failure is not None
 
 
 class Probe(Model):
@@ -99,6 +106,9 @@ class Login(Model):
     rest_auth: Literal["tba", "oauth2"] = "tba"
     soap_auth: Literal["tba", "none"] = "tba"
     token: TokenInfo | None = None  # the OAuth 2.0 access token's subject, when REST used one
+    # The SuiteTalk endpoint version nsaudit's own SOAP client called (e.g. "2025_2", from
+    # --soap-version / config soap_version); None in snapshots written before it was recorded.
+    soap_version: str | None = None
 
     @property
     def soap_ok(self) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
-from netsuite_audit.collect.probes import probe
+from netsuite_audit.collect.probes import probe, transit_failure
 from netsuite_audit.collect.sources import (
     PAGE_SIZE,
     SoapSource,
@@ -33,6 +33,8 @@ from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS
 from netsuite_audit.netsuite.rest import RestClient
+from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
+from netsuite_audit.netsuite.soap_records import check_version
 from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
 from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
@@ -75,6 +77,7 @@ class CollectOptions:
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
+    soap_version: str = DEFAULT_SOAP_VERSION  # SuiteTalk endpoint version (wsdl/<version>)
 
     @property
     def effective_concurrency(self) -> int:
@@ -180,6 +183,10 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
+        try:
+            check_version(self.options.soap_version)
+        except ValueError as exc:
+            raise CollectError(str(exc)) from None
         self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
@@ -202,7 +209,7 @@ class Collector:
         """The SOAP client, built on first use (zeep loads in a worker while REST reads already run)."""
         with self._soap_lock:
             if self._soap is None:
-                self._soap = _soap_client(self.creds, **self._shared)
+                self._soap = _soap_client(self.creds, version=self.options.soap_version, **self._shared)
             return self._soap
 
     def _soap_server_time(self) -> Any:
@@ -237,6 +244,7 @@ class Collector:
             alt_futures = self._alt_reads(pool) if self.soap_possible else {}
             restlet_future = pool.submit(self._restlet) if self.options.restlet else None
             login = Login(rest=rest_probe.result(), soap=soap_probe.result() if soap_probe else None,
+                          soap_version=self.options.soap_version,
                           rest_auth="oauth2" if self.rest.tokens is not None else "tba",
                           soap_auth="tba" if self.soap_possible else "none",
                           token=self._token_info())
@@ -348,8 +356,8 @@ class Collector:
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
-            return TableRead(state=state, permission=spec.permission, via=via,
-                             detail=detail, calls=outcome.calls), None
+            return TableRead(state=state, permission=spec.permission, via=via, detail=detail,
+                             calls=outcome.calls, failure=transit_failure(exc)), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
@@ -379,7 +387,7 @@ class Collector:
                              detail=exc.message, calls=1)
         except NetSuiteError as exc:
             return TableRead(state=ReadState.ERROR, permission=spec.permission, via="soap",
-                             detail=exc.message, calls=1)
+                             detail=exc.message, calls=1, failure=transit_failure(exc))
         return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
                          rows=page.total_records or len(page.rows), calls=1)
 

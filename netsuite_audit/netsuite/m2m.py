@@ -32,6 +32,7 @@ from netsuite_audit import __version__
 from netsuite_audit.credentials import Credentials, Secret
 from netsuite_audit.m2m_credentials import M2MKey, load_private_key
 from netsuite_audit.netsuite.errors import AuthenticationError, NetSuiteError, ServerError, TransportError
+from netsuite_audit.netsuite.redact import register
 from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, RetryPolicy, call_with_retry
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,9 @@ def build_assertion(key: M2MKey, *, audience: str, scopes: tuple[str, ...], now:
                "exp": issued + lifetime}
     private = load_private_key(key.private_key.reveal(), source=key.key_source)
     headers = {"typ": "JWT", "alg": key.algorithm, "kid": key.certificate_id}
-    return jwt.encode(payload, private, algorithm=key.algorithm, headers=headers)  # type: ignore[arg-type]
+    assertion = jwt.encode(payload, private, algorithm=key.algorithm, headers=headers)  # type: ignore[arg-type]
+    register(assertion, assertion.rsplit(".", 1)[-1])  # an echo of it in a server's answer is scrubbed
+    return assertion
 
 
 AssertionFactory = Callable[[M2MKey, str, tuple[str, ...], float], str]
@@ -149,6 +152,9 @@ class TokenClient:
     ) -> None:
         if creds.oauth2 is None:
             raise ValueError("TokenClient needs OAuth 2.0 credentials")
+        # The key's base64 lines and the client id are scrubbed from any text a server sends back.
+        pem = creds.oauth2.private_key.reveal()
+        register(creds.oauth2.client_id, *(line for line in pem.splitlines() if not line.startswith("-----")))
         self.creds = creds
         self.key = creds.oauth2
         self.session = session
@@ -224,6 +230,7 @@ class TokenClient:
                                 status=response.status_code, protocol="rest",
                                 date_header=response.headers.get("Date"))
         assert isinstance(body, dict)
+        register(value, value.rsplit(".", 1)[-1])
         claims = _token_claims(value)
         expires_in = body.get("expires_in")
         try:
