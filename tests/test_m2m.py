@@ -301,8 +301,9 @@ def test_soap_refuses_bearer(pair: KeyPair) -> None:
     with _serve(account_data("demo"), pair) as server:
         token = _token(server, pair, ("rest_webservices",))
         envelope = ('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
-                    '<soapenv:Body><getServerTime/></soapenv:Body></soapenv:Envelope>')
-        answer = requests.post(f"{server.url}/services/NetSuitePort_2024_2", data=envelope,
+                    '<soapenv:Body><getServerTime xmlns="urn:messages_2025_2.platform.webservices.netsuite.com"/>'
+                    '</soapenv:Body></soapenv:Envelope>')
+        answer = requests.post(f"{server.url}/services/NetSuitePort_2025_2", data=envelope,
                                headers={"Authorization": f"Bearer {token}", "Content-Type": "text/xml",
                                         "SOAPAction": "getServerTime"})
         causes = server.trail.causes()
