@@ -166,15 +166,6 @@ def test_docs_install_commands(repo: Path) -> None:
     _installed_from(env_dir)
 
 
-def test_checkout_install_from_the_docs(repo: Path) -> None:
-    """`python -m pip install ./nsaudit` from a checkout, as docs/ci.md and the README say."""
-    _copy_checkout(repo / "nsaudit")
-    env_dir = _fresh_env(repo / ".venv")
-    done = _sh("python -m pip install ./nsaudit", repo, _path_with(env_dir / "bin"))
-    assert done.returncode == 0, done.stderr[-2000:]
-    _installed_from(env_dir)
-
-
 def test_no_recipe_installs_from_an_index() -> None:
     texts = [p.read_text(encoding="utf-8") for p in EXAMPLES.iterdir() if p.is_file()]
     texts.append(shell_blocks((ROOT / "docs" / "ci.md").read_text(encoding="utf-8")))
