@@ -139,7 +139,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports)
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports, today=plan.today)
     verdicts = report_verdicts(plan.reports, findings)
     warnings: list[str] = []
     if mutes is not None:
