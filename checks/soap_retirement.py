@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import SOAP_REMOVED, rising_severity
+from netsuite_audit.retirement import SOAP_REMOVED, days_text, rising_severity
 
 META = CheckMeta(
     id="soap-retirement",
@@ -56,7 +56,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     yield ctx.warn(
         f"The integration talks to NetSuite over SOAP web services. Oracle removes SOAP with {milestone.when()}, "
-        f"{days} days after this run; from then on a SOAP integration stops working. Plan: ask the vendor for "
+        f"{days_text(days)} after this run; from then on a SOAP integration stops working. Plan: ask the vendor for "
         "its REST version of the connection.",
         severity=severity, subject=subject, evidence=evidence, fix=PLAN,
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import LAST_SOAP_VERSION, SOAP_ONLY_LAST_ENDPOINT, version_key
+from netsuite_audit.retirement import LAST_SOAP_VERSION, SOAP_ONLY_LAST_ENDPOINT, days_text, version_key
 
 META = CheckMeta(
     id="soap-version",
@@ -45,7 +45,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     milestone = SOAP_ONLY_LAST_ENDPOINT
     days = milestone.days_left(ctx.run_date)
-    when = (f"from {milestone.when()}, {days} days after this run," if days > 0
+    when = (f"from {milestone.when()}, {days_text(days)} after this run," if days > 0
             else f"since {milestone.when()}")
     yield ctx.warn(
         f"nsaudit called the {version} SOAP endpoint. {when[0].upper() + when[1:]} NetSuite supports only the "

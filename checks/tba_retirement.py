@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import TBA_NO_NEW_INTEGRATIONS
+from netsuite_audit.retirement import TBA_NO_NEW_INTEGRATIONS, days_text
 
 META = CheckMeta(
     id="tba-retirement",
@@ -48,7 +48,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     if days > 0:
         yield ctx.warn(
             f"The workspace connection logs in with token-based authentication (TBA). From {milestone.when()}, "
-            f"{days} days after this run, no new TBA integration can be created in NetSuite: existing ones keep "
+            f"{days_text(days)} after this run, no new TBA integration can be created in NetSuite: existing ones keep "
             "working, but a lost or deleted integration record could not be set up again with TBA.",
             severity=Severity.INFO, subject=subject, evidence=evidence, fix=keep,
         )

@@ -37,6 +37,11 @@ SOAP_REMOVED = Milestone("2028.2", date(2028, 8, 1))
 LAST_SOAP_VERSION = "2025_2"
 
 
+def days_text(days: int) -> str:
+    """``"1 day"``, ``"71 days"``."""
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
 def rising_severity(days_left: int) -> Severity:
     """How urgent a move is with ``days_left`` before the date: info more than a year ahead, then low,
     medium in the last six months, high once the date has passed."""
