@@ -75,8 +75,8 @@ SEEDED: set[tuple[str, str | None, str]] = {
 }
 
 # Checks the demo leaves without a seed (each has its reason in the docs).
-UNSEEDED = {"login", "soap-version", "classification-query", "oneworld-subsidiary", "employee-auto-create", "vendor-match",
-            "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts"}
+UNSEEDED = {"login", "soap-version", "classification-query", "oneworld-subsidiary", "employee-auto-create",
+            "vendor-match", "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts"}
 
 # The verdict each pending report of the demo gets: the codes it would fail with.
 VERDICTS = {
