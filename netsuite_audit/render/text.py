@@ -110,7 +110,7 @@ def counts_line(result: AuditResult) -> str:
     open_statuses = [s for s in (Status.ERROR, Status.FAIL, Status.WARN, Status.UNVERIFIABLE)
                      if by_status.get(s.value, 0)]
     findings = sum(by_status.get(s.value, 0) for s in open_statuses)
-    line = f"{checks.total} checks: {', '.join(parts)} · {_plural(findings, 'finding')}"
+    line = f"{_plural(checks.total, 'check')}: {', '.join(parts)} · {_plural(findings, 'finding')}"
     if open_statuses:
         line += ": " + ", ".join(f"{by_status[s.value]} {s.value}" for s in open_statuses)
     extra = []
@@ -202,8 +202,8 @@ def manual_steps(findings: Iterable[Finding]) -> list[ManualStep]:
 
 def _item(finding: Finding) -> str:
     subject = subject_text(finding)
-    return f"{subject} ({finding.code})" if finding.code and subject != "account" else \
-        (finding.title if subject == "account" else subject)
+    name = finding.title if subject == "account" else subject
+    return f"{name} ({finding.code})" if finding.code else name
 
 
 def listed(items: Sequence[str], limit: int | None) -> str:
@@ -281,14 +281,17 @@ class _Printer:
             grid = Table.grid(padding=(0, 1))
             grid.add_column(width=3, justify="right", no_wrap=True)
             grid.add_column(ratio=1)
-            head = Text.assemble((f"{len(step.items)} item{'s' if len(step.items) != 1 else ''} ", "bold"),
-                                 f"({', '.join(step.codes)})")
+            if len(step.items) == 1:  # one item: named in the heading, no "applies to" line
+                head = Text(step.items[0], style="bold")
+            else:
+                head = Text.assemble((f"{len(step.items)} items ", "bold"), f"({', '.join(step.codes)})")
             if step.missing:
                 head.append(f" · missing: {step.missing}", style="magenta")
             grid.add_row(f"{number}.", head)
             for line in step.steps:
                 grid.add_row("", Text("- " + line))
-            grid.add_row("", Text("applies to: " + listed(step.items, limit), style="dim"))
+            if len(step.items) > 1:
+                grid.add_row("", Text("applies to: " + listed(step.items, limit), style="dim"))
             self.console.print(Padding(grid, (0, 0, 0, 2)))
 
 
@@ -356,8 +359,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
                                 f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
     if not verbose and (open_findings or unverifiable):
-        console.print(Text("Each finding is one line here: --verbose shows its evidence and fix steps; "
-                           "nsaudit explain CODE explains a code.", style="dim"))
+        console.print(Text("--verbose: every finding's evidence and fix steps · nsaudit explain CODE: a code",
+                           style="dim"))
     text = buffer.getvalue()
     if not color:  # rich pads table cells to the full width; plain text (files, CI logs) should not end in spaces
         text = "\n".join(line.rstrip() for line in text.split("\n"))
@@ -395,6 +398,16 @@ def _muted(out: _Printer, result: AuditResult) -> None:
 
 def _reports(out: _Printer, result: AuditResult) -> None:
     if not result.report_verdicts:
+        return
+    if not out.verbose:  # one line per outcome: the failing reports with their codes, then the clean ones
+        failing = [v for v in result.report_verdicts if not v.exports_cleanly]
+        clean = [v for v in result.report_verdicts if v.exports_cleanly]
+        out.heading(f"Pending reports: {len(failing)} would fail, {len(clean)} export cleanly")
+        if failing:
+            out.console.print(Text.assemble(("  would fail: ", "red"), "; ".join(
+                f"{v.report_id} ({', '.join(v.codes) or 'error'})" for v in failing)))
+        if clean:
+            out.console.print(Text.assemble(("  exports cleanly: ", "green"), ", ".join(v.report_id for v in clean)))
         return
     out.heading("Pending reports")
     for verdict in result.report_verdicts:
