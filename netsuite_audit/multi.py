@@ -109,7 +109,7 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
     """The whole pipeline for one account. Input files are read before the account is."""
     from netsuite_audit.audit.engine import run_checks
-    from netsuite_audit.audit.verdicts import report_verdicts
+    from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
     from netsuite_audit.result import Selection, build_result
@@ -118,8 +118,9 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
     snapshot = collect_account(plan, profile)
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports)
-    verdicts = report_verdicts(plan.reports, findings)
+    tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports, tally=tally)
+    verdicts = tally.verdicts(plan.reports)
     warnings: list[str] = []
     if mutes is not None:
         outcome = apply_mutes(findings, mutes, plan.today)

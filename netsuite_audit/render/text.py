@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
 from netsuite_audit.result import AuditResult
 
 _STATUS_STYLE = {
@@ -100,15 +101,22 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     if result.report_verdicts:
         console.print()
         console.print("[bold]Pending reports[/bold]")
-        for verdict in result.report_verdicts:
+        shown, more_failing, more_clean = listed_verdicts(result.report_verdicts)
+        for verdict in shown:
             if verdict.exports_cleanly:
                 note = " (some checks could not verify it)" if verdict.unverified else ""
                 console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
                               f"({escape(verdict.employee)}){note}")
                 continue
-            where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
+            where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}"
+                              for lv in verdict.lines[:SHOWN_LINES])
+            if len(verdict.lines) > SHOWN_LINES:
+                where += f"; {len(verdict.lines) - SHOWN_LINES:,} more lines"
             console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
                           f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
+        if more_failing or more_clean:
+            console.print(f"  [dim]... and {more_failing + more_clean:,} more reports ({more_failing:,} would fail, "
+                          f"{more_clean:,} export cleanly): the json and csv outputs list every report[/dim]")
     unique = list(result.passed_checks())
     if unique:
         console.print()
