@@ -11,8 +11,8 @@ from netsuite_audit.audit.aggregate import fold_findings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import LoadedCheck
-from netsuite_audit.audit.verdicts import VerdictTally
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
+from netsuite_audit.audit.verdicts import VerdictTally
 from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import describe_permission
