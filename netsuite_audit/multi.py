@@ -19,6 +19,7 @@ from typing import Any
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.errors import InputError
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.render.emit import Target
 from netsuite_audit.result import AuditResult, PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
@@ -51,7 +52,9 @@ class RunPlan:
     audit_profile: str | None = None
     concurrency: int = 4
     account_limit: int | None = None
+    soap_version: str = "2025_2"  # SuiteTalk endpoint version (--soap-version)
     progress: bool = False
+    timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
     strict: bool = False
     mutes_path: str | None = None  # may contain {profile}
@@ -81,29 +84,46 @@ def load_baseline(plan: RunPlan, profile: str | None) -> Any:
 
 def collect_account(plan: RunPlan, profile: str | None) -> Any:
     """Log in and read the account (or load the saved snapshot); returns the snapshot."""
-    from netsuite_audit.collect.collector import CollectOptions, collect
+    return read_account(plan, profile)[0]
+
+
+def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, NetworkUse | None]:
+    """The snapshot, and what reading it cost on the network (None for a saved snapshot)."""
+    if plan.snapshot_path is not None:
+        return AccountSnapshot.load(plan.snapshot_path), None
+    from netsuite_audit.collect.collector import CollectOptions, Collector
     from netsuite_audit.credentials import load_credentials
     from netsuite_audit.demo import demo_session
     from netsuite_audit.progress import progress_display
-    from netsuite_audit.snapshot import AccountSnapshot
 
-    if plan.snapshot_path is not None:
-        return AccountSnapshot.load(plan.snapshot_path)
     workspace, reports = plan.workspace, plan.reports
     report_ids = tuple(r.id for r in reports.reports) if reports else ()
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet)
+                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout),
+                             soap_version=plan.soap_version)
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
-            return collect(session.creds, audit_creds=session.audit_creds, options=options, progress=on_progress)
+            collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
+                                  progress=on_progress)
+            return collector.collect(), collector.network_use()
     profile = profile or (workspace.connection.profile if workspace else None)
     creds = load_credentials(profile)
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
-        return collect(creds, audit_creds=audit_creds, options=options, progress=on_progress)
+        collector = Collector(creds, audit_creds=audit_creds, options=options, progress=on_progress)
+        return collector.collect(), collector.network_use()
+
+
+def overall_deadline(seconds: float) -> Any:
+    """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now."""
+    import time
+
+    from netsuite_audit.netsuite.transport import RetryPolicy
+
+    return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
 
 
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
@@ -112,12 +132,12 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
-    from netsuite_audit.result import Selection, build_result
+    from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
-    snapshot = collect_account(plan, profile)
+    snapshot, network = read_account(plan, profile)
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
     findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports, tally=tally)
     verdicts = tally.verdicts(plan.reports)
@@ -139,8 +159,9 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
                             baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
         role=plan.workspace.connection.role if plan.workspace else None,
         workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
+        workspace_name=plan.workspace.name if plan.workspace is not None else None, run_by=current_user(),
         reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
-        verdicts=verdicts, warnings=warnings,
+        verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, plan.workspace, warn),
     )
 

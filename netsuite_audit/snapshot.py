@@ -54,6 +54,13 @@ class TableRead(Model):
     calls: int = 0
     # Columns this read did not return: unknown in every row, never empty (see the module docstring).
     unknown: tuple[str, ...] = ()
+    # Set when an ERROR read failed in transit (network, timeout, concurrency limit, server error):
+    # nothing was learnt about permissions, and the run cannot be a complete audit.
+    failure: Literal["network", "concurrency", "server"] | None = None
+
+    @property
+    def failed_in_transit(self) -> bool:
+        return self.state == ReadState.ERROR and self.failure is not None
 
 
 class Probe(Model):
@@ -81,6 +88,9 @@ class Probe(Model):
 class Login(Model):
     rest: Probe | None = None
     soap: Probe | None = None
+    # The SuiteTalk endpoint version nsaudit's own SOAP client called (e.g. "2025_2", from
+    # --soap-version / config soap_version); None in snapshots written before it was recorded.
+    soap_version: str | None = None
 
     @property
     def soap_ok(self) -> bool:
@@ -131,7 +141,6 @@ class Tables(Model):
     subsidiary: tuple[r.Subsidiary, ...] | None = None
     currency: tuple[r.Currency, ...] | None = None
     role: tuple[r.Role, ...] | None = None
-    rolesubsidiarymap: tuple[r.RoleSubsidiary, ...] | None = None
     rolepermissions: tuple[r.RolePermission, ...] | None = None
     employee: tuple[r.Employee, ...] | None = None
     classification: tuple[r.Classification, ...] | None = None
@@ -139,7 +148,7 @@ class Tables(Model):
     location: tuple[r.Location, ...] | None = None
     job: tuple[r.Project, ...] | None = None
     jobstatus: tuple[r.ProjectStatus, ...] | None = None
-    jobresource: tuple[r.ProjectResource, ...] | None = None
+    jobresources: tuple[r.ProjectResource, ...] | None = None
     customer: tuple[r.Customer, ...] | None = None
     customersubsidiaryrelationship: tuple[r.CustomerSubsidiary, ...] | None = None
     vendor: tuple[r.Vendor, ...] | None = None
@@ -147,7 +156,7 @@ class Tables(Model):
     expensecategory: tuple[r.ExpenseCategory, ...] | None = None
     account: tuple[r.Account, ...] | None = None
     oauthtoken: tuple[r.AccessToken, ...] | None = None
-    taxgroup: tuple[r.TaxGroup, ...] | None = None
+    taxitemtaxgroup: tuple[r.TaxGroup, ...] | None = None
     accountingperiod: tuple[r.AccountingPeriod, ...] | None = None
     transaction: tuple[r.Transaction, ...] | None = None
 

@@ -335,6 +335,8 @@ SEED_LEVELS = {
     # Beyond the seed table: lets the audit read tax groups (NS0988), accounting periods (NS0320) and
     # the transactions that already carry a pending report's id (NS0034).
     "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View", "TRAN_FIND": "View",
+    # The Records Catalog's permissions for the employee and project status tables.
+    "LIST_EMPLOYEE_RECORD": "Full", "ADMI_ACCOUNTINGLIST": "View",
 }
 
 

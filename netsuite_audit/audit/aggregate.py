@@ -74,15 +74,15 @@ def fold_findings(findings: Iterable[Finding], *, limit: int = LIMIT, examples: 
         if group.count <= limit + 1:
             held.append((key, finding))
     emitted: set[GroupKey] = set()
-    for key, finding in held:
-        if key is None:
+    for held_key, finding in held:
+        if held_key is None:
             yield finding
             continue
-        group = groups[key]
+        group = groups[held_key]
         if group.count <= limit:
             yield finding
-        elif key not in emitted:
-            emitted.add(key)
+        elif held_key not in emitted:
+            emitted.add(held_key)
             yield _folded(group)
 
 

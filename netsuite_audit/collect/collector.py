@@ -19,13 +19,23 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
-from netsuite_audit.collect.probes import probe
-from netsuite_audit.collect.sources import PAGE_SIZE, SoapSource, SuiteQLSource, TableSource
+from netsuite_audit.collect.probes import probe, transit_failure
+from netsuite_audit.collect.sources import (
+    PAGE_SIZE,
+    SoapSource,
+    SuiteQLSource,
+    TableSource,
+    UncertainNameUnknown,
+)
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
+from netsuite_audit.netsuite.soap_records import check_version
+from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
@@ -39,12 +49,12 @@ from netsuite_audit.snapshot import (
 from netsuite_audit.tables import TABLES
 
 # Tables only an administrator-level role can read: read with the audit profile when one is given.
-ADMIN_TABLES = ("role", "rolepermissions", "rolesubsidiarymap")
+ADMIN_TABLES = ("role", "rolepermissions")
 # Class, Department and Location are also searched over SOAP, the way the integration queries them.
 CLASSIFICATION_TABLES = ("classification", "department", "location")
 # Large tables first, so their remaining pages are queued early.
 _ORDER = ("employee", "job", "customer", "vendor", "classification", "department", "location", "account",
-          "jobresource", "expensecategory")
+          "jobresources", "expensecategory")
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -62,6 +72,7 @@ class CollectOptions:
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
+    soap_version: str = DEFAULT_SOAP_VERSION  # SuiteTalk endpoint version (wsdl/<version>)
 
     @property
     def effective_concurrency(self) -> int:
@@ -167,7 +178,11 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
-        self.gate = Gate(limit)
+        try:
+            check_version(self.options.soap_version)
+        except ValueError as exc:
+            raise CollectError(str(exc)) from None
+        self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
         self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
@@ -183,7 +198,7 @@ class Collector:
         """The SOAP client, built on first use (zeep loads in a worker while REST reads already run)."""
         with self._soap_lock:
             if self._soap is None:
-                self._soap = _soap_client(self.creds, **self._shared)
+                self._soap = _soap_client(self.creds, version=self.options.soap_version, **self._shared)
             return self._soap
 
     def _soap_server_time(self) -> Any:
@@ -208,7 +223,8 @@ class Collector:
             speculative.start(self._plan("rest"))
             alt_futures = self._alt_reads(pool)
             restlet_future = pool.submit(self._restlet) if self.options.restlet else None
-            login = Login(rest=rest_probe.result(), soap=soap_probe.result())
+            login = Login(rest=rest_probe.result(), soap=soap_probe.result(),
+                          soap_version=self.options.soap_version)
             self.progress("login", {"rest": login.rest_ok, "soap": login.soap_ok})
             transport = "rest" if login.rest_ok else "soap" if login.soap_ok else "none"
             outcomes = speculative.wait()
@@ -252,6 +268,14 @@ class Collector:
             restlet=restlet,
             restlet_detail=restlet_detail,
         )
+
+    def network_use(self) -> NetworkUse:
+        """Calls, retries and the concurrency this collector actually used (for the result)."""
+        use = self.gate.use()
+        return NetworkUse(calls=self.stats.calls, retries=self.stats.retries, refusals=use.refusals,
+                          concurrency_configured=use.configured, concurrency_final=use.final,
+                          concurrency_lowest=use.lowest, max_in_flight=use.max_in_flight,
+                          max_in_flight_after_refusal=use.max_in_flight_after_refusal)
 
     # ---- planning -------------------------------------------------------------------------------
     def _wanted(self) -> list[str]:
@@ -298,12 +322,14 @@ class Collector:
         via = source.via
         if outcome.error is not None:
             exc = outcome.error
-            state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
+            # An UNCERTAIN name NetSuite does not know leaves the value unknown (never a permission).
+            state = (ReadState.UNAVAILABLE if isinstance(exc, UncertainNameUnknown)
+                     else ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR)
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
-            return TableRead(state=state, permission=spec.permission, via=via,
-                             detail=detail, calls=outcome.calls), None
+            return TableRead(state=state, permission=spec.permission, via=via, detail=detail,
+                             calls=outcome.calls, failure=transit_failure(exc)), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
@@ -331,7 +357,7 @@ class Collector:
                              detail=exc.message, calls=1)
         except NetSuiteError as exc:
             return TableRead(state=ReadState.ERROR, permission=spec.permission, via="soap",
-                             detail=exc.message, calls=1)
+                             detail=exc.message, calls=1, failure=transit_failure(exc))
         return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
                          rows=page.total_records or len(page.rows), calls=1)
 
