@@ -52,7 +52,7 @@ def test_markdown_output_escapes_markdown_and_controls(outputs: dict[str, str]) 
         assert ch not in markdown, repr(ch)
     markdown = re.sub(r"(`+).*?\1", "", markdown)  # code spans are literal text in Markdown
     assert not re.search(r"(?<!\\)!(?<!\\)\[", markdown)  # no image opener left unescaped
-    assert not re.search(r"(?<!\\)\]\(", markdown)  # no link target left unescaped
+    assert not re.search(r"(?<!\\)\]\((?!#)", markdown)  # no link left unescaped (the report's own #anchors aside)
     assert "\\!\\[x\\]" in markdown
     for ch in CONTROL:
         assert ch not in markdown, repr(ch)
