@@ -74,6 +74,9 @@ class CollectOptions:
     account_limit: int | None = None  # the account's concurrency limit, when known
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     report_ids: tuple[str, ...] = ()
+    # The report ids, when they are still being read: asked for by the transaction read, which waits
+    # (in its worker) until they are known. Either this or ``report_ids``.
+    later_report_ids: Callable[[], tuple[str, ...]] | None = None
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
@@ -313,17 +316,19 @@ class Collector:
             wanted = list(self.options.tables)
         else:
             wanted = [t for t, spec in TABLES.items() if not spec.optional]
-        if self.options.report_ids and "transaction" not in wanted:
+        reports = bool(self.options.report_ids) or self.options.later_report_ids is not None
+        if reports and "transaction" not in wanted:
             wanted.append("transaction")
-        if not self.options.report_ids and "transaction" in wanted:
+        if not reports and "transaction" in wanted:
             wanted.remove("transaction")
         order = {name: i for i, name in enumerate(_ORDER)}
         return sorted(wanted, key=lambda t: order.get(t, len(order)))
 
     def _plan(self, transport: str) -> list[tuple[str, TableSource]]:
-        audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=self.options.report_ids)
+        ids, later = self.options.report_ids, self.options.later_report_ids
+        audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=ids, later_report_ids=later)
                  if self.audit_rest is not None else None)
-        primary: TableSource = (SuiteQLSource(self.rest, report_ids=self.options.report_ids) if transport == "rest"
+        primary: TableSource = (SuiteQLSource(self.rest, report_ids=ids, later_report_ids=later) if transport == "rest"
                                 else SoapSource(self.soap))
         plan: list[tuple[str, TableSource]] = []
         for table in self._wanted():
