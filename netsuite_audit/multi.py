@@ -151,7 +151,8 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     snapshot, network = read_account(plan, profile)
     reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, tally=tally)
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, today=plan.today,
+                                   tally=tally)
     verdicts = tally.verdicts(reports)
     warnings: list[str] = []
     if mutes is not None:

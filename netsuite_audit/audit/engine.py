@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from netsuite_audit.audit.aggregate import fold_findings
 from netsuite_audit.audit.context import Context
@@ -172,9 +173,11 @@ def run_checks(
     workspace: Workspace | None = None,
     reports: PendingReports | None = None,
     *,
+    today: date | None = None,
     tally: VerdictTally | None = None,
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
-    """All findings, in check order, and the checks skipped as (check id, reason).
+    """All findings, in check order, and the checks skipped as (check id, reason). ``today`` is the
+    run's date for date-based checks (default: the day the snapshot was collected).
 
     With ``tally`` the per-report verdicts are gathered while the checks run and large groups of
     findings are folded into one each (see ``run_check``)."""
@@ -188,7 +191,7 @@ def run_checks(
             skipped.append((check.meta.id, reason))
             continue
         ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
-                      workspace_given=workspace_given)
+                      workspace_given=workspace_given, today=today)
         findings.extend(run_check(check, ctx, tally))
     return findings, skipped
 
