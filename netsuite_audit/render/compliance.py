@@ -152,7 +152,7 @@ def result_sentence(result: AuditResult) -> str:
     if result.exit_code == 3:
         return f"Result: audit incomplete: {incomplete_reason(result)}; see Scope and limitations"
     if result.exit_code == 1:
-        count = len(need_action(result))
+        count = sum(f.count for f in need_action(result))
         noun = "finding needs" if count == 1 else "findings need"
         return f"Result: {count} {noun} action" + (f" (severity {fail_on} or above)" if fail_on != "low" else "")
     return f"Result: no finding needs action at severity {fail_on} or above"

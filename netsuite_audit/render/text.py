@@ -113,7 +113,7 @@ def counts_line(result: AuditResult) -> str:
     findings = sum(by_status.get(s.value, 0) for s in open_statuses)
     line = f"{_plural(checks.total, 'check')}: {', '.join(parts)} · {_plural(findings, 'finding')}"
     if open_statuses:
-        line += ": " + ", ".join(f"{by_status[s.value]} {s.value}" for s in open_statuses)
+        line += ": " + ", ".join(f"{by_status[s.value]:,} {s.value}" for s in open_statuses)
     extra = []
     if by_status.get(Status.MUTED.value, 0):
         extra.append(f"{by_status[Status.MUTED.value]} muted")
@@ -131,7 +131,7 @@ def verdict_line(result: AuditResult) -> str:
     if result.exit_code == 3:
         return f"Result: could not audit completely: {incomplete_reason(result)} (exit 3)"
     if result.exit_code == 1:
-        count = len(need_action(result))
+        count = sum(f.count for f in need_action(result))
         return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
                 f"(exit 1: at or above {fail_on})")
     return f"Result: nothing needs action at or above {fail_on} (exit 0)"
@@ -151,7 +151,7 @@ def incomplete_reason(result: AuditResult) -> str:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 # ---- grouping ---------------------------------------------------------------------------------------------
@@ -207,9 +207,10 @@ def _item(finding: Finding) -> str:
     return f"{name} ({finding.code})" if finding.code else name
 
 
-def listed(items: Sequence[str], limit: int | None) -> str:
-    shown = list(items) if limit is None or len(items) <= limit else [*items[:limit], f"and {len(items) - limit} more"]
-    return ", ".join(shown)
+def listed(items: Sequence[str], limit: int | None, more: str = "more", sep: str = ", ") -> str:
+    if limit is None or len(items) <= limit:
+        return sep.join(items)
+    return sep.join([*items[:limit], f"and {len(items) - limit:,} {more}"])
 
 
 # ---- printing ---------------------------------------------------------------------------------------------
@@ -403,12 +404,14 @@ def _reports(out: _Printer, result: AuditResult) -> None:
     if not out.verbose:  # one line per outcome: the failing reports with their codes, then the clean ones
         failing = [v for v in result.report_verdicts if not v.exports_cleanly]
         clean = [v for v in result.report_verdicts if v.exports_cleanly]
-        out.heading(f"Pending reports: {len(failing)} would fail, {len(clean)} export cleanly")
+        out.heading(f"Pending reports: {len(failing):,} would fail, {len(clean):,} export cleanly")
         if failing:
-            out.console.print(Text.assemble(("  would fail: ", "red"), "; ".join(
-                f"{v.report_id} ({', '.join(v.codes) or 'error'})" for v in failing)))
+            out.console.print(Text.assemble(("  would fail: ", "red"), listed(
+                [f"{v.report_id} ({', '.join(v.codes) or 'error'})" for v in failing], MAX_ITEMS, "more reports",
+                "; ")))
         if clean:
-            out.console.print(Text.assemble(("  exports cleanly: ", "green"), ", ".join(v.report_id for v in clean)))
+            out.console.print(Text.assemble(("  exports cleanly: ", "green"),
+                                            listed([v.report_id for v in clean], MAX_ITEMS, "more reports")))
         return
     out.heading("Pending reports")
     shown, more_failing, more_clean = listed_verdicts(result.report_verdicts)  # bounded: 50 reports, 10 lines
