@@ -42,11 +42,14 @@ def handle_input_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from netsuite_audit.errors import InputError
+        from netsuite_audit.expensify.errors import ExpensifyError
 
         try:
             return func(*args, **kwargs)
         except InputError as exc:
             fail(str(exc))
+        except ExpensifyError as exc:  # one line: bad credentials, unknown policy, not admin (2); unreachable (3)
+            fail(str(exc), exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -147,6 +150,17 @@ def _source_options(func: F) -> F:
                      help="Pending reports (JSON or CSV): give each report a verdict."),
         click.option("--demo", is_flag=True, envvar="NSAUDIT_DEMO",
                      help="Audit the bundled simulated account (no credentials)."),
+        click.option("--expensify-policy", metavar="ID_OR_NAME", envvar="NSAUDIT_EXPENSIFY_POLICY",
+                     help="Read the workspace (members, tags, categories, tax) from this Expensify policy; the "
+                          "--workspace file then only needs what the API cannot give. Credentials: "
+                          "NSAUDIT_EXPENSIFY_USER_ID/_SECRET, a profile or the keyring (docs/expensify.md)."),
+        click.option("--expensify-reports", type=click.Choice(["approved", "processing", "all-unexported"]),
+                     envvar="NSAUDIT_EXPENSIFY_REPORTS",
+                     help="Also read the reports about to be exported from Expensify and give each a verdict."),
+        click.option("--expensify", "expensify_demo", is_flag=True, envvar="NSAUDIT_DEMO_EXPENSIFY",
+                     help="With --demo: read the demo's workspace and reports through the simulated Expensify."),
+        click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
+                     help="Show each Expensify job as it runs."),
         click.option("--concurrency", type=click.IntRange(1, 50), default=4, show_default=True,
                      envvar="NSAUDIT_CONCURRENCY", help="Requests in flight at most (never above the account limit)."),
         click.option("--account-limit", type=click.IntRange(1, 1000), default=None, envvar="NSAUDIT_ACCOUNT_LIMIT",
@@ -159,18 +173,39 @@ def _source_options(func: F) -> F:
     return func
 
 
-def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool) -> tuple[Any, Any]:
+def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool,
+                 expensify_demo: bool = False) -> tuple[Any, Any, Path | None]:
     from netsuite_audit.paths import fixtures_dir
     from netsuite_audit.pending import PendingReports
     from netsuite_audit.workspace import Workspace
 
+    given = workspace_path
     if demo and workspace_path is None:
-        workspace_path = fixtures_dir() / "workspaces" / "demo.toml"
-    if demo and reports_path is None:
+        # With --expensify the demo's workspace file keeps only what the Integration Server cannot give.
+        workspace_path = fixtures_dir() / "workspaces" / ("demo-expensify.toml" if expensify_demo else "demo.toml")
+        given = workspace_path if expensify_demo else None
+    if demo and reports_path is None and not expensify_demo:
         reports_path = fixtures_dir() / "reports" / "demo.json"
     workspace = Workspace.load(workspace_path) if workspace_path else None
     reports = PendingReports.load(reports_path) if reports_path else None
-    return workspace, reports
+    return workspace, reports, given
+
+
+def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool,
+                    demo: bool) -> dict[str, Any]:
+    from netsuite_audit.errors import InputError
+    from netsuite_audit.expensify.models import ReportScope
+
+    if expensify_demo and not demo:
+        raise InputError("--expensify reads the demo's simulated Expensify; use it with --demo, or give "
+                         "--expensify-policy for a real policy", source="--expensify")
+    if expensify_demo and expensify_policy:
+        raise InputError("--demo --expensify reads the demo's own policy; drop --expensify-policy",
+                         source="--expensify-policy")
+    if expensify_reports and not (expensify_policy or expensify_demo):
+        raise InputError("needs --expensify-policy (the policy whose reports are read)", source="--expensify-reports")
+    return {"expensify_policy": expensify_policy, "expensify_demo": expensify_demo,
+            "expensify_reports": ReportScope(expensify_reports) if expensify_reports else None}
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -224,7 +259,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
-        reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
+        reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
+        expensify_demo: bool, verbose: bool, concurrency: int, account_limit: int | None, progress: bool | None,
         snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
         checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
         strict: bool, color: bool | None, mutes_path: Path | None, baseline_path: Path | None) -> None:
@@ -243,14 +279,15 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude)
-    workspace, reports = _load_inputs(workspace_path, reports_path, demo)
+    expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
+    workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
         progress=_show_progress(progress), fail_on=Severity(fail_on), strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
-        baseline_path=str(baseline_path) if baseline_path else None,
+        baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, **expensify,
     )
     if len(names) > 1:
         if demo or snapshot_path is not None:
@@ -285,21 +322,25 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
               help="Snapshot file to write.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
-             reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None,
+             reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
+             expensify_demo: bool, verbose: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, output: Path) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
-    workspace, reports = _load_inputs(workspace_path, reports_path, demo)
+    expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
+    workspace, reports, _ = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
     plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
-                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress))
+                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress),
+                   verbose=verbose, **expensify)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()
     ok = sum(1 for r in reads if r.state == "ok")
+    side = f"; {snap.expensify.label()}" if snap.expensify is not None else ""
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
-               f"login {'ok' if snap.login.any_ok else 'FAILED'}", err=True)
+               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}", err=True)
     sys.exit(0 if snap.login.any_ok else 3)
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
+from netsuite_audit.expensify.models import ExpensifyRead
 from netsuite_audit.gcpause import cycle_collection_paused
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -188,6 +189,8 @@ class AccountSnapshot(Model):
     tables: Tables = Field(default_factory=Tables)
     restlet: RestletData | None = None
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
+    # What was read from Expensify's Integration Server in the same run (no secrets), when asked for.
+    expensify: ExpensifyRead | None = None
 
     def read(self, table: str) -> TableRead:
         return self.reads.get(table) or TableRead(state=ReadState.SKIPPED)
