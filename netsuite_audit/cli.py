@@ -462,8 +462,10 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
 
     root = click.get_current_context().find_root()
     rows, creds, label = describe_options(run, root, run_args, CONFIG_META)
+    sources = _workspace_sources(rows)
     if as_json:
-        click.echo(json.dumps({"config_file": label, "options": rows, "credentials": creds}, indent=2))
+        click.echo(json.dumps({"config_file": label, "options": rows, "credentials": creds,
+                               "workspace_sources": sources}, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -482,6 +484,36 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
     for name, value in creds.items():
         creds_table.add_row(name, value)
     console.print(creds_table)
+    if sources:
+        ws_table = Table(pad_edge=False, title="workspace values and where they come from", title_justify="left")
+        ws_table.add_column("workspace key")
+        ws_table.add_column("source")
+        for key, source in sources.items():
+            ws_table.add_row(key, source)
+        console.print(ws_table)
+
+
+def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each workspace key and where `nsaudit run` would take it from: the Expensify policy (read at
+    run time) or the workspace file (which wins when both give it)."""
+    from netsuite_audit.errors import InputError
+    from netsuite_audit.expensify.mapping import EXPENSIFY_KEYS, set_keys
+    from netsuite_audit.workspace import Workspace
+
+    values = {row["option"]: row["value"] for row in rows}
+    policy, path = values.get("--expensify-policy"), values.get("--workspace")
+    given: set[str] = set()
+    if path:
+        try:
+            given = set_keys(Workspace.load(Path(path)))
+        except InputError as exc:
+            return {"(workspace file)": f"unreadable: {exc}"}
+    sources = dict.fromkeys(sorted(given), f"file {path}")
+    if policy:
+        for key in EXPENSIFY_KEYS:
+            if key not in given:
+                sources[key] = f"Expensify policy {policy} (read when the run starts)"
+    return dict(sorted(sources.items()))
 
 
 def main() -> None:

@@ -108,6 +108,8 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
         with demo_session() as session:
             expensify = None
             if plan.expensify_demo:
+                if session.expensify_creds is None or session.expensify_policy is None:
+                    raise InputError("the demo account has no Expensify side", source="--expensify")
                 expensify = _read_expensify(plan, session.expensify_creds, session.expensify_policy)
             with progress_display(plan.progress) as on_progress:
                 snap = collect(session.creds, audit_creds=session.audit_creds, options=options(expensify),

@@ -71,12 +71,9 @@ class Match:
 
 
 def matches_for(snapshot: AccountSnapshot, tables: tuple[str, ...], level: str, name: str) -> Match:
-    found: list[tuple[str, int]] = []
     wanted = name.strip()
-    for table in tables:
-        for row in snapshot.tables.get(table) or ():
-            if any(getattr(row, column, None) == wanted for column in NAME_COLUMNS):
-                found.append((table, row.id))
+    found = [(table, row.id) for table in tables for row in snapshot.tables.get(table) or ()
+             if any(getattr(row, column, None) == wanted for column in NAME_COLUMNS)]
     return Match(level, wanted, tables, tuple(found), all(snapshot.readable(t) for t in tables))
 
 
@@ -104,12 +101,12 @@ class Built:
     overrides: list[str] = field(default_factory=list)  # "the file wins" notes
 
 
-def _set_keys(model: Any, prefix: str = "") -> set[str]:
+def set_keys(model: Any, prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name in model.model_fields_set:
         value = getattr(model, name)
         if hasattr(value, "model_fields_set") and name in ("export", "connection", "tags", "netsuite", "forms"):
-            keys.update(_set_keys(value, f"{prefix}{name}."))
+            keys.update(set_keys(value, f"{prefix}{name}."))
             keys.add(f"{prefix}{name}")
         else:
             keys.add(f"{prefix}{name}")
@@ -149,7 +146,7 @@ def expensify_values(read: ExpensifyRead, snapshot: AccountSnapshot) -> dict[str
 
 def build_workspace(read: ExpensifyRead, snapshot: AccountSnapshot, file: Workspace | None,
                     file_path: Path | None) -> Built:
-    given = _set_keys(file) if file is not None else set()
+    given = set_keys(file) if file is not None else set()
     data: dict[str, Any] = file.model_dump(mode="python", exclude_unset=True) if file is not None else {}
     label = read.label()
     sources: dict[str, str] = {}

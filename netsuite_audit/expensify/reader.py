@@ -105,7 +105,7 @@ def parse_policy(policy_id: str, summary: dict[str, Any], info: dict[str, Any]) 
     members = None
     if "employees" in info:
         members = tuple(Member(email=str(m["email"]).strip(), role=_text(m.get("role")),
-                               submitsTo=_text(m.get("submitsTo")), approvesTo=_text(m.get("approvesTo")))
+                               submits_to=_text(m.get("submitsTo")), approves_to=_text(m.get("approvesTo")))
                         for m in _rows(info["employees"]) if m.get("email"))
     levels = None
     if "tags" in info:
@@ -118,12 +118,12 @@ def parse_policy(policy_id: str, summary: dict[str, Any], info: dict[str, Any]) 
     categories = None
     if "categories" in info:
         categories = tuple(Category(name=str(c["name"]), enabled=bool(c.get("enabled", True)),
-                                    glCode=_text(c.get("glCode"))) for c in _rows(info["categories"]) if c.get("name"))
+                                    gl_code=_text(c.get("glCode"))) for c in _rows(info["categories"]) if c.get("name"))
     tax = None
     if isinstance(info.get("tax"), dict):
         raw_tax = info["tax"]
         tax = Tax(name=_text(raw_tax.get("name")), default=_text(raw_tax.get("default")),
-                  rates=tuple(TaxRate(rateID=str(r.get("rateID")), name=str(r.get("name")),
+                  rates=tuple(TaxRate(rate_id=str(r.get("rateID")), name=str(r.get("name")),
                                       rate=_decimal(r.get("rate"))) for r in _rows(raw_tax.get("rates"))))
     fields = None
     if "reportFields" in info:
@@ -131,13 +131,13 @@ def parse_policy(policy_id: str, summary: dict[str, Any], info: dict[str, Any]) 
                                    values=tuple(str(v) for v in f.get("values") or ()))
                        for f in _rows(info["reportFields"]) if f.get("name"))
     return Policy(id=policy_id, name=_text(summary.get("name")), role=_text(summary.get("role")),
-                  owner=_text(summary.get("owner")), outputCurrency=_text(summary.get("outputCurrency")),
+                  owner=_text(summary.get("owner")), output_currency=_text(summary.get("outputCurrency")),
                   type=_text(summary.get("type")), members=members, tag_levels=levels, categories=categories,
                   tax=tax, report_fields=fields)
 
 
 def _tag(raw: dict[str, Any]) -> Tag:
-    return Tag(name=str(raw.get("name", "")), enabled=bool(raw.get("enabled", True)), glCode=_text(raw.get("glCode")))
+    return Tag(name=str(raw.get("name", "")), enabled=bool(raw.get("enabled", True)), gl_code=_text(raw.get("glCode")))
 
 
 def _decimal(value: Any) -> Decimal | None:

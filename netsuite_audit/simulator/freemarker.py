@@ -23,7 +23,7 @@ class TemplateError(ValueError):
     pass
 
 
-_TAG = re.compile(r"<#--.*?-->|</?#(?:list|sep|if|else)\b[^>]*>|\$\{", re.S)
+_TAG = re.compile(r"<#--.*?-->|</?#[a-zA-Z]+\b[^>]*>|\$\{", re.S)
 _DIRECTIVE_LINE = re.compile(r"[ \t]*(?:(?:<#--.*?-->|</?#[a-z]+[^>]*>)[ \t]*)+(?:\r?\n|$)", re.S)
 _MISSING = object()
 
@@ -170,7 +170,8 @@ def _text(value: Any) -> str:
 class _Expr:
     """Recursive descent over one expression."""
 
-    _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')|(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(\?\?|[.!?(),]))')
+    _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')'  # string literals
+                        r"|(\d+(?:\.\d+)?)|([A-Za-z_]\w*)|(\?\?|[.!?(),]))")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -241,14 +242,14 @@ class _Expr:
             raise TemplateError(f"unexpected {raw!r} in {self.text!r}")
         if raw in ("true", "false"):
             return raw == "true"
-        value: Any = scope.get(raw, _MISSING)
+        found: Any = scope.get(raw, _MISSING)
         while self._take("."):
             name = self._peek()
             if name is None or name[0] != "name":
                 raise TemplateError(f"a name must follow '.' in {self.text!r}")
             self.i += 1
-            value = value.get(name[1], _MISSING) if isinstance(value, Mapping) else _MISSING
-        return value
+            found = found.get(name[1], _MISSING) if isinstance(found, Mapping) else _MISSING
+        return found
 
     def _builtin(self, value: Any, scope: Mapping[str, Any]) -> Any:
         token = self._peek()
