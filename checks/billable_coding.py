@@ -21,6 +21,7 @@ META = CheckMeta(
         "reported by customer-subsidiary and project-active.)"
     ),
     optional_reads=("customer", "job"),
+    columns=("customer.isinactive", "job.customer", "job.isinactive"),
     detection=(Detection.REPORTS, Detection.NETSUITE_DATA),
     tags=("export", "customers", "projects", "reports"),
     needs_reports=True,

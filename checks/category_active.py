@@ -19,6 +19,7 @@ META = CheckMeta(
     ),
     reads=("expensecategory",),
     optional_reads=("account",),
+    columns=("expensecategory.isinactive", "expensecategory.account", "account.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories"),
     needs_workspace=True,

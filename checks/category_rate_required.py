@@ -20,6 +20,7 @@ META = CheckMeta(
     ),
     # UNCERTAIN: the SuiteQL column name (records.ExpenseCategory.raterequired; ODBC: rate_required).
     reads=("expensecategory",),
+    columns=("expensecategory.raterequired",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories"),
     needs_workspace=True,

@@ -20,6 +20,10 @@ META = CheckMeta(
     ),
     reads=("expensecategory",),
     optional_reads=("subsidiary", "employee"),
+    columns=(
+        "expensecategory.subsidiary", "expensecategory.includechildren", "employee.email",
+        "employee.subsidiary", "employee.isinactive",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories", "subsidiaries"),
     needs_workspace=True,

@@ -28,6 +28,12 @@ META = CheckMeta(
         "'Show Projects Only For Time And Expenses' turned off."
     ),
     optional_reads=("classification", "department", "location", "subsidiary", "employee"),
+    columns=(
+        "classification.isinactive", "classification.subsidiary", "classification.includechildren",
+        "department.isinactive", "department.subsidiary", "department.includechildren", "location.isinactive",
+        "location.subsidiary", "location.includechildren", "employee.email", "employee.subsidiary",
+        "employee.isinactive",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS, Detection.RESTLET),
     tags=("export", "classifications", "subsidiary"),
 )

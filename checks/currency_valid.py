@@ -22,6 +22,7 @@ META = CheckMeta(
     ),
     reads=("currency",),
     optional_reads=("subsidiary",),
+    columns=("currency.symbol", "currency.isinactive", "subsidiary.currency"),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "currency"),
     needs_workspace=True,

@@ -25,6 +25,10 @@ META = CheckMeta(
     ),
     reads=("customer",),
     optional_reads=("customersubsidiaryrelationship", "subsidiary", "employee"),
+    columns=(
+        "customer.subsidiary", "customer.isinactive", "employee.email", "employee.subsidiary",
+        "employee.isinactive",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "customers", "subsidiary"),
 )

@@ -21,6 +21,7 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("rolepermissions", "role"),
+    columns=("employee.email", "employee.subsidiary", "employee.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "employees", "permissions"),
     needs_workspace=True,

@@ -24,6 +24,11 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("department", "classification", "location", "subsidiary"),
+    columns=(
+        "employee.email", "employee.subsidiary", "employee.isinactive", "employee.department",
+        "employee.class", "employee.location", "classification.isinactive", "classification.subsidiary",
+        "department.isinactive", "department.subsidiary", "location.isinactive", "location.subsidiary",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE),
     tags=("export", "employees", "classifications"),
     needs_workspace=True,

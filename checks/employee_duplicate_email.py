@@ -23,6 +23,10 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("vendor", "subsidiary"),
+    columns=(
+        "employee.email", "employee.subsidiary", "employee.isinactive", "vendor.email", "vendor.isinactive",
+        "vendor.subsidiary",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "employees", "vendors", "hygiene"),
 )

@@ -23,6 +23,7 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("vendor", "subsidiary"),
+    columns=("employee.email", "employee.subsidiary", "employee.isinactive", "vendor.email", "vendor.subsidiary"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "employees", "vendors"),
     needs_workspace=True,

@@ -23,6 +23,7 @@ META = CheckMeta(
         "active account and not 'Default Card' (NS0019)."
     ),
     reads=("account",),
+    columns=("account.accttype", "account.isinactive"),
     detection=(Detection.WORKSPACE, Detection.NETSUITE_DATA),
     tags=("export", "accounts", "company-cards"),
     needs_workspace=True,

@@ -26,6 +26,10 @@ META = CheckMeta(
         "warn about) a transaction date outside the posting period (DATEPERIODMISMATCH)."
     ),
     reads=("accountingperiod",),
+    columns=(
+        "accountingperiod.startdate", "accountingperiod.enddate", "accountingperiod.closed",
+        "accountingperiod.aplocked",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "periods"),
     needs_workspace=True,

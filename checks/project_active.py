@@ -21,6 +21,7 @@ META = CheckMeta(
     ),
     reads=("job",),
     optional_reads=("jobstatus",),
+    columns=("job.entitystatus", "job.isinactive", "job.allowexpenses"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "projects"),
 )

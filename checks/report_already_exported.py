@@ -21,6 +21,7 @@ META = CheckMeta(
         "nsaudit matches the external id (the id alone, or as a separate token inside it)."
     ),
     reads=("transaction",),
+    columns=("transaction.externalid",),
     detection=(Detection.REPORTS, Detection.NETSUITE_DATA),
     tags=("export", "reports"),
     needs_reports=True,

@@ -22,7 +22,7 @@ from netsuite_audit.requirements import Requirement, codes, grants, required, sh
 META = CheckMeta(
     id="role-permissions",
     codes=codes(),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration role has every permission the integration needs",
     description=(
         "Compares the integration role's permissions with the required list of the workspace's "
@@ -30,6 +30,7 @@ META = CheckMeta(
         "itself could do stands as proof, and the rest is left as manual steps."
     ),
     optional_reads=("rolepermissions", "role"),
+    columns=("rolepermissions.permlevel",),
     detection=(Detection.NETSUITE_DATA, Detection.PROBE, Detection.WORKSPACE),
     tags=("connection", "permissions"),
 )

@@ -35,6 +35,7 @@ META = CheckMeta(
         "NS0728, NS0499, NS0023), so one misplaced record is reported once."
     ),
     optional_reads=("subsidiary", "vendor", "job"),
+    columns=("vendor.subsidiary", "job.subsidiary"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "subsidiaries"),
     needs_workspace=True,

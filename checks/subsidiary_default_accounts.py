@@ -22,6 +22,7 @@ META = CheckMeta(
         "check says where to look by hand."
     ),
     optional_reads=("account", "subsidiary"),
+    columns=("account.isinactive", "account.subsidiary"),
     detection=(Detection.RESTLET, Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.MANUAL),
     tags=("export", "accounts", "subsidiaries"),
     needs_workspace=True,
@@ -71,12 +72,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         fix = (f"In NetSuite open {where} and set {label} to an active account of that subsidiary.",
                lookups.SYNC_STEP)
         if account_id is None:
-            yield ctx.fail(
-                (f"No credit card account is set for corporate card expenses: {label} is empty."
-                 if blank_code == "NS0059" else
-                 f"The report would be exported to an invalid payable account: {label} is empty."),
+            # The RESTlet answers null when it cannot read the preference (it does not know the field
+            # ids, names.toml): unknown, never a blank preference.
+            yield ctx.unverifiable(
+                f"Not checked: the nsaudit RESTlet could not read the {label} of this subsidiary.",
                 code=blank_code, subject=Subject(kind="subsidiary", id=str(sub), name=sub_name),
-                evidence={"subsidiary": sub, "preference": label}, fix=fix,
+                missing=f"{label} (not readable by the nsaudit RESTlet)",
+                manual=(f"In NetSuite open {where} and confirm {label} names an active account.",),
+                evidence={"subsidiary": sub, "preference": label},
             )
             continue
         if not ctx.readable("account"):

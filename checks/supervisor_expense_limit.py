@@ -22,6 +22,10 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("subsidiary",),
+    columns=(
+        "employee.email", "employee.subsidiary", "employee.isinactive", "employee.supervisor",
+        "employee.expenselimit",
+    ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "employees", "approvals"),
     needs_workspace=True,

@@ -20,6 +20,7 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("subsidiary",),
+    columns=("employee.email", "employee.subsidiary", "employee.isinactive", "employee.supervisor"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "employees", "approvals"),
     needs_workspace=True,

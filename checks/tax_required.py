@@ -19,6 +19,7 @@ META = CheckMeta(
         "report lines should carry a tax code."
     ),
     optional_reads=("subsidiary",),
+    columns=("subsidiary.country",),
     detection=(Detection.RESTLET, Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "tax"),
     needs_workspace=True,

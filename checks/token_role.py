@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from netsuite_audit.audit import unknown
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.login_diagnosis import SYNC_NOW
@@ -14,7 +15,7 @@ from netsuite_audit.snapshot import ReadState
 META = CheckMeta(
     id="token-role",
     codes=("NS0384", "NS0109"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration access tokens use the integration role",
     description=(
         "Every active access token of the integration's application must be tied to the integration "
@@ -22,6 +23,7 @@ META = CheckMeta(
         "connection user must hold that role."
     ),
     optional_reads=("oauthtoken", "employee", "role"),
+    columns=("oauthtoken.binactive", "oauthtoken.brevoked"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("connection", "permissions", "token"),
 )
@@ -148,6 +150,9 @@ def _user_holds_role(ctx: Context, active: Sequence[AccessToken]) -> Iterator[Fi
             "or has no role of that name, and the workspace gives no connection.role_id).",
             missing=f"{describe_permission('ADMI_MANAGEROLES')} or connection.role_id in the workspace",
             subject=Subject(kind="role", id="expected", name=conn.role),
+            manual=(f"In NetSuite open Setup > Users/Roles > Manage Roles, find {conn.role!r} and read its "
+                    "internal id (Home > Set Preferences > Show Internal IDs shows it); write it in the "
+                    "workspace as connection.role_id, then run nsaudit again.",),
         )
         return
     if not ctx.readable("employee"):
@@ -173,7 +178,8 @@ def _check_user(ctx: Context, who: str, role_id: int) -> Iterator[Finding]:
         return
     subject = Subject(kind="employee", id=str(emp.id), name=emp.entityid)
     evidence = {"employee": emp.id, "name": emp.entityid, "email": emp.email,
-                "roles": list(emp.rolesforsearch), "expected_role": conn.role, "expected_role_id": role_id}
+                "roles": list(emp.rolesforsearch) if ctx.known("employee", "rolesforsearch") else None,
+                "expected_role": conn.role, "expected_role_id": role_id}
     if emp.isinactive:
         yield ctx.fail(
             f"The connection user {emp.entityid or emp.id!r} is inactive in NetSuite, so tokens issued "
@@ -181,6 +187,15 @@ def _check_user(ctx: Context, who: str, role_id: int) -> Iterator[Finding]:
             code="NS0109", subject=subject, evidence={**evidence, "isinactive": True},
             fix=("In NetSuite open the employee record, clear Inactive and check Give Access on the Access "
                  "tab; or issue the token to an active user.", SYNC_NOW),
+        )
+    elif not ctx.known("employee", "rolesforsearch"):
+        refs = ["employee.rolesforsearch"]
+        yield ctx.unverifiable(
+            f"Not checked: NetSuite did not return the roles of the connection user {emp.entityid or emp.id!r} "
+            f"(read over {unknown.via(ctx.snapshot, 'employee')}), so whether it holds role {conn.role!r} is "
+            "unknown.",
+            missing=unknown.column_missing_text(ctx.snapshot, refs), subject=subject, evidence=evidence,
+            manual=unknown.column_manual(ctx.snapshot, refs),
         )
     elif role_id not in emp.rolesforsearch:
         yield ctx.fail(

@@ -23,6 +23,7 @@ META = CheckMeta(
     ),
     reads=("vendor", "currency"),
     optional_reads=("vendorcurrencybalance",),
+    columns=("vendor.currency",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "vendors", "currency"),
     needs_workspace=True,

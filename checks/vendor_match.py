@@ -22,6 +22,7 @@ META = CheckMeta(
     ),
     reads=("vendor",),
     optional_reads=("employee", "subsidiary"),
+    columns=("vendor.email", "vendor.subsidiary", "vendor.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "vendors"),
     needs_workspace=True,

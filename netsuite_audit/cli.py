@@ -98,6 +98,8 @@ def _use_config(ctx: click.Context, param: click.Parameter, value: Path | None) 
         loaded = load_config(value)
     except InputError as exc:
         fail(str(exc))
+    for warning in loaded.warnings:
+        click.echo(f"nsaudit: warning: {warning}", err=True)
     ctx.meta[CONFIG_META] = loaded
     full = loaded.default_map()
     ctx.default_map = full if is_group else full.get(ctx.info_name or "", {})
@@ -159,8 +161,6 @@ def _source_options(func: F) -> F:
                      help="Also read the reports about to be exported from Expensify and give each a verdict."),
         click.option("--expensify", "expensify_demo", is_flag=True, envvar="NSAUDIT_DEMO_EXPENSIFY",
                      help="With --demo: read the demo's workspace and reports through the simulated Expensify."),
-        click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
-                     help="Show each Expensify job as it runs."),
         click.option("--concurrency", type=click.IntRange(1, 50), default=4, show_default=True,
                      envvar="NSAUDIT_CONCURRENCY", help="Requests in flight at most (never above the account limit)."),
         click.option("--account-limit", type=click.IntRange(1, 1000), default=None, envvar="NSAUDIT_ACCOUNT_LIMIT",
@@ -253,6 +253,9 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="Exit 3 when any check at or above --fail-on is UNVERIFIABLE.")
 @click.option("--color/--no-color", default=None, envvar="NSAUDIT_COLOR",
               help="Colour in text output (default: on a terminal).")
+@click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
+              help="Text output in full: every finding's evidence and fix steps, every item to check by hand; "
+                   "and each Expensify job as it runs.")
 @click.option("--mutes", "mutes_path", type=click.Path(path_type=Path), envvar="NSAUDIT_MUTES",
               help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
@@ -260,10 +263,11 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
-        expensify_demo: bool, verbose: bool, concurrency: int, account_limit: int | None, progress: bool | None,
+        expensify_demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
         snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
         checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
-        strict: bool, color: bool | None, mutes_path: Path | None, baseline_path: Path | None) -> None:
+        strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
+        baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
     With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
@@ -278,7 +282,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
 
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
-    checks = select(load_checks(checks_dirs), include, exclude)
+    checks = select(load_checks(checks_dirs), include, exclude,
+                    warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
     plan = RunPlan(
@@ -297,7 +302,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         return
     profile = names[0] if names else None
     result = audit_account(plan, profile)
-    emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color)
+    emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color, verbose=verbose)
     sys.exit(result.exit_code)
 
 
@@ -320,11 +325,12 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
 @_source_options
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, envvar="NSAUDIT_SNAPSHOT_OUTPUT",
               help="Snapshot file to write.")
+@click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE", help="Show each Expensify job as it runs.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
-             expensify_demo: bool, verbose: bool, concurrency: int, account_limit: int | None,
-             progress: bool | None, output: Path) -> None:
+             expensify_demo: bool, concurrency: int, account_limit: int | None,
+             progress: bool | None, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic

@@ -4,6 +4,15 @@ Checks are pure functions of a snapshot (plus the workspace description and pend
 live audit and the offline audit of its saved snapshot give the same findings. A table that could
 not be read is ``None`` in ``tables`` and its ``reads`` entry says why and which permission is
 missing: checks turn that into UNVERIFIABLE, never PASS or FAIL.
+
+A table that was read can still lack columns: ``TableRead.unknown`` names the columns the read did
+not return (a SOAP search that left a field or sublist out, a ``SELECT *`` fallback that did not
+return a column). In every row their value is *unknown*: the row model's default (``False``, ``()``,
+``None``) stands in and means nothing. ``AccountSnapshot.known(table, column)`` answers "was this
+read?" with one set lookup; checks list the columns they need in ``CheckMeta.columns`` (the engine
+then reports UNVERIFIABLE for them) or ask ``Context.known`` where only part of a verdict needs one.
+A column never seen in any row of a table read with an explicit SuiteQL column list is known to be
+empty (NetSuite leaves null columns out of each row).
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
@@ -44,6 +53,8 @@ class TableRead(Model):
     detail: str | None = None  # NetSuite's own words when it refused
     rows: int = 0
     calls: int = 0
+    # Columns this read did not return: unknown in every row, never empty (see the module docstring).
+    unknown: tuple[str, ...] = ()
 
 
 class Probe(Model):
@@ -121,7 +132,6 @@ class Tables(Model):
     subsidiary: tuple[r.Subsidiary, ...] | None = None
     currency: tuple[r.Currency, ...] | None = None
     role: tuple[r.Role, ...] | None = None
-    rolesubsidiarymap: tuple[r.RoleSubsidiary, ...] | None = None
     rolepermissions: tuple[r.RolePermission, ...] | None = None
     employee: tuple[r.Employee, ...] | None = None
     classification: tuple[r.Classification, ...] | None = None
@@ -129,7 +139,7 @@ class Tables(Model):
     location: tuple[r.Location, ...] | None = None
     job: tuple[r.Project, ...] | None = None
     jobstatus: tuple[r.ProjectStatus, ...] | None = None
-    jobresource: tuple[r.ProjectResource, ...] | None = None
+    jobresources: tuple[r.ProjectResource, ...] | None = None
     customer: tuple[r.Customer, ...] | None = None
     customersubsidiaryrelationship: tuple[r.CustomerSubsidiary, ...] | None = None
     vendor: tuple[r.Vendor, ...] | None = None
@@ -137,7 +147,7 @@ class Tables(Model):
     expensecategory: tuple[r.ExpenseCategory, ...] | None = None
     account: tuple[r.Account, ...] | None = None
     oauthtoken: tuple[r.AccessToken, ...] | None = None
-    taxgroup: tuple[r.TaxGroup, ...] | None = None
+    taxitemtaxgroup: tuple[r.TaxGroup, ...] | None = None
     accountingperiod: tuple[r.AccountingPeriod, ...] | None = None
     transaction: tuple[r.Transaction, ...] | None = None
 
@@ -192,11 +202,31 @@ class AccountSnapshot(Model):
     # What was read from Expensify's Integration Server in the same run (no secrets), when asked for.
     expensify: ExpensifyRead | None = None
 
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: object) -> object:
+        if type(value) is int and value == SNAPSHOT_SCHEMA_VERSION:
+            return value
+        raise ValueError(f"unsupported snapshot schema_version {str(value)[:20]!r}; this nsaudit reads "
+                         f"version {SNAPSHOT_SCHEMA_VERSION} (take a new snapshot with this release)")
+
     def read(self, table: str) -> TableRead:
         return self.reads.get(table) or TableRead(state=ReadState.SKIPPED)
 
     def readable(self, table: str) -> bool:
         return self.read(table).state == ReadState.OK and self.tables.get(table) is not None
+
+    @cached_property
+    def _unknown(self) -> dict[str, frozenset[str]]:
+        return {table: frozenset(read.unknown) for table, read in self.reads.items() if read.unknown}
+
+    def unknown_columns(self, table: str) -> frozenset[str]:
+        """Columns of a read table whose values were not returned (empty for a complete read)."""
+        return self._unknown.get(table, frozenset())
+
+    def known(self, table: str, column: str) -> bool:
+        """True when ``table`` was read and its rows carry ``column`` as NetSuite holds it."""
+        return self.readable(table) and column not in self._unknown.get(table, ())
 
     # --- files -------------------------------------------------------------------------------
     def to_json(self) -> str:

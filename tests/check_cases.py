@@ -7,6 +7,7 @@ A case file::
       "snapshot": {                       # changes to fixtures/checks/_base.snapshot.json
         "tables": {"job": [...]},         #   replaces whole tables
         "unread": {"job": "denied"},      #   marks tables unreadable (state), rows dropped
+        "unknown": {"job": ["isinactive"]},  # columns the read did not return (TableRead.unknown)
         "login": {...}, "restlet": null   #   any other top-level key replaces the base value
       },
       "workspace": {...},                 # deep-merged into _base.workspace.json; null = no workspace
@@ -66,6 +67,8 @@ def build_snapshot(patch: dict[str, Any] | None) -> AccountSnapshot:
         data["tables"][name] = None
         data["reads"][name] = {"state": state, "permission": TABLES[name].permission, "via": "rest",
                                "detail": f"Record '{name}' was not found."}
+    for name, columns in patch.pop("unknown", {}).items():
+        data["reads"][name] = {**data["reads"][name], "unknown": list(columns)}
     for key, value in patch.items():
         data[key] = _merge(data.get(key), value) if key == "reads" else value
     return AccountSnapshot.model_validate(data)

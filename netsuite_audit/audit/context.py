@@ -38,6 +38,10 @@ class Context:
             known = self._readable[table] = self.snapshot.readable(table)
         return known
 
+    def known(self, table: str, column: str) -> bool:
+        """The table was read and the read returned ``column`` (its values are not stand-ins)."""
+        return self.readable(table) and column not in self.snapshot.unknown_columns(table)
+
     def by_id(self, table: str) -> Mapping[int, Any]:
         return self.snapshot.tables.by_id(table)
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import describe_permission
@@ -43,6 +44,9 @@ def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
     unread = [t for t in meta.reads if not snap.readable(t)]
     if unread:
         return [_unreadable(ctx, unread)]
+    not_returned = missing_columns(snap, meta.columns)
+    if not_returned:
+        return [_columns_unknown(ctx, not_returned)]
     try:
         with cycle_collection_paused():
             results = list(check.run(ctx))
@@ -90,6 +94,16 @@ def _unreadable(ctx: Context, tables: list[str]) -> Finding:
     )
     return ctx.unverifiable(message, missing="; ".join(dict.fromkeys(parts)), manual=tuple(manual),
                             evidence={"tables": tables})
+
+
+def _columns_unknown(ctx: Context, refs: list[str]) -> Finding:
+    snap = ctx.snapshot
+    return ctx.unverifiable(
+        f"Not checked: NetSuite did not return {', '.join(refs)}, so those values are unknown (not "
+        "empty) and the verdict depends on them.",
+        missing=column_missing_text(snap, refs), manual=column_manual(snap, refs),
+        evidence={"columns_not_returned": refs},
+    )
 
 
 def _unique_ids(findings: list[Finding]) -> list[Finding]:

@@ -61,6 +61,9 @@ class CheckMeta(BaseModel):
     description: str = ""
     reads: tuple[str, ...] = Field((), description="Tables the check needs (names in tables.TABLES)")
     optional_reads: tuple[str, ...] = Field((), description="Tables used when readable; not required")
+    columns: tuple[str, ...] = Field(
+        (), description="Columns ('table.column') the verdict needs; when a read did not return one, the "
+                        "check is UNVERIFIABLE naming it")
     detection: tuple[Detection, ...] = (Detection.NETSUITE_DATA,)
     tags: tuple[str, ...] = ()
     needs_login: bool = True

@@ -4,12 +4,49 @@ SuiteQL column names, so the snapshot is the same whichever path read it."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from netsuite_audit.netsuite.errors import PermissionDenied
+from netsuite_audit import names
+from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.tables import TABLES
+
+# NetSuite's words for a name it does not know (a missing permission or feature reads the same).
+_UNKNOWN_NAME_WORDS = ("unknown identifier", "invalid search type", "was not found")
+
+
+class UncertainNameUnknown(NetSuiteError):
+    """NetSuite does not know a table or column that nsaudit's list marks UNCERTAIN (names.toml).
+
+    The value is unknown: the name may be wrong, so this is never read as a missing permission."""
+
+    def __init__(self, message: str, *, name: str, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.name = name
+
+
+def _unknown_name(exc: NetSuiteError) -> bool:
+    text = (exc.message or "").lower()
+    return isinstance(exc, (PermissionDenied, InvalidQuery)) and any(w in text for w in _UNKNOWN_NAME_WORDS)
+
+
+def _uncertain_refusal(table: str, exc: NetSuiteError) -> UncertainNameUnknown | None:
+    """The error to raise instead of ``exc`` when the name NetSuite does not know is the table itself
+    and the table is UNCERTAIN. (An unknown column is retried with ``SELECT *`` by the caller.)"""
+    if not _unknown_name(exc):
+        return None
+    said = (getattr(exc, "record", None) or "").lower()
+    if said not in ("", table) or not names.uncertain_table(table):
+        return None
+    return UncertainNameUnknown(
+        f"NetSuite does not know the table {table!r}. nsaudit could not confirm that name against "
+        "Oracle's lists (it is UNCERTAIN in nsaudit's names list), so what the table holds is unknown; "
+        "this is not reported as a missing permission",
+        name=table, code=exc.code, status=exc.status, protocol=exc.protocol, date_header=exc.date_header,
+    )
+
 
 PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask for
 
@@ -25,6 +62,10 @@ class TableSource(Protocol):
 
     def page(self, table: str, key: Any) -> list[dict[str, Any]]: ...
 
+    def unknown_columns(self, table: str, rows: Sequence[Any]) -> tuple[str, ...]:
+        """Columns of ``table`` this read did not return (their values are unknown, not empty)."""
+        ...
+
 
 def _order_column(table: str) -> str:
     columns = TABLES[table].columns
@@ -35,7 +76,9 @@ class SuiteQLSource:
     """Reads a table with ``SELECT <columns> FROM <table> ORDER BY id``, 1000 rows a page.
 
     If NetSuite does not know one of our columns (an UNCERTAIN name, or a field hidden by a feature),
-    the table is read again with ``SELECT *`` and the model keeps what it knows.
+    the table is read again with ``SELECT *`` and the model keeps what it knows. NetSuite leaves null
+    columns out of each row, so with an explicit column list a column never seen is known to be empty;
+    after ``SELECT *`` a column of ours never seen in any row may simply not exist, so it is unknown.
     """
 
     def __init__(self, client: RestClient, *, via: str = "rest", report_ids: Sequence[str] = ()) -> None:
@@ -43,6 +86,8 @@ class SuiteQLSource:
         self.via = via
         self.report_ids = list(report_ids)
         self._queries: dict[str, tuple[str, list[object]]] = {}
+        self._seen: dict[str, set[str]] = {}  # tables read with SELECT *: the columns NetSuite returned
+        self._lock = threading.Lock()
 
     def can_read(self, table: str) -> bool:
         return True
@@ -59,12 +104,25 @@ class SuiteQLSource:
         query, params = self._query(table)
         try:
             page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
-        except PermissionDenied as exc:
-            if not exc.record or exc.record.lower() == table:
+        except (PermissionDenied, InvalidQuery) as exc:
+            unknown = _uncertain_refusal(table, exc)
+            if unknown is not None:
+                raise unknown from None
+            record = getattr(exc, "record", None)
+            if not isinstance(exc, PermissionDenied) or not record or record.lower() == table:
                 raise
             query, params = self._query(table, star=True)
-            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+            try:
+                page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+            except (PermissionDenied, InvalidQuery) as again:
+                unknown = _uncertain_refusal(table, again)
+                if unknown is not None:
+                    raise unknown from None
+                raise
+            with self._lock:
+                self._seen[table] = set()
         self._queries[table] = (query, params)
+        self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
         pages = math.ceil(total / PAGE_SIZE)
         rest = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
@@ -72,7 +130,22 @@ class SuiteQLSource:
 
     def page(self, table: str, key: Any) -> list[Any]:
         query, params = self._queries[table]
-        return _typed(table, self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items)
+        items = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items
+        self._note_columns(table, items)
+        return _typed(table, items)
+
+    def _note_columns(self, table: str, items: list[dict[str, str]]) -> None:
+        if table not in self._seen:
+            return
+        keys = {key.lower() for item in items for key in item}
+        with self._lock:
+            self._seen[table] |= keys
+
+    def unknown_columns(self, table: str, rows: Sequence[Any]) -> tuple[str, ...]:
+        seen = self._seen.get(table)
+        if seen is None or not rows:
+            return ()
+        return tuple(c for c in TABLES[table].columns if c not in seen)
 
 
 def _typed(table: str, items: list[dict[str, str]]) -> list[Any]:
@@ -103,3 +176,12 @@ class SoapSource:
     def page(self, table: str, key: Any) -> list[dict[str, Any]]:
         search_id, index = key
         return list(self.client.search_more(search_id, index, table).rows)
+
+    def unknown_columns(self, table: str, rows: Sequence[Any]) -> tuple[str, ...]:
+        """SOAP leaves out null fields and sublists, and a field the role cannot see or the endpoint
+        does not have looks the same: a column present in no row at all is unknown. (Present in some
+        rows, it is returned, and its absence elsewhere means empty.)"""
+        if not rows:
+            return ()
+        return tuple(c for c in TABLES[table].columns
+                     if all(row.get(c) is None for row in rows))

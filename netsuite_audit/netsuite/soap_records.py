@@ -55,8 +55,9 @@ class FieldMap:
 
     ``kind``: ``text``, ``bool`` (``true``/``false``), ``decimal``, ``ref`` (``<el internalId="3"/>``),
     ``refs`` (``<el><recordRef internalId="1"/>...</el>``), ``roles`` (Employee
-    ``rolesList/employeeRoles/selectedRole``), ``enum`` (translated through ``values``: SuiteQL value
-    to SOAP value). ``leaf`` marks the element as the record's own name when ``column`` holds the
+    ``rolesList/roles/selectedRole``: the ``rolesList`` element, type EmployeeRolesList, holds
+    repeated elements named ``roles``, type EmployeeRoles), ``enum`` (translated through ``values``:
+    SuiteQL value to SOAP value). ``leaf`` marks the element as the record's own name when ``column`` holds the
     hierarchy path (``acctName`` -> ``fullname``). ``alternates`` are other element names accepted
     when parsing.
     """
@@ -282,9 +283,9 @@ RECORDS: dict[str, RecordMap] = {
                 _F("account", "expenseAcct", "ref"),
                 _F("isinactive", "isInactive", "bool"),
                 _F("raterequired", "rateRequired", "bool"),
-                # UNCERTAIN: the category's subsidiary list and include-children element names.
-                _F("subsidiary", "subsidiary", "refs", alternates=("subsidiaryList",)),
-                _F("includechildren", "includeChildren", "bool"),
+                # Oracle's ExpenseCategory has subsidiaryList and no includeChildren: over SOAP the
+                # category's include-children flag is not returned (it stays unknown).
+                _F("subsidiary", "subsidiaryList", "refs"),
             ),
         ),
         RecordMap(
@@ -296,12 +297,19 @@ RECORDS: dict[str, RecordMap] = {
                 _F("includechildren", "includeChildren", "bool"),
                 _F("parent", "parent", "ref"),
                 _F("isinactive", "isInactive", "bool"),
-                _F("issummary", "isSummary", "bool"),  # UNCERTAIN on the SOAP side
+                # Oracle's Account has no isSummary: over SOAP a summary account is not recognisable.
                 _F("subsidiary", "subsidiaryList", "refs"),
             ),
             name_column="fullname",
         ),
     )
+}
+
+# SuiteQL columns that Oracle's SOAP record type has no field for: read over SOAP they are not
+# returned, so their value is unknown (names.toml lists the retired element names).
+NOT_IN_SOAP: dict[str, tuple[str, ...]] = {
+    "account": ("issummary",),
+    "expensecategory": ("includechildren",),
 }
 
 # Columns filled by derivation, not by a field of their own. "parent" is read for the derivation
@@ -411,7 +419,7 @@ def _read(fm: FieldMap, el: etree._Element) -> Any:
         return [i for i in (_int(r.get("internalId")) for r in children(el, "recordRef")) if i is not None]
     if fm.kind == "roles":
         ids = []
-        for entry in children(el, "employeeRoles"):
+        for entry in children(el, "roles"):
             role = child(entry, "selectedRole")
             rid = _int(role.get("internalId")) if role is not None else None
             if rid is not None:
@@ -544,7 +552,7 @@ def row_to_record(row: Mapping[str, Any], table: str, tag: str) -> etree._Elemen
                 etree.SubElement(node, f"{{{CORE}}}recordRef", internalId=str(rid))
         elif fm.kind == "roles":
             for rid in _ids(value):
-                entry = etree.SubElement(node, f"{{{ns}}}employeeRoles")
+                entry = etree.SubElement(node, f"{{{ns}}}roles")
                 etree.SubElement(entry, f"{{{ns}}}selectedRole", internalId=str(rid))
         elif fm.kind == "enum":
             node.text = (fm.values or {}).get(str(value), str(value))
