@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.expensify.mapping import Match, tag_matches
+from netsuite_audit.expensify.mapping import Match, names_known, tag_matches
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.tables import TABLES
 
@@ -52,7 +52,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for match in matches:
         if not match.readable:
             for table in match.tables:
-                if not ctx.readable(table):
+                if not names_known(ctx.snapshot, table):
                     unread.setdefault(table, []).append(match.name)
             continue
         if len(match.found) != 1:
@@ -60,7 +60,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for table, names in unread.items():
         perm = ctx.snapshot.read(table).permission or TABLES[table].permission
         yield ctx.unverifiable(
-            f"Not checked: nsaudit could not read {table}, so {len(names)} Expensify value(s) such as "
+            f"Not checked: nsaudit could not read {table} (or its names), so {len(names)} Expensify value(s) such as "
             f"'{names[0]}' could not be matched to NetSuite records.",
             missing=describe_permission(perm), subject=Subject(kind="record-type", id=table),
             evidence={"table": table, "values": names[:20]},

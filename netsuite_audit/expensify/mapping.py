@@ -74,7 +74,15 @@ def matches_for(snapshot: AccountSnapshot, tables: tuple[str, ...], level: str, 
     wanted = name.strip()
     found = [(table, row.id) for table in tables for row in snapshot.tables.get(table) or ()
              if any(getattr(row, column, None) == wanted for column in NAME_COLUMNS)]
-    return Match(level, wanted, tables, tuple(found), all(snapshot.readable(t) for t in tables))
+    return Match(level, wanted, tables, tuple(found), all(names_known(snapshot, t) for t in tables))
+
+
+def names_known(snapshot: AccountSnapshot, table: str) -> bool:
+    """The table was read and its rows came back with names (a name column NetSuite did not return is
+    unknown: nothing can be said to match or not)."""
+    rows = snapshot.tables.get(table) or ()
+    return snapshot.readable(table) and (not rows or any(
+        getattr(row, column, None) is not None for row in rows for column in NAME_COLUMNS))
 
 
 def tag_matches(snapshot: AccountSnapshot, read: ExpensifyRead) -> tuple[list[Match], list[str]]:
