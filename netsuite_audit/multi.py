@@ -19,6 +19,7 @@ from typing import Any
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.errors import InputError
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.render.emit import Target
 from netsuite_audit.result import AuditResult, PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
@@ -52,6 +53,7 @@ class RunPlan:
     concurrency: int = 4
     account_limit: int | None = None
     progress: bool = False
+    timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
     strict: bool = False
     mutes_path: str | None = None  # may contain {profile}
@@ -85,14 +87,18 @@ def load_baseline(plan: RunPlan, profile: str | None) -> Any:
 
 def collect_account(plan: RunPlan, profile: str | None) -> Any:
     """Log in and read the account (or load the saved snapshot); returns the snapshot."""
-    from netsuite_audit.collect.collector import CollectOptions, collect
+    return read_account(plan, profile)[0]
+
+
+def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, NetworkUse | None]:
+    """The snapshot, and what reading it cost on the network (None for a saved snapshot)."""
+    if plan.snapshot_path is not None:
+        return AccountSnapshot.load(plan.snapshot_path), None
+    from netsuite_audit.collect.collector import CollectOptions, Collector
     from netsuite_audit.credentials import load_credentials
     from netsuite_audit.demo import demo_session
     from netsuite_audit.progress import progress_display
-    from netsuite_audit.snapshot import AccountSnapshot
 
-    if plan.snapshot_path is not None:
-        return AccountSnapshot.load(plan.snapshot_path)
     workspace, reports = plan.workspace, plan.reports
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
@@ -102,7 +108,11 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
         ids = [r.id for r in reports.reports] if reports else []
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                              report_ids=tuple(dict.fromkeys(ids)), restlet=restlet)
+                              report_ids=tuple(dict.fromkeys(ids)), restlet=restlet,
+                              retry=overall_deadline(plan.timeout))
+
+    def with_expensify(snap: AccountSnapshot, expensify: Any) -> AccountSnapshot:
+        return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
 
     if plan.demo:
         with demo_session() as session:
@@ -112,9 +122,9 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
                     raise InputError("the demo account has no Expensify side", source="--expensify")
                 expensify = _read_expensify(plan, session.expensify_creds, session.expensify_policy)
             with progress_display(plan.progress) as on_progress:
-                snap = collect(session.creds, audit_creds=session.audit_creds, options=options(expensify),
-                               progress=on_progress)
-            return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
+                collector = Collector(session.creds, audit_creds=session.audit_creds, options=options(expensify),
+                                      progress=on_progress)
+                return with_expensify(collector.collect(), expensify), collector.network_use()
     profile = profile or (workspace.connection.profile if workspace else None)
     expensify = None
     if plan.expensify_policy:
@@ -124,8 +134,17 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
     creds = load_credentials(profile)
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
-        snap = collect(creds, audit_creds=audit_creds, options=options(expensify), progress=on_progress)
-    return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
+        collector = Collector(creds, audit_creds=audit_creds, options=options(expensify), progress=on_progress)
+        return with_expensify(collector.collect(), expensify), collector.network_use()
+
+
+def overall_deadline(seconds: float) -> Any:
+    """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now."""
+    import time
+
+    from netsuite_audit.netsuite.transport import RetryPolicy
+
+    return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
 
 
 def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
@@ -159,7 +178,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
-    snapshot = collect_account(plan, profile)
+    snapshot, network = read_account(plan, profile)
     notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
     workspace, reports, workspace_label = plan.workspace, plan.reports, (
         str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None))
@@ -199,7 +218,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
             f"{snapshot.expensify.label()}: {snapshot.expensify.report_scope} reports"
             if snapshot.expensify is not None and reports is not None and snapshot.expensify.reports is not None
             else None),
-        explicit=explicit, verdicts=verdicts, warnings=warnings,
+        explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
     )
 

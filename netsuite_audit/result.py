@@ -13,6 +13,7 @@ from netsuite_audit import __version__
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
 from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.errors import InputError
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.tables import TABLES
 
@@ -127,6 +128,8 @@ class AuditResult(_Model):
     report_verdicts: tuple[ReportVerdict, ...] = Field((), description="Per pending report: clean or the codes")
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
     warnings: tuple[str, ...] = Field((), description="Run warnings: expired mutes, mutes expiring soon")
+    network: NetworkUse | None = Field(None, description="Requests, refusals and the concurrency actually used "
+                                                         "(null for an offline run)")
 
     @field_validator("schema_version", mode="before")
     @classmethod
@@ -181,16 +184,18 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int)
 
 
 def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
-              explicit: Iterable[str] = ()) -> int:
+              explicit: Iterable[str] = (), failed_in_transit: bool = False) -> int:
     """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
 
-    "Could not audit": no login at all, a check that broke (ERROR), or an UNVERIFIABLE at or above
-    ``fail_on`` on a check whose verdict was asked for (named with --check, or every check under --strict).
+    "Could not audit": no login at all, a read that failed in transit (network, timeout, concurrency
+    limit or server error after the retries; whatever --strict says, so a network fault never passes a
+    CI gate), a check that broke (ERROR), or an UNVERIFIABLE at or above ``fail_on`` on a check whose
+    verdict was asked for (named with --check, or every check under --strict).
     MUTED findings and findings known from a baseline never count.
     """
     findings = list(findings)
     explicit = set(explicit)
-    if not login_ok or any(f.status == Status.ERROR for f in findings):
+    if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
     for f in findings:
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
@@ -200,6 +205,17 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
            for f in findings):
         return 1
     return 0
+
+
+_TRANSIT_KINDS = ("network", "concurrency", "server")
+
+
+def failed_in_transit(snapshot: AccountSnapshot, findings: Iterable[Finding]) -> bool:
+    """True when a login probe, or a read some finding depends on, failed in transit."""
+    probes = (snapshot.login.rest, snapshot.login.soap)
+    if any(p is not None and not p.ok and p.error in _TRANSIT_KINDS for p in probes):
+        return True
+    return any(f.evidence.get("read_failures") for f in findings)
 
 
 def build_result(
@@ -218,6 +234,7 @@ def build_result(
     permissions: Iterable[PermissionRow] = (),
     verdicts: Iterable[ReportVerdict] = (),
     warnings: Iterable[str] = (),
+    network: NetworkUse | None = None,
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -243,8 +260,10 @@ def build_result(
         permissions=tuple(permissions),
         report_verdicts=tuple(verdicts),
         warnings=tuple(warnings),
+        network=network,
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
-                            strict=selection.strict, explicit=explicit),
+                            strict=selection.strict, explicit=explicit,
+                            failed_in_transit=failed_in_transit(snapshot, findings)),
     )
 
 

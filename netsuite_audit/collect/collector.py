@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
-from netsuite_audit.collect.probes import probe
+from netsuite_audit.collect.probes import probe, transit_failure
 from netsuite_audit.collect.sources import (
     PAGE_SIZE,
     SoapSource,
@@ -29,9 +29,11 @@ from netsuite_audit.collect.sources import (
 )
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
@@ -173,7 +175,7 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
-        self.gate = Gate(limit)
+        self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
         self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
@@ -259,6 +261,14 @@ class Collector:
             restlet_detail=restlet_detail,
         )
 
+    def network_use(self) -> NetworkUse:
+        """Calls, retries and the concurrency this collector actually used (for the result)."""
+        use = self.gate.use()
+        return NetworkUse(calls=self.stats.calls, retries=self.stats.retries, refusals=use.refusals,
+                          concurrency_configured=use.configured, concurrency_final=use.final,
+                          concurrency_lowest=use.lowest, max_in_flight=use.max_in_flight,
+                          max_in_flight_after_refusal=use.max_in_flight_after_refusal)
+
     # ---- planning -------------------------------------------------------------------------------
     def _wanted(self) -> list[str]:
         if self.options.tables is not None:
@@ -310,8 +320,8 @@ class Collector:
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
-            return TableRead(state=state, permission=spec.permission, via=via,
-                             detail=detail, calls=outcome.calls), None
+            return TableRead(state=state, permission=spec.permission, via=via, detail=detail,
+                             calls=outcome.calls, failure=transit_failure(exc)), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
@@ -339,7 +349,7 @@ class Collector:
                              detail=exc.message, calls=1)
         except NetSuiteError as exc:
             return TableRead(state=ReadState.ERROR, permission=spec.permission, via="soap",
-                             detail=exc.message, calls=1)
+                             detail=exc.message, calls=1, failure=transit_failure(exc))
         return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
                          rows=page.total_records or len(page.rows), calls=1)
 
