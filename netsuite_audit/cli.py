@@ -318,6 +318,14 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
         if account.error:
             click.echo(f"nsaudit: error: [{account.profile}] {account.error}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
+    if not any(t.path is None for t in targets):  # nothing went to the terminal: list each account's findings
+        from netsuite_audit.render.emit import code_title
+        from netsuite_audit.render.text import render_account_brief
+
+        for account in runs:
+            if account.result is not None:
+                click.echo(render_account_brief(account.result, account.profile, color=use_color,
+                                                code_title=code_title), nl=False)
     click.echo(render_summary(runs, color=use_color), nl=False)
     sys.exit(worst_exit([r.exit_code for r in runs]))
 

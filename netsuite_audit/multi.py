@@ -173,7 +173,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     from netsuite_audit.audit.verdicts import report_verdicts
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
-    from netsuite_audit.result import Selection, build_result
+    from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
@@ -214,6 +214,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
                             baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
         role=workspace.connection.role if workspace else None,
         workspace=workspace_label,
+        workspace_name=workspace.name if workspace is not None else None, run_by=current_user(),
         reports=str(plan.reports_path) if plan.reports_path else (
             f"{snapshot.expensify.label()}: {snapshot.expensify.report_scope} reports"
             if snapshot.expensify is not None and reports is not None and snapshot.expensify.reports is not None
