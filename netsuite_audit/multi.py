@@ -52,6 +52,7 @@ class RunPlan:
     audit_profile: str | None = None
     concurrency: int = 4
     account_limit: int | None = None
+    soap_version: str = "2025_2"  # SuiteTalk endpoint version (--soap-version)
     progress: bool = False
     timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
@@ -109,7 +110,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
                               report_ids=tuple(dict.fromkeys(ids)), restlet=restlet,
-                              retry=overall_deadline(plan.timeout))
+                              retry=overall_deadline(plan.timeout), soap_version=plan.soap_version)
 
     def with_expensify(snap: AccountSnapshot, expensify: Any) -> AccountSnapshot:
         return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
