@@ -75,6 +75,10 @@ def test_checks_and_simulator_name_only_listed_tables() -> None:
         for table in (*meta.reads, *meta.optional_reads):
             assert table in listed, f"check {meta.id} reads {table}, which is not in names.toml"
     assert set(_BUILDERS) <= set(listed)
+    for loaded in load_checks():
+        for needed in loaded.meta.columns:  # "table.column" a check declares it needs
+            table, _, column = needed.partition(".")
+            assert column in listed[table].columns, f"check {loaded.meta.id} needs {needed}, not in names.toml"
 
 
 def test_retired_names_are_used_nowhere() -> None:
@@ -194,3 +198,20 @@ def test_confirmed_soap_elements_are_in_oracles_types_in_order() -> None:
         assert [e for e in have if e in elements] == list(elements), f"{type_name}: not in Oracle's order"
     assert "isSummary" not in oracle["Account"]
     assert "includeChildren" not in oracle["ExpenseCategory"]
+
+
+def test_fidelity_doc_lists_every_name() -> None:
+    doc = (REPO / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    for table, entry in names.tables().items():
+        assert f"| `{table}` |" in doc, table
+        for column in entry.columns:
+            assert column in doc, f"{table}.{column}"
+    for key in names.permissions():
+        assert f"`{key}`" in doc, key
+    for type_name, (_, elements) in names.soap_types().items():
+        assert f"| `{type_name}` |" in doc, type_name
+        assert all(f"`{e}`" in doc for e in elements), type_name
+    for kind in ("preferences", "features", "types"):
+        for key in names.restlet(kind):  # type: ignore[arg-type]
+            assert f"`{key}`" in doc, key
+    assert "xsd_conformance" in doc and "conforms" in doc
