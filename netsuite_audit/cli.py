@@ -158,6 +158,10 @@ def _source_options(func: F) -> F:
                      help="Pending reports (JSON or CSV): give each report a verdict."),
         click.option("--demo", is_flag=True, envvar="NSAUDIT_DEMO",
                      help="Audit the bundled simulated account (no credentials)."),
+        click.option("--auth", "demo_auth", type=click.Choice(["tba", "oauth2"]), default=None,
+                     envvar="NSAUDIT_DEMO_AUTH",
+                     help="With --demo: log in with the demo tokens (tba, default) or with OAuth 2.0 client "
+                          "credentials made for this run (oauth2). Real credentials say their kind themselves."),
         click.option("--expensify-policy", metavar="ID_OR_NAME", envvar="NSAUDIT_EXPENSIFY_POLICY",
                      help="Read the workspace (members, tags, categories, tax) from this Expensify policy; the "
                           "--workspace file then only needs what the API cannot give. Credentials: "
@@ -221,6 +225,14 @@ def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None,
             "expensify_reports": ReportScope(expensify_reports) if expensify_reports else None}
 
 
+def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
+    from netsuite_audit.errors import InputError
+
+    if demo_auth is not None and not demo:
+        raise InputError("applies to --demo only; real credentials say their kind in the profile (auth = ...) "
+                         "or by the environment variables set", source="--auth")
+
+
 def _show_progress(progress: bool | None) -> bool:
     return sys.stderr.isatty() if progress is None else progress
 
@@ -275,11 +287,11 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
-        reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
-        expensify_demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
-        soap_version: str, timeout: float, snapshot_path: Path | None, include: tuple[str, ...],
-        exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
-        fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
+        reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
+        expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+        progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
+        include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
+        output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
         baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
@@ -293,6 +305,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     from netsuite_audit.multi import RunPlan, account_targets, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
 
+    _check_demo_auth(demo, demo_auth)
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
@@ -301,7 +314,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
-        reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
+        reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",
+        snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
         strict=strict,
@@ -350,18 +364,20 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
 @click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE", help="Show each Expensify job as it runs.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
-             reports_path: Path | None, demo: bool, expensify_policy: str | None, expensify_reports: str | None,
-             expensify_demo: bool, concurrency: int, account_limit: int | None,
+             reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
+             expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
+    _check_demo_auth(demo, demo_auth)
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     workspace, reports, _ = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
-    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
-                   concurrency=concurrency, account_limit=account_limit, soap_version=soap_version,
-                   progress=_show_progress(progress), timeout=timeout, verbose=verbose, **expensify)
+    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, demo_auth=demo_auth or "tba",
+                   audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
+                   soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, verbose=verbose,
+                   **expensify)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()

@@ -48,6 +48,7 @@ class RunPlan:
     reports: Any = None
     reports_path: Path | None = None
     demo: bool = False
+    demo_auth: str = "tba"  # --auth: how the demo logs in (tba or oauth2)
     snapshot_path: Path | None = None
     audit_profile: str | None = None
     concurrency: int = 4
@@ -116,7 +117,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
         return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
 
     if plan.demo:
-        with demo_session() as session:
+        with demo_session(auth=plan.demo_auth) as session:
             expensify = None
             if plan.expensify_demo:
                 if session.expensify_creds is None or session.expensify_policy is None:
