@@ -191,7 +191,10 @@ def _source_options(func: F) -> F:
 
 
 def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool,
-                 expensify_demo: bool = False) -> tuple[Any, Any, Path | None]:
+                 expensify_demo: bool = False, background: bool = False) -> tuple[Any, Any, Path | None]:
+    """The workspace, the pending reports and the workspace file given (the demo's own with --expensify);
+    with ``background`` the reports are parsed in a thread (``background.InBackground``) while the account
+    is read, once the file is known to be there."""
     from netsuite_audit.paths import fixtures_dir
     from netsuite_audit.pending import PendingReports
     from netsuite_audit.workspace import Workspace
@@ -204,8 +207,14 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     if demo and reports_path is None and not expensify_demo:
         reports_path = fixtures_dir() / "reports" / "demo.json"
     workspace = Workspace.load(workspace_path) if workspace_path else None
-    reports = PendingReports.load(reports_path) if reports_path else None
-    return workspace, reports, given
+    if reports_path is None:
+        return workspace, None, given
+    if background and reports_path.is_file():
+        from netsuite_audit.background import InBackground
+
+        path = reports_path
+        return workspace, InBackground(lambda: PendingReports.load(path), name="nsaudit-reports"), given
+    return workspace, PendingReports.load(reports_path), given
 
 
 def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool,
@@ -311,7 +320,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
-    workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
+    # A live audit of one account reads the reports while it waits for NetSuite.
+    live_single = snapshot_path is None and len(names) <= 1
+    workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo,
+                                                      background=live_single)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",

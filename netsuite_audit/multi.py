@@ -18,6 +18,7 @@ from typing import Any
 
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.background import InBackground, resolved
 from netsuite_audit.errors import InputError
 from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.render.emit import Target
@@ -102,15 +103,24 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     from netsuite_audit.progress import progress_display
 
     workspace, reports = plan.workspace, plan.reports
+    later: Any = None
+    if isinstance(reports, InBackground):  # still being read: the ids are asked for when needed
+        def later() -> tuple[str, ...]:
+            loaded = reports.get()
+            return tuple(r.id for r in loaded.reports) if loaded else ()
+
+        report_ids: tuple[str, ...] = ()
+    else:
+        report_ids = tuple(r.id for r in reports.reports) if reports else ()
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
 
     def options(expensify: Any) -> CollectOptions:
-        ids = [r.id for r in reports.reports] if reports else []
+        ids = list(report_ids)
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                              report_ids=tuple(dict.fromkeys(ids)), restlet=restlet,
+                              report_ids=tuple(dict.fromkeys(ids)), later_report_ids=later, restlet=restlet,
                               retry=overall_deadline(plan.timeout), soap_version=plan.soap_version)
 
     def with_expensify(snap: AccountSnapshot, expensify: Any) -> AccountSnapshot:
@@ -182,7 +192,8 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
     notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
-    workspace, reports, workspace_label = plan.workspace, plan.reports, (
+    reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
+    workspace, workspace_label = plan.workspace, (
         str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None))
     if snapshot.expensify is not None:
         from netsuite_audit.expensify.mapping import build_workspace
