@@ -207,7 +207,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
             else:
                 reports = built.reports
         workspace_label = workspace_source(snapshot.expensify, plan.workspace_path)
-    findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports)
+    findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today)
     verdicts = report_verdicts(reports, findings)
     warnings: list[str] = list(notes)
     if mutes is not None:
