@@ -182,7 +182,7 @@ def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
     """The whole pipeline for one account. Input files are read before the account is."""
     from netsuite_audit.audit.engine import run_checks
-    from netsuite_audit.audit.verdicts import report_verdicts
+    from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
     from netsuite_audit.result import Selection, build_result, current_user
@@ -207,8 +207,10 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
             else:
                 reports = built.reports
         workspace_label = workspace_source(snapshot.expensify, plan.workspace_path)
-    findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today)
-    verdicts = report_verdicts(reports, findings)
+    tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
+    findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today,
+                                   tally=tally)
+    verdicts = tally.verdicts(reports)
     warnings: list[str] = list(notes)
     if mutes is not None:
         outcome = apply_mutes(findings, mutes, plan.today)
