@@ -360,7 +360,11 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
     ok = sum(1 for r in reads if r.state == "ok")
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
                f"login {'ok' if snap.login.any_ok else 'FAILED'}", err=True)
-    sys.exit(0 if snap.login.any_ok else 3)
+    failed = [table for table, read in snap.reads.items() if read.failed_in_transit]
+    if failed:
+        click.echo(f"nsaudit: {len(failed)} table(s) failed in transit (network, timeout, 429s or 5xx): "
+                   f"{', '.join(failed)}; the snapshot is incomplete", err=True)
+    sys.exit(0 if snap.login.any_ok and not failed and snap.restlet_failure is None else 3)
 
 
 # ---- checks --------------------------------------------------------------------------------------------
