@@ -222,8 +222,9 @@ def _join(base: Path, text: str) -> str:
 
 
 # ---- nsaudit config show -----------------------------------------------------------------------------
-CREDENTIAL_VARS = ("NSAUDIT_ACCOUNT", "NSAUDIT_CONSUMER_KEY", "NSAUDIT_TOKEN_ID")
-SECRET_VARS = ("NSAUDIT_CONSUMER_SECRET", "NSAUDIT_TOKEN_SECRET")
+CREDENTIAL_VARS = ("NSAUDIT_ACCOUNT", "NSAUDIT_CONSUMER_KEY", "NSAUDIT_TOKEN_ID", "NSAUDIT_CLIENT_ID",
+                   "NSAUDIT_CERTIFICATE_ID", "NSAUDIT_PRIVATE_KEY_FILE")
+SECRET_VARS = ("NSAUDIT_CONSUMER_SECRET", "NSAUDIT_TOKEN_SECRET", "NSAUDIT_PRIVATE_KEY")
 
 
 def _plain(value: Any) -> Any:
