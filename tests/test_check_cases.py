@@ -30,6 +30,9 @@ NO_NETSUITE_COLUMNS = {
     "merchant-characters": "judges merchant names on pending reports",
     "multi-currency": "judges the MULTICURRENCY feature (unknown: unverifiable.json)",
     "report-negative-total": "judges pending report amounts",
+    "soap-retirement": "judges the workspace connection's SOAP use against Oracle's dates",
+    "soap-version": "judges the SOAP endpoint version nsaudit called (the login record)",
+    "tba-retirement": "judges the workspace connection's login method against Oracle's dates",
     "tax-mapping": "judges the workspace tax settings (tax list unreadable: its unverifiable case)",
     "transaction-forms": "judges recorded form layouts (unrecorded: unrecorded.json)",
 }
