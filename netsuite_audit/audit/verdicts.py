@@ -57,27 +57,77 @@ def _targets(finding: Finding) -> list[tuple[str, int | None]]:
     return out
 
 
-def report_verdicts(reports: PendingReports | None, findings: Iterable[Finding]) -> list[ReportVerdict]:
-    if reports is None:
-        return []
-    per_line: dict[str, dict[int | None, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    findings = list(findings)
-    for finding in findings:
+class VerdictTally:
+    """Per-line blocking findings, gathered one finding at a time (the engine feeds it before findings
+    are folded, so verdicts stay exact however many findings there are). Holds ids and codes only."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, dict[int | None, list[tuple[str | None, str]]]] = defaultdict(
+            lambda: defaultdict(list))
+        self._unverified: set[str] = set()
+
+    def add(self, finding: Finding) -> None:
         if finding.status in _BLOCKING:
             for report_id, line in _targets(finding):
-                per_line[report_id][line].append(finding)
-    # A check that could not run (login failed, table unreadable) leaves every report unverified.
-    unverified = sorted({f.check_id for f in findings if f.status == Status.UNVERIFIABLE})
-    verdicts = []
-    for report in reports.reports:
-        lines = per_line.get(report.id, {})
-        line_verdicts = tuple(
-            LineVerdict(line=number, codes=tuple(sorted({f.code for f in items if f.code})),
-                        findings=tuple(f.id for f in items))
-            for number, items in sorted(lines.items(), key=lambda kv: kv[0] or 0) if number is not None
-        )
-        codes = tuple(sorted({f.code for items in lines.values() for f in items if f.code}))
-        verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
-                                      exports_cleanly=not lines, codes=codes, lines=line_verdicts,
-                                      unverified=tuple(unverified)))
-    return verdicts
+                self._lines[report_id][line].append((finding.code, finding.id))
+        elif finding.status == Status.UNVERIFIABLE:
+            self._unverified.add(finding.check_id)
+
+    def merge(self, other: VerdictTally) -> None:
+        for report_id, lines in other._lines.items():
+            mine = self._lines[report_id]
+            for line, items in lines.items():
+                mine[line].extend(items)
+        self._unverified |= other._unverified
+
+    def verdicts(self, reports: PendingReports | None) -> list[ReportVerdict]:
+        if reports is None:
+            return []
+        # A check that could not run (login failed, table unreadable) leaves every report unverified.
+        unverified = tuple(sorted(self._unverified))
+        verdicts = []
+        for report in reports.reports:
+            lines = self._lines.get(report.id, {})
+            line_verdicts = tuple(
+                LineVerdict(line=number, codes=tuple(sorted({code for code, _ in items if code})),
+                            findings=tuple(fid for _, fid in items))
+                for number, items in sorted(lines.items(), key=lambda kv: kv[0] or 0) if number is not None
+            )
+            codes = tuple(sorted({code for items in lines.values() for code, _ in items if code}))
+            verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
+                                          exports_cleanly=not lines, codes=codes, lines=line_verdicts,
+                                          unverified=unverified))
+        return verdicts
+
+
+def report_verdicts(reports: PendingReports | None, findings: Iterable[Finding]) -> list[ReportVerdict]:
+    tally = VerdictTally()
+    for finding in findings:
+        tally.add(finding)
+    return tally.verdicts(reports)
+
+
+SHOWN_REPORTS = 50  # reports a terminal listing shows; the JSON and CSV outputs have them all
+SHOWN_LINES = 10  # lines per report a terminal listing shows
+
+
+def listed_verdicts(verdicts: Iterable[ReportVerdict], limit: int = SHOWN_REPORTS,
+                    ) -> tuple[list[ReportVerdict], int, int]:
+    """At most ``limit`` verdicts for a listing, the reports that would fail first (each in file order),
+    and how many were left out: (shown, failing left out, clean left out)."""
+    failing: list[ReportVerdict] = []
+    clean: list[ReportVerdict] = []
+    more_failing = more_clean = 0
+    for verdict in verdicts:
+        if not verdict.exports_cleanly:
+            if len(failing) < limit:
+                failing.append(verdict)
+            else:
+                more_failing += 1
+        elif len(clean) < limit:
+            clean.append(verdict)
+        else:
+            more_clean += 1
+    room = max(limit - len(failing), 0)
+    more_clean += len(clean) - min(len(clean), room)
+    return failing + clean[:room], more_failing, more_clean
