@@ -123,6 +123,13 @@ def test_github_actions_install_step(repo: Path) -> None:
     _audit_with(env_dir, text, repo)
 
 
+def test_every_github_workflow_installs_the_same_way() -> None:
+    for recipe in sorted(EXAMPLES.glob("github-actions*.yml")):
+        steps = next(iter(yaml.safe_load(recipe.read_text(encoding="utf-8"))["jobs"].values()))["steps"]
+        install = next(s for s in steps if s.get("name") == "Install nsaudit")["run"]
+        assert install == "python -m pip install tools/nsaudit-*.whl", recipe.name
+
+
 def test_gitlab_before_script(repo: Path) -> None:
     text = (EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8")
     job = yaml.safe_load(text)["nsaudit"]
