@@ -41,7 +41,7 @@ SOAP_PERMISSION = "ADMI_WEBSERVICES"
 FIX_CREDENTIALS = (
     "Compare the consumer key and secret and the token id and secret nsaudit uses with the ones the "
     "workspace connection was given: a character lost in copying is the most common cause. NetSuite "
-    "shows a secret only once; if it was not saved, create a new token (step 4).",
+    "shows a secret only once; if it was not saved, create a new token as described below.",
     "In NetSuite open Setup > Users/Roles > Access Tokens and check the integration's token: "
     "not revoked or inactive, issued to the right user and role.",
     "Check that the role is active, is still assigned to that user, and that the user can still log in.",
