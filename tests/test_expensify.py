@@ -336,3 +336,17 @@ def test_policy_getter_without_employees_when_the_field_is_refused() -> None:
     assert read.policy.members is None and read.policy.categories is not None
     bodies = [requests.utils.unquote(str(c.request.body)) for c in responses.calls]
     assert len(bodies) == 3 and "employees" in bodies[1] and "employees" not in bodies[2]
+
+
+def test_offline_policy_must_match_the_snapshot(tmp_path: Path) -> None:
+    env = {"NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+    plain, with_side = tmp_path / "plain.json", tmp_path / "side.json"
+    assert CliRunner().invoke(cli, ["snapshot", "--demo", "--no-progress", "-o", str(plain)], env=env).exit_code == 0
+    assert CliRunner().invoke(cli, ["snapshot", "--demo", "--expensify", "--no-progress", "-o", str(with_side)],
+                              env=env).exit_code == 0
+    for snap, policy, message in ((plain, POLICY, "holds nothing read from Expensify"),
+                                  (with_side, "0000000000000000", "holds Expensify policy")):
+        result = _run(["--snapshot", str(snap), "--workspace", str(WORKSPACE), "--expensify-policy", policy], env)
+        assert result.exit_code == 2 and message in result.stderr
+    assert _run(["--snapshot", str(with_side), "--workspace", str(WORKSPACE), "--expensify-policy", POLICY],
+                env).exit_code == 1
