@@ -16,6 +16,7 @@ from netsuite_audit import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_INPUT = 2
+EXIT_SYSTEM = 3  # could not audit, or the local system failed (an output file could not be written)
 
 
 class OutputFormat(StrEnum):
@@ -42,11 +43,18 @@ def handle_input_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from netsuite_audit.errors import InputError
+        from netsuite_audit.render.output import OutputFailed
 
         try:
             return func(*args, **kwargs)
         except InputError as exc:
             fail(str(exc))
+        except OutputFailed as exc:  # the local system, not the input: each file on its own line, exit 3
+            for line in exc.lines:
+                click.echo(f"nsaudit: error: {line}", err=True)
+            sys.exit(EXIT_SYSTEM)
+        except RecursionError:  # a parser that slipped past inputs.parsing: still one line, never a traceback
+            fail("an input file is nested too deeply to read")
 
     return wrapper  # type: ignore[return-value]
 
