@@ -516,4 +516,7 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
 
 
 def main() -> None:
+    from netsuite_audit.signals import install
+
+    install()  # Ctrl-C / SIGTERM: stop within a second, exit 130 / 143, no temporary files left
     cli()

@@ -33,7 +33,13 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _write(path: Path, directory: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    from netsuite_audit.signals import PENDING_TEMP_FILES
+
+    # Registered before the file exists (a folder and a name prefix), so a stop signal at any moment
+    # finds it: the handler removes every file matching it.
+    pending = (str(directory), f".{path.name}.", ".tmp")
+    PENDING_TEMP_FILES.add(pending)
+    fd, tmp = tempfile.mkstemp(prefix=pending[1], suffix=pending[2], dir=directory)
     try:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -47,6 +53,8 @@ def _write(path: Path, directory: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+    finally:
+        PENDING_TEMP_FILES.discard(pending)
 
 
 def _mode_for(path: Path) -> int:
