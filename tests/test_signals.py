@@ -48,7 +48,8 @@ def _stop_and_time(process: subprocess.Popen[str], signum: int) -> tuple[int, fl
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_during_a_slow_audit_stops_at_once(tmp_path: Path, signum: int, code: int) -> None:
-    with SimServer(FIXTURES / "accounts" / "demo.json", latency_ms=3000) as server:  # every request takes 3 s: the run is mid-flight
+    # Every request takes 3 s, so the run is mid-flight when the signal comes.
+    with SimServer(FIXTURES / "accounts" / "demo.json", latency_ms=3000) as server:
         process = subprocess.Popen(
             [sys.executable, "-m", "netsuite_audit", "run", "--no-progress", "-f", f"json:{tmp_path / 'r.json'}"],
             env=_env(_creds(server.url, tmp_path)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
