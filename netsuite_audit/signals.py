@@ -52,3 +52,11 @@ def install() -> None:
         signal.signal(signum, _stop)
 
 
+
+
+def uninstall() -> None:
+    """Python's own handlers again: Ctrl-C raises KeyboardInterrupt, SIGTERM ends the process."""
+    if signal.getsignal(signal.SIGINT) is _stop:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is _stop:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
