@@ -47,10 +47,10 @@ def _targets(finding: Finding) -> list[tuple[str, int | None]]:
     out: list[tuple[str, int | None]] = []
     for ref in finding.evidence.get(REPORT_LINES, ()) or ():
         report_id, _, number = str(ref).rpartition("/")
-        out.append((report_id, int(number)) if number.isdigit() else (str(ref), None))
+        out.append((report_id, int(number)) if number.isascii() and number.isdigit() else (str(ref), None))
     if finding.subject and finding.subject.kind in ("report", "report-line"):
         report_id, _, number = finding.subject.id.rpartition("/")
-        if report_id and number.isdigit():
+        if report_id and number.isascii() and number.isdigit():
             out.append((report_id, int(number)))
         else:
             out.append((finding.subject.id, None))
