@@ -107,12 +107,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if cross and not intercompany.known:
-            yield ctx.warn(
-                f"Customer [{customer.display_name}] is not assigned to {names}; that works only because "
-                "Cross-Subsidiary is on, which also needs Intercompany Time and Expense in NetSuite, and "
-                "nsaudit could not confirm that feature.",
-                severity=Severity.MEDIUM, subject=subject, evidence=evidence,
-                fix=settings.manual_step("INTERCOMPANYTIMEEXPENSE"),
+            yield ctx.unverifiable(
+                f"Not checked: customer [{customer.display_name}] is not assigned to {names}; that works "
+                "only while Cross-Subsidiary is on and NetSuite has Intercompany Time and Expense, and "
+                "nsaudit could not tell whether that feature is on.",
+                subject=subject, evidence=evidence, missing=settings.missing_text("INTERCOMPANYTIMEEXPENSE"),
+                manual=settings.manual_step("INTERCOMPANYTIMEEXPENSE"),
             )
             continue
         yield ctx.fail(
