@@ -38,10 +38,7 @@ def _toml(value: Any) -> str:
 
 
 def write_workspace(tmp: Path, data: dict[str, Any]) -> Path:
-    lines = []
-    for key in ("subsidiary", "employees"):
-        if key in data:
-            lines.append(f"{key} = {_toml(data[key])}")
+    lines = [f"{key} = {_toml(data[key])}" for key in ("subsidiary", "employees") if key in data]
     for section in ("tags", "export", "connection"):
         if section in data:
             lines.append(f"[{section}]")
