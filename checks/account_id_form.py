@@ -12,7 +12,7 @@ from netsuite_audit.errors import InputError
 META = CheckMeta(
     id="account-id-form",
     codes=("NS0739",),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="The connection's account id is written in NetSuite's exact form",
     description=(
         "The account id given in the workspace description (connection.account) must be exactly the "

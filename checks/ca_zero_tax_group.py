@@ -12,14 +12,14 @@ from netsuite_audit.records import TaxGroup
 META = CheckMeta(
     id="ca-zero-tax-group",
     codes=("NS0988",),
-    severity=Severity.HIGH,
+    severity=Severity.MEDIUM,
     title="The CA-Zero tax group exists and is active",
     description=(
         "The integration exports mileage and per diem with the tax group named exactly 'CA-Zero'. It "
         "must exist and be active when tax is on and mileage or per diem is used, or when the workspace "
         "subsidiary is Canadian."
     ),
-    reads=("taxgroup",),
+    reads=("taxitemtaxgroup",),
     optional_reads=("subsidiary",),
     columns=("subsidiary.country",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
@@ -49,7 +49,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     reasons = _needed_because(ctx)
     if not reasons:
         return
-    groups: list[TaxGroup] = list(ctx.rows("taxgroup"))
+    groups: list[TaxGroup] = list(ctx.rows("taxitemtaxgroup"))
     exact = [g for g in groups if g.itemid == NAME]
     active = [g for g in exact if not g.isinactive]
     if active:

@@ -20,7 +20,7 @@ from netsuite_audit.tables import TABLES
 META = CheckMeta(
     id="classification-query",
     codes=("NS0384",),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration token can query classes, departments and locations",
     description=(
         "Queries Class, Department and Location with the token, over a SOAP search (as the integration "

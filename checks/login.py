@@ -21,7 +21,7 @@ from netsuite_audit.snapshot import Probe
 META = CheckMeta(
     id="login",
     codes=("NS0109", "NS0739"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration token can log in to NetSuite over SOAP",
     description=(
         "Logs in with the token over SOAP (how the integration talks to NetSuite) and over REST. "
@@ -36,12 +36,15 @@ META = CheckMeta(
 SOAP_PERMISSION = "ADMI_WEBSERVICES"
 
 FIX_CREDENTIALS = (
+    "Compare the consumer key and secret and the token id and secret nsaudit uses with the ones the "
+    "workspace connection was given: a character lost in copying is the most common cause. NetSuite "
+    "shows a secret only once; if it was not saved, create a new token (step 4).",
     "In NetSuite open Setup > Users/Roles > Access Tokens and check the integration's token: "
     "not revoked or inactive, issued to the right user and role.",
     "Check that the role is active, is still assigned to that user, and that the user can still log in.",
     "Check Setup > Integration > Manage Integrations: the integration record must be Enabled.",
-    "If anything changed, create a new access token for the same user, role and integration, and enter "
-    "the new token id and secret in the workspace's NetSuite connection.",
+    "If anything changed, or a secret was lost, create a new access token for the same user, role and "
+    "integration, and enter the new token id and secret in the workspace's NetSuite connection.",
     SYNC_NOW,
 )
 
@@ -128,8 +131,10 @@ def _soap_failed(ctx: Context, soap: Probe, rest: Probe | None, evidence: dict[s
             code="NS0739", evidence=evidence, fix=FIX_SOAP, manual=(LOGIN_AUDIT_STEP,),
         )
     causes = (
-        "Likely causes: the token was revoked or expired; the role was disabled, changed or removed from "
-        "the user; the user's credentials or access changed; or the integration record was blocked."
+        "Likely causes: a secret mistyped or pasted incompletely (consumer secret or token secret; "
+        "NetSuite shows each only once, when it is created); the token was revoked or expired; the role was "
+        "disabled, changed or removed from the user; the user's credentials or access changed; or the "
+        "integration record was blocked."
     )
     return ctx.fail(
         "NetSuite refused the token over SOAP"

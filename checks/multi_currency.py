@@ -11,7 +11,7 @@ from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, 
 META = CheckMeta(
     id="multi-currency",
     codes=("NS0469",),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="OneWorld account has Multiple Currencies turned on",
     description=(
         "On a OneWorld account the integration reads the currency list during every sync, and NetSuite "

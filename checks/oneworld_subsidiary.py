@@ -12,7 +12,7 @@ from netsuite_audit.snapshot import ReadState
 META = CheckMeta(
     id="oneworld-subsidiary",
     codes=("NS0942",),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="A OneWorld account's workspace names its subsidiary",
     description=(
         "When the account has more than one subsidiary (OneWorld) but the workspace names none, the "

@@ -27,7 +27,7 @@ META = CheckMeta(
         "is refused too."
     ),
     reads=("job",),
-    optional_reads=("jobresource", "employee"),
+    optional_reads=("jobresources", "employee"),
     columns=("job.limittimetoassignees",),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "projects"),
@@ -96,7 +96,7 @@ class _Members:
 
 def _limited_projects(ctx: Context) -> Iterator[Finding]:
     resources: dict[int, set[int]] = {}
-    for row in ctx.rows("jobresource"):
+    for row in ctx.rows("jobresources"):
         resources.setdefault(row.project, set()).add(row.jobresource)
     employee_id = _employee_ids(ctx)
     on_reports: dict[int, list[str]] = {}  # project -> "report/line (email)" not on its resource list
@@ -125,8 +125,8 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
             continue
         used.add(project.id)
         tagged.add(project.id)
-    if used and not ctx.readable("jobresource"):
-        yield lookups.unreadable(ctx, "jobresource", "who is a resource on projects limited to resources",
+    if used and not ctx.readable("jobresources"):
+        yield lookups.unreadable(ctx, "jobresources", "who is a resource on projects limited to resources",
                                  code="NS0024")
         return
     jobs = ctx.by_id("job")

@@ -10,7 +10,7 @@ from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, 
 META = CheckMeta(
     id="projects-import",
     codes=("NS0430",),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Projects are imported when NetSuite uses them",
     description=(
         "If the account has active projects, or the workspace or a pending report refers to projects, "

@@ -22,7 +22,7 @@ from netsuite_audit.requirements import Requirement, codes, grants, required, sh
 META = CheckMeta(
     id="role-permissions",
     codes=codes(),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration role has every permission the integration needs",
     description=(
         "Compares the integration role's permissions with the required list of the workspace's "

@@ -13,15 +13,16 @@ from netsuite_audit.records import Role
 META = CheckMeta(
     id="role-subsidiary-scope",
     codes=("NS0521", "NS0756"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="The integration role covers every active subsidiary",
     description=(
         "The integration role's subsidiary restriction must be 'All', or 'Selected' with every active "
         "subsidiary chosen. Reading roles needs Bulk Manage Roles, which the integration role normally "
         "lacks, so this check usually needs an audit profile; without one it gives the manual steps. "
-        "The role columns subsidiaryoption and rolesubsidiarymap are not confirmed by public material."
+        "The role columns subsidiaryoption and effectivesubsidiaries are not confirmed by a list Oracle "
+        "publishes (UNCERTAIN, see docs/fidelity.md)."
     ),
-    optional_reads=("role", "rolesubsidiarymap", "subsidiary"),
+    optional_reads=("role", "subsidiary"),
     columns=("role.subsidiaryoption",),
     detection=(Detection.NETSUITE_DATA, Detection.MANUAL),
     tags=("sync", "export", "role", "subsidiary"),
@@ -73,11 +74,14 @@ def _compare(ctx: Context, role: Role) -> Iterator[Finding]:
     if option == "ALL":
         return
     if option == "SELECTED":
-        if not ctx.readable("rolesubsidiarymap"):
-            yield lookups.unreadable(ctx, "rolesubsidiarymap", f"which subsidiaries role [{name}] may use",
-                                     code="NS0521")
+        if not role.effectivesubsidiaries:
+            yield ctx.unverifiable(
+                f"Not checked: NetSuite returned no subsidiaries for role [{name}], which is restricted to "
+                "selected subsidiaries.",
+                code="NS0521", missing="role.effectivesubsidiaries", subject=subject, manual=UI_STEPS[:2],
+            )
             return
-        allowed = {m.subsidiary for m in ctx.rows("rolesubsidiarymap") if m.role == role_id}
+        allowed = set(role.effectivesubsidiaries)
     elif option:
         if len(active) <= 1:  # e.g. OWN on an account with a single active subsidiary
             return
@@ -95,7 +99,7 @@ def _compare(ctx: Context, role: Role) -> Iterator[Finding]:
     listed = ", ".join(f"[{tree_names[s]}]" for s in missing)
     verb = "does not cover" if option == "SELECTED" else "is not sure to cover"
     evidence = {"subsidiaryoption": option, "allowed": sorted(allowed), "active_subsidiaries": active,
-                "not_covered": missing, "uncertain_columns": ["role.subsidiaryoption", "rolesubsidiarymap"]}
+                "not_covered": missing, "uncertain_columns": ["role.subsidiaryoption", "role.effectivesubsidiaries"]}
     yield ctx.fail(
         f"Role [{name}] is restricted ({option.title()}) and {verb} {listed}; the sync's subsidiary "
         "query fails with a permission error.",

@@ -91,13 +91,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         account_id = values[field]
         fix = (f"In NetSuite open {where} and set {label} to an active account of that subsidiary.",
                lookups.SYNC_STEP)
-        if account_id is None:
+        if account_id is None:  # recorded blank by the admin (the RESTlet's null is unknown, above)
             yield ctx.fail(
                 (f"No credit card account is set for corporate card expenses: {label} is empty."
                  if blank_code == "NS0059" else
                  f"The report would be exported to an invalid payable account: {label} is empty."),
                 code=blank_code, subject=Subject(kind="subsidiary", id=str(sub), name=sub_name),
-                evidence={"subsidiary": sub, "preference": label}, fix=fix,
+                evidence={"subsidiary": sub, "preference": label, "source": "workspace [netsuite]"}, fix=fix,
             )
             continue
         if not ctx.readable("account"):

@@ -17,7 +17,7 @@ META = CheckMeta(
         "not sales ones. nsaudit cannot read the codes inside a tax group, so it reports the review "
         "steps instead of a verdict."
     ),
-    optional_reads=("taxgroup",),
+    optional_reads=("taxitemtaxgroup",),
     detection=(Detection.MANUAL, Detection.WORKSPACE),
     tags=("export", "tax", "manual"),
     needs_workspace=True,
@@ -28,7 +28,7 @@ META = CheckMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     if not ctx.workspace.export.tax_enabled:
         return
-    groups = sorted(g.itemid for g in ctx.rows("taxgroup") if g.itemid and not g.isinactive)
+    groups = sorted(g.itemid for g in ctx.rows("taxitemtaxgroup") if g.itemid and not g.isinactive)
     yield ctx.unverifiable(
         "Not checked automatically: which tax codes sit inside each tax group is not readable with "
         "SuiteQL, so a sales code mapped where a purchase code belongs ('Invalid tax code reference') "

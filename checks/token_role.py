@@ -15,7 +15,7 @@ from netsuite_audit.snapshot import ReadState
 META = CheckMeta(
     id="token-role",
     codes=("NS0384", "NS0109"),
-    severity=Severity.HIGH,
+    severity=Severity.CRITICAL,
     title="Integration access tokens use the integration role",
     description=(
         "Every active access token of the integration's application must be tied to the integration "

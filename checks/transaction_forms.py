@@ -16,7 +16,7 @@ from netsuite_audit.workspace import ExportType, Forms
 META = CheckMeta(
     id="transaction-forms",
     codes=("NS0037", "NS0068", "NS0085", "NS0416", "NS0005"),
-    severity=Severity.MEDIUM,
+    severity=Severity.HIGH,
     title="Preferred transaction forms show the fields the integration sets",
     description=(
         "For each export type in use, lists the fields that must be shown (or must not be mandatory) on "

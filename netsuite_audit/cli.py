@@ -95,6 +95,8 @@ def _use_config(ctx: click.Context, param: click.Parameter, value: Path | None) 
         loaded = load_config(value)
     except InputError as exc:
         fail(str(exc))
+    for warning in loaded.warnings:
+        click.echo(f"nsaudit: warning: {warning}", err=True)
     ctx.meta[CONFIG_META] = loaded
     full = loaded.default_map()
     ctx.default_map = full if is_group else full.get(ctx.info_name or "", {})
@@ -218,6 +220,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="Exit 3 when any check at or above --fail-on is UNVERIFIABLE.")
 @click.option("--color/--no-color", default=None, envvar="NSAUDIT_COLOR",
               help="Colour in text output (default: on a terminal).")
+@click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
+              help="Text output in full: every finding's evidence and fix steps, every item to check by hand.")
 @click.option("--mutes", "mutes_path", type=click.Path(path_type=Path), envvar="NSAUDIT_MUTES",
               help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
@@ -227,7 +231,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
         snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
         checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
-        strict: bool, color: bool | None, mutes_path: Path | None, baseline_path: Path | None) -> None:
+        strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
+        baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
     With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
@@ -242,7 +247,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
 
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
-    checks = select(load_checks(checks_dirs), include, exclude)
+    checks = select(load_checks(checks_dirs), include, exclude,
+                    warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
@@ -260,7 +266,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         return
     profile = names[0] if names else None
     result = audit_account(plan, profile)
-    emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color)
+    emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color, verbose=verbose)
     sys.exit(result.exit_code)
 
 

@@ -25,6 +25,13 @@ CONFIG_FILE = "nsaudit.toml"
 PYPROJECT = "pyproject.toml"
 ENV_CONFIG = "NSAUDIT_CONFIG"
 _SECRET_KEYS = {"consumer_secret", "token_secret", "consumer_key", "token_id", "secrets", "password"}
+# Keys a configuration file may not set, with why. A file that happens to sit in the current folder
+# (a cloned repository's pyproject.toml) must never make nsaudit import Python from that folder while
+# the integration's secrets are in its environment: extra checks need --checks-dir or NSAUDIT_CHECKS_DIR.
+IGNORED_KEYS = {
+    "checks_dir": "ignored: a configuration file cannot load check code; pass --checks-dir or set "
+                  "NSAUDIT_CHECKS_DIR",
+}
 
 
 def _as_list(value: Any) -> Any:
@@ -51,10 +58,9 @@ class ConfigFile(BaseModel):
     format: tuple[str, ...] | None = Field(None, description="FORMAT or FORMAT:PATH entries")
     checks: tuple[str, ...] | None = None
     skip: tuple[str, ...] | None = None
-    checks_dir: tuple[str, ...] | None = None
     color: bool | None = None
 
-    _lists = field_validator("profile", "format", "checks", "skip", "checks_dir", mode="before")(_as_list)
+    _lists = field_validator("profile", "format", "checks", "skip", mode="before")(_as_list)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,6 @@ KEYS: dict[str, Key] = {
     "format": Key({"run": "formats"}, path=True),
     "checks": Key({"run": "include"}),
     "skip": Key({"run": "exclude"}),
-    "checks_dir": Key({"run": "checks_dirs", "checks": "checks_dirs"}, path=True),
     "color": Key({"run": "color"}),
 }
 
@@ -91,6 +96,7 @@ class LoadedConfig:
     path: Path | None  # None: no configuration file
     section: str = ""  # "tool.nsaudit" for pyproject.toml
     values: dict[str, Any] = field(default_factory=dict)  # config key -> value ready for click
+    warnings: tuple[str, ...] = ()  # keys present but ignored (IGNORED_KEYS), one line each
 
     @property
     def label(self) -> str:
@@ -158,7 +164,10 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> LoadedConf
             raise InputError("has no [tool.nsaudit] table", source=str(path))
     else:
         table = _parse_toml(path)
-    return LoadedConfig(path, section, _values(table, path, section))
+    prefix = f"{section}." if section else ""
+    warnings = tuple(f"{path}: {prefix}{key}: {IGNORED_KEYS[key]}" for key in table if key in IGNORED_KEYS)
+    kept = {key: value for key, value in table.items() if key not in IGNORED_KEYS}
+    return LoadedConfig(path, section, _values(kept, path, section), warnings)
 
 
 def _values(table: dict[str, Any], path: Path, section: str) -> dict[str, Any]:

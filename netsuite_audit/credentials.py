@@ -217,19 +217,58 @@ def _read_profiles(path: Path) -> dict[str, Any]:
     return profiles
 
 
-def _warn_if_shared(path: Path) -> None:
+_WARNED: set[tuple[str, int]] = set()  # (file, mode) already warned about in this process
+_SHARED = stat.S_IRWXG | stat.S_IRWXO
+_EXPOSED = stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH
+
+
+def _shared_mode(path: Path) -> int:
+    """The group/other permission bits of ``path`` (0 on Windows or when it cannot be stat'ed)."""
     if os.name == "nt":
-        return
+        return 0
     try:
-        mode = path.stat().st_mode
+        return stat.S_IMODE(path.stat().st_mode) & _SHARED
     except OSError:
+        return 0
+
+
+def _warn_if_shared(path: Path) -> None:
+    """Any access for group or others is worth a warning, write bits included: another user who can
+    write the file can point ``base_url`` at their own server. Printed once per file and mode."""
+    shared = _shared_mode(path)
+    key = (str(path.resolve()), shared)
+    if not shared or key in _WARNED:
         return
-    if mode & (stat.S_IRGRP | stat.S_IROTH):
-        log.warning(
-            "%s can be read by other users of this machine (mode %s); restrict it with: chmod 600 %s",
-            path,
-            oct(stat.S_IMODE(mode)),
-            path,
+    _WARNED.add(key)
+    log.warning(
+        "%s is open to other users of this machine (mode %s: %s); restrict it with: chmod 600 %s",
+        path,
+        oct(stat.S_IMODE(path.stat().st_mode)),
+        _describe_access(shared),
+        path,
+    )
+
+
+def _describe_access(bits: int) -> str:
+    who = [("group", stat.S_IRGRP, stat.S_IWGRP, stat.S_IXGRP), ("others", stat.S_IROTH, stat.S_IWOTH, stat.S_IXOTH)]
+    parts = []
+    for name, read, write, run in who:
+        can = [verb for verb, bit in (("read", read), ("write", write), ("execute", run)) if bits & bit]
+        if can:
+            parts.append(f"{name} can {'/'.join(can)}")
+    return ", ".join(parts)
+
+
+def _refuse_exposed_inline(path: Path, field: str) -> None:
+    """Inline secrets in a file other users can read or write are refused, not just warned about:
+    readable means the secrets are already out, writable means someone else decides where they go."""
+    exposed = _shared_mode(path) & _EXPOSED
+    if exposed:
+        raise InputError(
+            f"holds secrets inline but {_describe_access(exposed)} it; run chmod 600 {path} "
+            '(or keep the secrets in the keyring with secrets = "keyring")',
+            source=str(path),
+            field=field,
         )
 
 
@@ -300,6 +339,7 @@ def _build_profile(name: str, path: Path, profiles: Mapping[str, Any], env: Mapp
         consumer_secret, token_secret = (
             _field(table, key, source, prefix, required=True) or "" for key in _SECRET_FIELDS
         )
+        _refuse_exposed_inline(path, prefix)
         origin = f"profile:{name} ({path})"
     return Credentials(
         account=account,

@@ -83,8 +83,7 @@ PERMISSIONS: dict[str, Permission] = {
         _p("ADMI_LOGIN_OAUTH", "Log in using Access Tokens", "Setup", binary=True),
         _p("ADMI_LOGIN_OAUTH2", "Log in using OAuth 2.0 Access Tokens", "Setup", binary=True),
         _p("ADMI_ACCTPERIODS", "Manage Accounting Periods", "Setup"),
-        # tables.py names ADMI_PERIODS for accounting periods; Oracle's list has ADMI_ACCTPERIODS.
-        _p("ADMI_PERIODS", "Manage Accounting Periods", "Setup", verified=False),
+        _p("ADMI_ACCOUNTINGLIST", "Accounting Lists", "Setup"),
         _p("ADMI_WEBSERVICES", "SOAP Web Services", "Setup", binary=True),
         _p("ADMI_RESTWEBSERVICES", "REST Web Services", "Setup", binary=True),
         _p("ADMI_SUITESIGNON", "SuiteSignOn", "Setup"),

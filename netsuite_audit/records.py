@@ -50,16 +50,12 @@ class Currency(Record):
 class Role(Record):
     name: NsText = None
     isinactive: NsBool = False
-    # UNCERTAIN: 'ALL' / 'SELECTED' / 'OWN' style values for the role's subsidiary restriction.
+    # UNCERTAIN (names.toml): 'ALL' / 'SELECTED' / 'OWN' style values for the subsidiary restriction.
     subsidiaryoption: NsText = None
     subsidiaryviewingallowed: NsBool = False
-
-
-class RoleSubsidiary(Row):
-    """UNCERTAIN table: the subsidiaries a role restricted to 'Selected' may use."""
-
-    role: NsInt
-    subsidiary: NsInt
+    # UNCERTAIN (names.toml): the subsidiaries the role may use, as a multi-select. NetSuite has no
+    # SuiteQL table of role-to-subsidiary pairs; this role column is where public queries read them.
+    effectivesubsidiaries: NsIds = ()
 
 
 class RolePermission(Row):
@@ -134,10 +130,10 @@ class ProjectStatus(Record):
 
 
 class ProjectResource(Row):
-    """UNCERTAIN table ``jobresource``: employees assigned as resources on a project."""
+    """UNCERTAIN table ``jobresources``: employees assigned as resources on a project."""
 
     project: NsInt
-    jobresource: NsInt
+    jobresource: NsInt  # the employee (the table also has ``role``, the resource's project role)
 
 
 class Customer(Record):
@@ -183,7 +179,7 @@ class ExpenseCategory(Record):
     isinactive: NsBool = False
     subsidiary: NsIds = ()
     raterequired: NsBool = False  # UNCERTAIN: ODBC names it rate_required
-    includechildren: NsBool = False  # UNCERTAIN: 'Include Children' beside the subsidiary list
+    includechildren: NsBool = False  # UNCERTAIN in SuiteQL; SOAP ExpenseCategory has no such field
 
 
 class Account(Record):
@@ -208,7 +204,9 @@ class AccessToken(Record):
 
 
 class TaxGroup(Record):
-    """UNCERTAIN table ``taxgroup``."""
+    """A row of ``taxitemtaxgroup`` (tax codes and tax groups; legacy tax, not SuiteTax).
+
+    ``itemid`` and ``country`` are UNCERTAIN column names (names.toml)."""
 
     itemid: NsText = None
     isinactive: NsBool = False

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import __version__
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
@@ -17,6 +17,17 @@ from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.tables import TABLES
 
 RESULT_SCHEMA_VERSION = "1.0"
+
+
+def check_result_version(value: object) -> object:
+    """Only result files this release can read: the same major version, a minor version not above ours."""
+    major, _, minor = RESULT_SCHEMA_VERSION.partition(".")
+    if isinstance(value, str):
+        got_major, dot, got_minor = value.partition(".")
+        if dot and got_major == major and got_minor.isdigit() and int(got_minor) <= int(minor):
+            return value
+    raise ValueError(f"unsupported result schema_version {str(value)[:20]!r}; this nsaudit reads "
+                     f"{major}.0 to {RESULT_SCHEMA_VERSION}")
 
 
 class _Model(BaseModel):
@@ -117,16 +128,33 @@ class AuditResult(_Model):
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
     warnings: tuple[str, ...] = Field((), description="Run warnings: expired mutes, mutes expiring soon")
 
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: object) -> object:
+        return check_result_version(value)
+
     @classmethod
     def load(cls, path: Path) -> AuditResult:
+        """Read a stored result; its summary and exit code are recomputed from its findings (a stored
+        file may have been edited: an exit_code of 0 beside FAIL findings is never believed)."""
         from netsuite_audit.inputs import read_text
 
         try:
-            return cls.model_validate_json(read_text(path))
+            return cls.model_validate_json(read_text(path)).recomputed()
         except ValidationError as exc:
             from netsuite_audit.inputs import error_from_validation
 
             raise error_from_validation(exc, str(path)) from exc
+
+    def recomputed(self) -> AuditResult:
+        """This result with ``summary`` and ``exit_code`` derived again from the findings and selection."""
+        skipped = len(self.skipped_checks)
+        explicit = {c.id for c in self.checks} if self.selection.include else set()
+        return self.model_copy(update={
+            "summary": summarize(self.findings, len(self.checks) - skipped, skipped),
+            "exit_code": exit_code(self.findings, login_ok=self.login_ok, fail_on=self.selection.fail_on,
+                                   strict=self.selection.strict, explicit=explicit),
+        })
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

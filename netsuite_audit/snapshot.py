@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
@@ -131,7 +131,6 @@ class Tables(Model):
     subsidiary: tuple[r.Subsidiary, ...] | None = None
     currency: tuple[r.Currency, ...] | None = None
     role: tuple[r.Role, ...] | None = None
-    rolesubsidiarymap: tuple[r.RoleSubsidiary, ...] | None = None
     rolepermissions: tuple[r.RolePermission, ...] | None = None
     employee: tuple[r.Employee, ...] | None = None
     classification: tuple[r.Classification, ...] | None = None
@@ -139,7 +138,7 @@ class Tables(Model):
     location: tuple[r.Location, ...] | None = None
     job: tuple[r.Project, ...] | None = None
     jobstatus: tuple[r.ProjectStatus, ...] | None = None
-    jobresource: tuple[r.ProjectResource, ...] | None = None
+    jobresources: tuple[r.ProjectResource, ...] | None = None
     customer: tuple[r.Customer, ...] | None = None
     customersubsidiaryrelationship: tuple[r.CustomerSubsidiary, ...] | None = None
     vendor: tuple[r.Vendor, ...] | None = None
@@ -147,7 +146,7 @@ class Tables(Model):
     expensecategory: tuple[r.ExpenseCategory, ...] | None = None
     account: tuple[r.Account, ...] | None = None
     oauthtoken: tuple[r.AccessToken, ...] | None = None
-    taxgroup: tuple[r.TaxGroup, ...] | None = None
+    taxitemtaxgroup: tuple[r.TaxGroup, ...] | None = None
     accountingperiod: tuple[r.AccountingPeriod, ...] | None = None
     transaction: tuple[r.Transaction, ...] | None = None
 
@@ -199,6 +198,14 @@ class AccountSnapshot(Model):
     tables: Tables = Field(default_factory=Tables)
     restlet: RestletData | None = None
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: object) -> object:
+        if type(value) is int and value == SNAPSHOT_SCHEMA_VERSION:
+            return value
+        raise ValueError(f"unsupported snapshot schema_version {str(value)[:20]!r}; this nsaudit reads "
+                         f"version {SNAPSHOT_SCHEMA_VERSION} (take a new snapshot with this release)")
 
     def read(self, table: str) -> TableRead:
         return self.reads.get(table) or TableRead(state=ReadState.SKIPPED)

@@ -33,6 +33,7 @@ _FULL_ACCESS = {
     "ADMI_WEBSERVICES": "Full",
     "REPO_ANALYTICS": "Edit",
     "LIST_EMPLOYEE": "View",
+    "LIST_EMPLOYEE_RECORD": "View",
     "LIST_CLASS": "View",
     "LIST_SUBSIDIARY": "View",
     "LIST_DEPARTMENT": "View",

@@ -45,8 +45,8 @@ def test_known_findings_do_not_fail_the_run(tmp_path: Path) -> None:
     assert code == 1
     code, out, _ = _audit(_snapshot(tmp_path, INACTIVE_100), "--baseline", str(base))
     assert code == 0
-    assert "known (baseline)" in out and "Project [Acme] is not active" in out
-    assert "1 known (baseline)" in out
+    assert "(known from the baseline) Project [Acme] is not active" in out
+    assert "1 known from the baseline" in out
 
 
 def test_new_findings_still_fail(tmp_path: Path) -> None:

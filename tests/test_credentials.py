@@ -315,12 +315,44 @@ def test_invalid_toml_names_the_file_without_echoing_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
-def test_warns_when_others_can_read_the_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    path = write_profiles(tmp_path, INLINE, mode=0o644)
+@pytest.mark.parametrize("mode", [0o644, 0o622, 0o620, 0o602, 0o610, 0o601])
+def test_warns_once_on_any_group_or_other_access(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                 memory_keyring: MemoryKeyring, mode: int) -> None:
+    """Write and execute bits count too (mode 622 used to be silent); the warning is printed once per file."""
+    memory_keyring.set_password("nsaudit", "vault:consumer_secret", CS)
+    memory_keyring.set_password("nsaudit", "vault:token_secret", TS)
+    path = write_profiles(tmp_path, INLINE, mode=mode)
     with caplog.at_level(logging.WARNING, logger="netsuite_audit.credentials"):
-        load_credentials("sandbox", profiles_file=path, env={})
-    assert any("chmod 600" in r.getMessage() for r in caplog.records)
+        load_credentials("vault", profiles_file=path, env={})
+        load_credentials("vault", profiles_file=path, env={})
+        list_profiles(profiles_file=path)
+    warnings = [r.getMessage() for r in caplog.records if "chmod 600" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert oct(mode) in warnings[0]
     assert_no_secret(caplog.text)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o622, 0o620, 0o602])
+def test_inline_secrets_in_a_shared_file_are_refused(tmp_path: Path, mode: int) -> None:
+    """Readable by others: the secrets are already out. Writable by others: someone else can point
+    base_url at their own server. Either way an inline-secret profile is refused (exit 2)."""
+    path = write_profiles(tmp_path, INLINE, mode=mode)
+    with pytest.raises(InputError) as caught:
+        load_credentials("sandbox", profiles_file=path, env={})
+    assert caught.value.source == str(path)
+    assert caught.value.field == "profiles.sandbox"
+    assert "chmod 600" in str(caught.value)
+    assert_no_secret(str(caught.value))
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_inline_secrets_with_only_execute_bits_load_with_a_warning(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    path = write_profiles(tmp_path, INLINE, mode=0o611)
+    with caplog.at_level(logging.WARNING, logger="netsuite_audit.credentials"):
+        assert load_credentials("sandbox", profiles_file=path, env={}).profile == "sandbox"
+    assert any("others can execute" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")

@@ -122,20 +122,23 @@ def test_derived_tables(db: AccountDB) -> None:
                                     "name": "Classes"}
     assert by_key["REPO_ANALYTICS"]["permlevel"] == "3"
     assert by_key["LIST_VENDOR"]["permlevel"] == "4"
-    assert perms.total == 23  # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS and TRAN_FIND
+    # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS, TRAN_FIND, and the two the Records
+    # Catalog names for employee and project status reads (LIST_EMPLOYEE_RECORD, ADMI_ACCOUNTINGLIST)
+    assert perms.total == 25
     tokens = db.query("SELECT * FROM oauthtoken ORDER BY id").items
     assert tokens[0] == {"id": "1", "tba_token_name": "Expensify - Alex Morgan - Expensify Integration",
                          "tba_app_name": "Expensify", "entity_name": "Alex Morgan",
                          "role_name": "Expensify Integration", "binactive": "F", "brevoked": "F"}
     assert tokens[1]["role_name"] == "Administrator" and tokens[1]["tba_app_name"] == "nsaudit"
-    resources = db.query("SELECT jobresource FROM jobresource WHERE project = 400 ORDER BY jobresource")
+    resources = db.query("SELECT jobresource FROM jobresources WHERE project = 400 ORDER BY jobresource")
     assert [r["jobresource"] for r in resources.items] == ["10", "11", "12"]
     rels = db.query("SELECT subsidiary FROM customersubsidiaryrelationship WHERE entity = 201 ORDER BY 1")
     assert [r["subsidiary"] for r in rels.items] == ["2", "3"]
     currencies = db.query("SELECT currency FROM vendorcurrencybalance WHERE vendor = 301 ORDER BY 1")
     assert [r["currency"] for r in currencies.items] == ["1", "2"]
     assert one(db, "SELECT name FROM jobstatus WHERE id = 1") == {"name": "Closed"}
-    assert one(db, "SELECT id, isinactive FROM taxgroup WHERE itemid = 'CA-Zero'") == {"id": "1", "isinactive": "F"}
+    tax_group = one(db, "SELECT id, isinactive FROM taxitemtaxgroup WHERE itemid = 'CA-Zero'")
+    assert tax_group == {"id": "1", "isinactive": "F"}
     job = one(db, "SELECT parent, entitystatus, allowexpenses, limittimetoassignees FROM job WHERE id = 400")
     assert job == {"parent": "200", "entitystatus": "2", "allowexpenses": "T", "limittimetoassignees": "T"}
     assert one(db, "SELECT fullname FROM subsidiary WHERE id = 2") == {"fullname": "Northwind Holdings : Northwind US"}
@@ -274,7 +277,7 @@ def test_no_subsidiary_table_without_oneworld(small_business: AccountDB) -> None
     assert suiteql_error(small_business, "SELECT id, name FROM subsidiary") == (
         PREFIX + "Search error occurred: Unknown identifier 'subsidiary'. Available identifiers are: {}."
     )
-    for table in ("rolesubsidiarymap", "customersubsidiaryrelationship"):
+    for table in ("customersubsidiaryrelationship",):
         assert f"Unknown identifier '{table}'" in suiteql_error(small_business, f"SELECT * FROM {table}")
     assert small_business.rows("subsidiary") == []
     assert small_business.tables_in("SELECT id FROM subsidiary") == {"subsidiary"}
@@ -298,8 +301,8 @@ def test_tables_in(db: AccountDB) -> None:
     assert db.tables_in("SELECT COUNT(*) FROM Employee") == {"employee"}
     assert db.tables_in(
         "SELECT e.id FROM employee e JOIN transaction t ON t.id = e.id "
-        "WHERE e.id IN (SELECT jobresource FROM jobresource WHERE project = ?)"
-    ) == {"employee", "transaction", "jobresource"}
+        "WHERE e.id IN (SELECT jobresource FROM jobresources WHERE project = ?)"
+    ) == {"employee", "transaction", "jobresources"}
     assert db.tables_in("WITH r AS (SELECT role FROM rolepermissions) SELECT * FROM r") == {"rolepermissions"}
     assert db.tables_in("SELECT id FROM nosuchtable x JOIN employee ON 1 = 1") == {"nosuchtable", "employee"}
     assert db.tables_in("SELECT 1") == set()
@@ -336,7 +339,7 @@ def test_large_account_loads_and_pages() -> None:
     seen = {item["id"] for off in range(0, expected, 1000) for item in db.query(sql, limit=1000, offset=off).items}
     assert len(seen) == expected
     assert db.query("SELECT COUNT(*) AS n FROM job").items == [{"n": str(4 + 10_000)}]
-    assert db.query("SELECT COUNT(*) AS n FROM jobresource").items == [{"n": str(3 + 2 * 3334)}]
+    assert db.query("SELECT COUNT(*) AS n FROM jobresources").items == [{"n": str(3 + 2 * 3334)}]
 
 
 def test_concurrent_queries(db: AccountDB) -> None:

@@ -36,8 +36,10 @@ SEEDED: set[tuple[str, str, str]] = {
     ("FAIL", "NS0831", "location:5"),
     ("FAIL", "NS0469", "feature:MULTICURRENCY"),
     ("FAIL", "NS0079", "accountingperiod:21"),
-    ("FAIL", "NS0061", "subsidiary:2"),
-    ("FAIL", "NS0722", "account:111"),
+    # The RESTlet cannot read the subsidiary's tax and default-account preferences (no public list
+    # names their field ids; names.toml), so these two stay unknown on the demo.
+    ("UNVERIFIABLE", "NS0061", "subsidiary:2"),
+    ("UNVERIFIABLE", "NS0722", "subsidiary:2"),
     ("FAIL", "NS0012", "currency:4"),
     ("FAIL", "NS0919", "employee:10"),
     ("FAIL", "NS0655", "employee:12"),
@@ -76,7 +78,10 @@ VERDICTS = {
 }
 
 # Non-PASS findings the healthy pair may give, with the reason (none expected).
-HEALTHY_ALLOWED: dict[tuple[str, str | None, str | None], str] = {}
+HEALTHY_ALLOWED: dict[tuple[str, str | None, str | None], str] = {
+    ("UNVERIFIABLE", "NS0061", "subsidiary:2"): "the RESTlet cannot read whether a subsidiary requires tax",
+    ("UNVERIFIABLE", "NS0722", "subsidiary:2"): "the RESTlet cannot read the default payable account",
+}
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -92,6 +97,11 @@ def demo_json() -> tuple[int, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def demo_text() -> tuple[int, str]:
+    return _run("--no-color", "--verbose")
+
+
+@pytest.fixture(scope="module")
+def demo_brief() -> tuple[int, str]:
     return _run("--no-color")
 
 
@@ -141,16 +151,40 @@ def test_text_output_names_each_code_with_a_fix(demo_text: tuple[int, str]) -> N
     exit_code, text = demo_text
     assert exit_code == 1
     for code in {code for _, code, _ in SEEDED}:
-        assert re.search(rf"^{code}  ", text, flags=re.MULTILINE), f"{code} has no heading"
+        assert len(re.findall(rf"^  {code}  ", text, flags=re.MULTILINE)) == 1, f"{code}: not one heading"
     fails = re.findall(r"^ +FAIL ", text, flags=re.MULTILINE)
     fixes = re.findall(r"^ +fix: *$", text, flags=re.MULTILINE)
-    assert len(fails) == len(SEEDED)
+    assert len(fails) == len([s for s in SEEDED if s[0] == "FAIL"])
     assert len(fixes) == len(fails)
     # each FAIL carries its own fix: between one FAIL and the next there is a "fix:" line and a step 1.
     for block in re.split(r"^ +FAIL ", text, flags=re.MULTILINE)[1:]:
         assert re.search(r"^ +fix: *\n +1\. ", block, flags=re.MULTILINE), block[:300]
-    for name in ("UNVERIFIABLE", "WARN", "ERROR"):
+    unverifiable = re.findall(r"^ +UNVERIFIABLE ", text, flags=re.MULTILINE)
+    assert len(unverifiable) == len([s for s in SEEDED if s[0] == "UNVERIFIABLE"])
+    for name in ("WARN", "ERROR"):
         assert not re.search(rf"^ +{name} ", text, flags=re.MULTILINE)
+
+
+def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int, str]) -> None:
+    from netsuite_audit.render.text import DEMO_BUDGET
+
+    exit_code, text = demo_brief
+    lines = text.splitlines()
+    assert exit_code == 1
+    assert len(lines) < DEMO_BUDGET, len(lines)
+    assert lines[1].startswith("Result: 36 findings need action (exit 1")  # the verdict comes first
+    assert lines[2].startswith("42 checks: ")
+    # the critical findings come first, in full; the rest one line each, every FAIL named once
+    assert lines[4] == "Fix these first: they stop every sync"
+    fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)
+    assert len(fails) == len(SEEDED)
+    critical = {"NS0377", "NS0384", "NS0430", "NS0469", "NS0521", "NS0739"}
+    first_high = text.index("Then these (high")
+    for code in {code for _, code, _ in SEEDED}:
+        where = re.search(rf"^  {code}  ", text, flags=re.MULTILINE)
+        assert where, f"{code} is not named"
+        assert (where.start() < first_high) == (code in critical), code
+    assert "{'" not in text and "=True" not in text and "(no code)" not in text
 
 
 def _doc_table() -> set[tuple[str, str, str]]:

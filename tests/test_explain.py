@@ -22,7 +22,7 @@ META = CheckMeta(
     severity=Severity.MEDIUM,
     title="Custom: CA-Zero tax group present",
     description="Looks for the CA-Zero tax group.",
-    reads=("taxgroup",),
+    reads=("taxitemtaxgroup",),
     detection=(Detection.NETSUITE_DATA,),
 )
 

@@ -64,10 +64,13 @@ def test_text_groups_by_code_with_evidence_and_fix() -> None:
     now = datetime.now(UTC)
     result = build_result(snapshot=snap, findings=found, checks=[], skipped=[], started_at=now, finished_at=now,
                           selection=Selection(), role="Expensify Integration")
-    text = render_text(result, color=False, width=120)
+    text = render_text(result, color=False, width=120, verbose=True)
     assert text.index("NS0770") < text.index("NS0384")  # FAIL group before UNVERIFIABLE group
-    assert "job 100 Acme · isinactive=True" in text
+    assert "job 100 Acme: FAIL message" in text and "isinactive: yes" in text
     assert "1. Reactivate it." in text and "2. Sync Now." in text
     assert "missing: Lists > Classes (LIST_CLASS)" in text and "check by hand:" in text
-    assert "Passed (1 checks): c3" in text
-    assert "exit 1" in text
+    assert "Passed (1 check): c3" in text
+    assert "Result: 1 finding needs action (exit 1" in text
+    brief = render_text(result, color=False, width=120)
+    assert "NS0770  FAIL" in brief and "Reactivate it." not in brief  # one line; --verbose has the steps
+    assert "1 item (NS0384) · missing: Lists > Classes (LIST_CLASS)" in brief and "- Open the role." in brief

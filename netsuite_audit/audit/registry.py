@@ -12,7 +12,7 @@ from types import ModuleType
 
 import netsuite_audit
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.model import CheckMeta, Finding
+from netsuite_audit.audit.model import CheckMeta, Finding, Severity
 from netsuite_audit.errors import InputError
 from netsuite_audit.tables import TABLES
 
@@ -111,17 +111,23 @@ def _matches(meta: CheckMeta, token: str) -> bool:
 
 
 def select(checks: list[LoadedCheck], include: Iterable[str] = (), exclude: Iterable[str] = (),
-           ) -> list[LoadedCheck]:
+           warn: Callable[[str], None] | None = None) -> list[LoadedCheck]:
     """Keep checks matching any ``include`` token (all when empty) and none of ``exclude``.
 
     A token is a check id (globs allowed), an NS code, a severity or a tag. A token that matches no
-    check at all is an input error, so a typo never silently selects nothing.
+    check at all is an input error, so a typo never silently selects nothing; a valid severity that
+    no check has today (e.g. ``low``) is only a warning, passed to ``warn``.
     """
     include, exclude = list(include), list(exclude)
     for flag, tokens in (("--check", include), ("--skip", exclude)):
         for token in tokens:
-            if not any(_matches(c.meta, token) for c in checks):
-                raise InputError(f"{token!r} matches no check id, NS code, severity or tag", source=flag)
+            if any(_matches(c.meta, token) for c in checks):
+                continue
+            if token.strip().lower() in {s.value for s in Severity}:
+                if warn is not None:
+                    warn(f"{flag} {token}: no check has severity {token.strip().lower()} today, so it selects nothing")
+                continue
+            raise InputError(f"{token!r} matches no check id, NS code, severity or tag", source=flag)
     return [
         c for c in checks
         if (not include or any(_matches(c.meta, t) for t in include))

@@ -20,7 +20,13 @@ from pydantic import ValidationError
 
 from netsuite_audit import __version__
 from netsuite_audit.collect.probes import probe
-from netsuite_audit.collect.sources import PAGE_SIZE, SoapSource, SuiteQLSource, TableSource
+from netsuite_audit.collect.sources import (
+    PAGE_SIZE,
+    SoapSource,
+    SuiteQLSource,
+    TableSource,
+    UncertainNameUnknown,
+)
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
@@ -39,12 +45,12 @@ from netsuite_audit.snapshot import (
 from netsuite_audit.tables import TABLES
 
 # Tables only an administrator-level role can read: read with the audit profile when one is given.
-ADMIN_TABLES = ("role", "rolepermissions", "rolesubsidiarymap")
+ADMIN_TABLES = ("role", "rolepermissions")
 # Class, Department and Location are also searched over SOAP, the way the integration queries them.
 CLASSIFICATION_TABLES = ("classification", "department", "location")
 # Large tables first, so their remaining pages are queued early.
 _ORDER = ("employee", "job", "customer", "vendor", "classification", "department", "location", "account",
-          "jobresource", "expensecategory")
+          "jobresources", "expensecategory")
 
 Progress = Callable[[str, dict[str, Any]], None]
 
@@ -298,7 +304,9 @@ class Collector:
         via = source.via
         if outcome.error is not None:
             exc = outcome.error
-            state = ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR
+            # An UNCERTAIN name NetSuite does not know leaves the value unknown (never a permission).
+            state = (ReadState.UNAVAILABLE if isinstance(exc, UncertainNameUnknown)
+                     else ReadState.DENIED if isinstance(exc, PermissionDenied) else ReadState.ERROR)
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")

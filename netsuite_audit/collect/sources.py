@@ -8,9 +8,45 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from netsuite_audit.netsuite.errors import PermissionDenied
+from netsuite_audit import names
+from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.tables import TABLES
+
+# NetSuite's words for a name it does not know (a missing permission or feature reads the same).
+_UNKNOWN_NAME_WORDS = ("unknown identifier", "invalid search type", "was not found")
+
+
+class UncertainNameUnknown(NetSuiteError):
+    """NetSuite does not know a table or column that nsaudit's list marks UNCERTAIN (names.toml).
+
+    The value is unknown: the name may be wrong, so this is never read as a missing permission."""
+
+    def __init__(self, message: str, *, name: str, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.name = name
+
+
+def _unknown_name(exc: NetSuiteError) -> bool:
+    text = (exc.message or "").lower()
+    return isinstance(exc, (PermissionDenied, InvalidQuery)) and any(w in text for w in _UNKNOWN_NAME_WORDS)
+
+
+def _uncertain_refusal(table: str, exc: NetSuiteError) -> UncertainNameUnknown | None:
+    """The error to raise instead of ``exc`` when the name NetSuite does not know is the table itself
+    and the table is UNCERTAIN. (An unknown column is retried with ``SELECT *`` by the caller.)"""
+    if not _unknown_name(exc):
+        return None
+    said = (getattr(exc, "record", None) or "").lower()
+    if said not in ("", table) or not names.uncertain_table(table):
+        return None
+    return UncertainNameUnknown(
+        f"NetSuite does not know the table {table!r}. nsaudit could not confirm that name against "
+        "Oracle's lists (it is UNCERTAIN in nsaudit's names list), so what the table holds is unknown; "
+        "this is not reported as a missing permission",
+        name=table, code=exc.code, status=exc.status, protocol=exc.protocol, date_header=exc.date_header,
+    )
+
 
 PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask for
 
@@ -68,11 +104,21 @@ class SuiteQLSource:
         query, params = self._query(table)
         try:
             page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
-        except PermissionDenied as exc:
-            if not exc.record or exc.record.lower() == table:
+        except (PermissionDenied, InvalidQuery) as exc:
+            unknown = _uncertain_refusal(table, exc)
+            if unknown is not None:
+                raise unknown from None
+            record = getattr(exc, "record", None)
+            if not isinstance(exc, PermissionDenied) or not record or record.lower() == table:
                 raise
             query, params = self._query(table, star=True)
-            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+            try:
+                page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+            except (PermissionDenied, InvalidQuery) as again:
+                unknown = _uncertain_refusal(table, again)
+                if unknown is not None:
+                    raise unknown from None
+                raise
             with self._lock:
                 self._seen[table] = set()
         self._queries[table] = (query, params)

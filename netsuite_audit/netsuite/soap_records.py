@@ -283,9 +283,9 @@ RECORDS: dict[str, RecordMap] = {
                 _F("account", "expenseAcct", "ref"),
                 _F("isinactive", "isInactive", "bool"),
                 _F("raterequired", "rateRequired", "bool"),
-                # UNCERTAIN: the category's subsidiary list and include-children element names.
-                _F("subsidiary", "subsidiary", "refs", alternates=("subsidiaryList",)),
-                _F("includechildren", "includeChildren", "bool"),
+                # Oracle's ExpenseCategory has subsidiaryList and no includeChildren: over SOAP the
+                # category's include-children flag is not returned (it stays unknown).
+                _F("subsidiary", "subsidiaryList", "refs"),
             ),
         ),
         RecordMap(
@@ -297,12 +297,19 @@ RECORDS: dict[str, RecordMap] = {
                 _F("includechildren", "includeChildren", "bool"),
                 _F("parent", "parent", "ref"),
                 _F("isinactive", "isInactive", "bool"),
-                _F("issummary", "isSummary", "bool"),  # UNCERTAIN on the SOAP side
+                # Oracle's Account has no isSummary: over SOAP a summary account is not recognisable.
                 _F("subsidiary", "subsidiaryList", "refs"),
             ),
             name_column="fullname",
         ),
     )
+}
+
+# SuiteQL columns that Oracle's SOAP record type has no field for: read over SOAP they are not
+# returned, so their value is unknown (names.toml lists the retired element names).
+NOT_IN_SOAP: dict[str, tuple[str, ...]] = {
+    "account": ("issummary",),
+    "expensecategory": ("includechildren",),
 }
 
 # Columns filled by derivation, not by a field of their own. "parent" is read for the derivation

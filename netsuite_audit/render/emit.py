@@ -13,10 +13,10 @@ from netsuite_audit.result import AuditResult
 Renderer = Callable[[AuditResult, bool], str]
 
 
-def _text(result: AuditResult, color: bool) -> str:
+def _text(result: AuditResult, color: bool, verbose: bool = False) -> str:
     from netsuite_audit.render.text import render_text
 
-    return render_text(result, color=color, code_title=_code_title)
+    return render_text(result, color=color, code_title=_code_title, verbose=verbose)
 
 
 def _json(result: AuditResult, color: bool) -> str:
@@ -97,12 +97,17 @@ def parse_formats(formats: tuple[str, ...], output: Path | None) -> list[Target]
     return targets
 
 
-def emit(result: AuditResult, targets: list[Target], *, color: bool | None = None) -> None:
+def emit(result: AuditResult, targets: list[Target], *, color: bool | None = None, verbose: bool = False) -> None:
+    """Render and write each target. Text on the terminal is brief unless ``verbose``; a text file is
+    always complete (a file has no screen to fit)."""
     from netsuite_audit.render.output import write_atomic
 
     for target in targets:
         use_color = (sys.stdout.isatty() if color is None else color) and target.path is None
-        text = RENDERERS[target.fmt](result, use_color)
+        if target.fmt == "text":
+            text = _text(result, use_color, verbose or target.path is not None)
+        else:
+            text = RENDERERS[target.fmt](result, use_color)
         if target.path is None:
             sys.stdout.write(text)
             sys.stdout.flush()

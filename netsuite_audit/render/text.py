@@ -1,10 +1,25 @@
-"""Human output: findings grouped by NS code, with evidence and fix steps, then a summary line."""
+"""Human output, most important first.
+
+1. The verdict: what the exit code means, in words, and the counts (checks apart from findings).
+2. "Fix these first": the critical findings, those that stop every sync (login, token role, a
+   permission or query the sync needs), in full: evidence and fix steps. When the login failed, the
+   login finding is the only detailed one and the checks it kept from running are one line.
+3. Every other finding by severity, then code (one heading per code, or per check when a finding
+   has no code): one line each by default, in full with ``verbose``.
+4. "Check by hand": UNVERIFIABLE findings, each distinct manual step printed once with the list of
+   items it applies to.
+5. Muted findings, pending-report verdicts, passed and not-run checks, and the summary again.
+
+The default stays within a screen or two for a typical account (the demo: under ``DEMO_BUDGET``
+lines, every FAIL named); ``verbose`` shows everything.
+"""
 
 from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,8 +27,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.audit.model import Finding, Severity, Status
+from netsuite_audit.render.values import evidence_line, subject_text
 from netsuite_audit.result import AuditResult
+
+DEMO_BUDGET = 150  # lines of default text output for `nsaudit run --demo` (tests/test_render_text.py)
+MAX_ITEMS = 12  # items listed after a shared manual step, or checks named in one line, before "and N more"
 
 _STATUS_STYLE = {
     Status.FAIL: ("FAIL", "bold red"),
@@ -25,109 +44,353 @@ _STATUS_STYLE = {
 }
 _ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.WARN: 2, Status.UNVERIFIABLE: 3, Status.MUTED: 4,
           Status.PASS: 5}
+_OPEN = (Status.ERROR, Status.FAIL, Status.WARN)
+_SEVERITY_ORDER = sorted(Severity, key=lambda s: -s.rank)
 
 TitleLookup = Callable[[str], str | None]
 
-
-def _evidence(finding: Finding) -> str:
-    parts = []
-    if finding.subject:
-        name = f" {finding.subject.name}" if finding.subject.name else ""
-        parts.append(f"{finding.subject.kind} {finding.subject.id}{name}")
-    for key, value in finding.evidence.items():
-        if isinstance(value, (list, tuple)):
-            value = ", ".join(map(str, value))
-        parts.append(f"{key}={value}")
-    return " · ".join(parts)
+# The severity scale (README, "Severity"): what a finding of each severity stops.
+MEANING = {
+    Severity.CRITICAL: "every sync stops",
+    Severity.HIGH: "exports fail for some reports",
+    Severity.MEDIUM: "some lines or a later step fail",
+    Severity.LOW: "hygiene",
+    Severity.INFO: "for information",
+}
 
 
-def _print_finding(console: Console, finding: Finding) -> None:
-    label, style = _STATUS_STYLE[finding.status]
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=12, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(label, style=style), Text(finding.message))
-    evidence = _evidence(finding)
-    if evidence:
-        grid.add_row("", Text(evidence, style="dim"))
-    if finding.missing:
-        grid.add_row("", Text.assemble(("missing: ", "magenta"), finding.missing))
-    steps = list(finding.fix) + ([] if finding.fix else list(finding.manual))
-    if finding.status in (Status.FAIL, Status.WARN, Status.UNVERIFIABLE, Status.ERROR) and steps:
-        grid.add_row("", Text("fix:" if finding.fix else "check by hand:", style="bold"))
-        steps_grid = Table.grid(padding=(0, 1))
-        steps_grid.add_column(width=3, justify="right", no_wrap=True)
-        steps_grid.add_column(ratio=1)
+# ---- counts and verdict (shared with Markdown and HTML) ------------------------------------------------
+@dataclass(frozen=True)
+class CheckCounts:
+    total: int
+    passed: int
+    failed: int
+    unverifiable: int
+    not_run: int
+
+
+def check_counts(result: AuditResult) -> CheckCounts:
+    """Checks by outcome: failed (a FAIL, WARN or ERROR), unverifiable, passed; skipped ones not run."""
+    worst: dict[str, int] = {}
+    for finding in result.findings:
+        worst[finding.check_id] = min(worst.get(finding.check_id, 9), _ORDER[finding.status])
+    skipped = {s.check_id for s in result.skipped_checks}
+    failed = unverifiable = passed = 0
+    ids = list(dict.fromkeys([*(c.id for c in result.checks), *worst, *skipped]))
+    for check_id in ids:
+        if check_id in skipped:
+            continue
+        rank = worst.get(check_id, _ORDER[Status.PASS])
+        if rank <= _ORDER[Status.WARN]:
+            failed += 1
+        elif rank == _ORDER[Status.UNVERIFIABLE]:
+            unverifiable += 1
+        else:
+            passed += 1
+    return CheckCounts(total=len(ids), passed=passed, failed=failed, unverifiable=unverifiable,
+                       not_run=len(skipped))
+
+
+def need_action(result: AuditResult) -> list[Finding]:
+    """FAIL and WARN findings at or above --fail-on that count toward the exit code."""
+    fail_on = result.selection.fail_on
+    return [f for f in result.findings
+            if f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank and not f.baseline]
+
+
+def counts_line(result: AuditResult) -> str:
+    """``42 checks: 9 passed, 30 failed, 3 not run · 36 findings: 36 FAIL`` (checks apart from findings)."""
+    checks = check_counts(result)
+    parts = [f"{checks.passed} passed", f"{checks.failed} failed"]
+    if checks.unverifiable:
+        parts.append(f"{checks.unverifiable} could not be verified")
+    if checks.not_run:
+        parts.append(f"{checks.not_run} not run")
+    by_status = result.summary.by_status
+    open_statuses = [s for s in (Status.ERROR, Status.FAIL, Status.WARN, Status.UNVERIFIABLE)
+                     if by_status.get(s.value, 0)]
+    findings = sum(by_status.get(s.value, 0) for s in open_statuses)
+    line = f"{checks.total} checks: {', '.join(parts)} · {_plural(findings, 'finding')}"
+    if open_statuses:
+        line += ": " + ", ".join(f"{by_status[s.value]} {s.value}" for s in open_statuses)
+    extra = []
+    if by_status.get(Status.MUTED.value, 0):
+        extra.append(f"{by_status[Status.MUTED.value]} muted")
+    known = sum(1 for f in result.findings if f.baseline)
+    if known:
+        extra.append(f"{known} known from the baseline")
+    return line + (" · " + ", ".join(extra) if extra else "")
+
+
+def verdict_line(result: AuditResult) -> str:
+    """The exit code in words: ``Result: 36 findings need action (exit 1, fail-on low)``."""
+    fail_on = result.selection.fail_on.value
+    if not result.login_ok:
+        return "Result: could not audit: NetSuite refused the login, so the account was not read (exit 3)"
+    if result.exit_code == 3:
+        errors = sum(1 for f in result.findings if f.status == Status.ERROR)
+        why = (f"{_plural(errors, 'check')} broke" if errors
+               else "checks whose verdict was asked for could not be verified")
+        return f"Result: could not audit completely: {why} (exit 3)"
+    if result.exit_code == 1:
+        count = len(need_action(result))
+        return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
+                f"(exit 1: at or above {fail_on})")
+    return f"Result: nothing needs action at or above {fail_on} (exit 0)"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# ---- grouping ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    key: str  # the NS code, or the check id when the findings have no code
+    title: str
+    severity: Severity
+    findings: tuple[Finding, ...]
+
+
+def group_findings(findings: Iterable[Finding], result: AuditResult, code_title: TitleLookup | None) -> list[Group]:
+    """One group per NS code (or per check when there is no code), worst severity first, then by code."""
+    titles = {c.id: c.title for c in result.checks}
+    by_key: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_key[finding.code or finding.check_id].append(finding)
+    groups = []
+    for key, items in by_key.items():
+        items.sort(key=lambda f: (-f.severity.rank, _ORDER[f.status], f.id))
+        title = (code_title(key) if code_title and items[0].code else None) \
+            or titles.get(items[0].check_id) or items[0].title
+        groups.append(Group(key, title, items[0].severity, tuple(items)))
+    groups.sort(key=lambda g: (-g.severity.rank, min(_ORDER[f.status] for f in g.findings), g.key))
+    return groups
+
+
+@dataclass(frozen=True)
+class ManualStep:
+    steps: tuple[str, ...]
+    missing: str | None
+    items: tuple[str, ...]
+    codes: tuple[str, ...]
+
+
+def manual_steps(findings: Iterable[Finding]) -> list[ManualStep]:
+    """UNVERIFIABLE findings that share their manual steps, merged: the steps once, then the items."""
+    merged: dict[tuple[tuple[str, ...], str | None], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        merged[(finding.manual or finding.fix, finding.missing)].append(finding)
+    out = []
+    for (steps, missing), items in merged.items():
+        items.sort(key=lambda f: (-f.severity.rank, f.code or "", f.id))
+        out.append(ManualStep(steps=steps, missing=missing, items=tuple(_item(f) for f in items),
+                              codes=tuple(dict.fromkeys(f.code or f.check_id for f in items))))
+    out.sort(key=lambda m: -len(m.items))
+    return out
+
+
+def _item(finding: Finding) -> str:
+    subject = subject_text(finding)
+    return f"{subject} ({finding.code})" if finding.code and subject != "account" else \
+        (finding.title if subject == "account" else subject)
+
+
+def listed(items: Sequence[str], limit: int | None) -> str:
+    shown = list(items) if limit is None or len(items) <= limit else [*items[:limit], f"and {len(items) - limit} more"]
+    return ", ".join(shown)
+
+
+# ---- printing ---------------------------------------------------------------------------------------------
+class _Printer:
+    def __init__(self, console: Console, width: int, verbose: bool, code_title: TitleLookup | None,
+                 result: AuditResult) -> None:
+        self.console, self.width, self.verbose, self.code_title, self.result = (
+            console, width, verbose, code_title, result)
+
+    def heading(self, text: str, style: str = "bold") -> None:
+        self.console.print()
+        self.console.print(Text(text, style=style))
+
+    def group_heading(self, group: Group) -> None:
+        line = Text.assemble(("  " + group.key, "bold"), "  ", group.title, ("  (" + group.severity.value + ")", "dim"))
+        self.console.print(line, no_wrap=True, overflow="ellipsis")
+
+    def detailed(self, finding: Finding) -> None:
+        label, style = _STATUS_STYLE[finding.status]
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=12, no_wrap=True)
+        grid.add_column(ratio=1)
+        subject = subject_text(finding)
+        grid.add_row(Text(label, style=style),
+                     Text.assemble((subject + ": ", "bold") if subject != "account" else "", finding.message))
+        evidence = evidence_line(finding)
+        if evidence:
+            grid.add_row("", Text(evidence, style="dim"))
+        if finding.missing:
+            grid.add_row("", Text.assemble(("missing: ", "magenta"), finding.missing))
+        steps = list(finding.fix) + ([] if finding.fix else list(finding.manual))
+        if finding.status != Status.PASS and steps:
+            grid.add_row("", Text("fix:" if finding.fix else "check by hand:", style="bold"))
+            steps_grid = Table.grid(padding=(0, 1))
+            steps_grid.add_column(width=3, justify="right", no_wrap=True)
+            steps_grid.add_column(ratio=1)
+            for number, step in enumerate(steps, start=1):
+                steps_grid.add_row(f"{number}.", Text(step))
+            grid.add_row("", steps_grid)
+        if finding.mute:
+            grid.add_row("", Text(_mute_text(finding), style="dim"))
+        if finding.baseline:
+            grid.add_row("", Text("known from the baseline: does not count toward the exit code", style="dim"))
+        self.console.print(Padding(grid, (0, 0, 0, 4)))
+
+    def brief_groups(self, groups: Sequence[Group]) -> None:
+        """One line per finding under the code (or check) it belongs to; the code is named once."""
+        width = max((len(g.key) for g in groups), default=6)
+        for group in groups:
+            for index, finding in enumerate(group.findings):
+                label, style = _STATUS_STYLE[finding.status]
+                known = ("(known from the baseline) ", "dim") if finding.baseline else ""
+                key = group.key if index == 0 else ""
+                line = Text.assemble("  ", (f"{key:<{width}}", "bold"), "  ", (f"{label:<5}", style), " ",
+                                     known, finding.message)
+                self.console.print(line, no_wrap=True, overflow="ellipsis")
+
+    def groups(self, groups: Sequence[Group], detailed: bool) -> None:
+        if not detailed:
+            self.brief_groups(groups)
+            return
+        for group in groups:
+            self.group_heading(group)
+            for finding in group.findings:
+                self.detailed(finding)
+
+    def manual(self, steps: Sequence[ManualStep]) -> None:
+        limit = None if self.verbose else MAX_ITEMS
         for number, step in enumerate(steps, start=1):
-            steps_grid.add_row(f"{number}.", Text(step))
-        grid.add_row("", steps_grid)
-    if finding.mute:
-        grid.add_row("", Text(f"muted: {finding.mute}", style="dim"))
-    if finding.baseline:
-        grid.add_row("", Text("known (baseline): already in the baseline; does not count toward the exit code",
-                              style="dim"))
-    console.print(Padding(grid, (0, 0, 0, 2)))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=3, justify="right", no_wrap=True)
+            grid.add_column(ratio=1)
+            head = Text.assemble((f"{len(step.items)} item{'s' if len(step.items) != 1 else ''} ", "bold"),
+                                 f"({', '.join(step.codes)})")
+            if step.missing:
+                head.append(f" · missing: {step.missing}", style="magenta")
+            grid.add_row(f"{number}.", head)
+            for line in step.steps:
+                grid.add_row("", Text("- " + line))
+            grid.add_row("", Text("applies to: " + listed(step.items, limit), style="dim"))
+            self.console.print(Padding(grid, (0, 0, 0, 2)))
+
+
+def _mute_text(finding: Finding) -> str:
+    mute = finding.mute or {}
+    parts = [f"{k} {mute[k]}" for k in ("owner", "reason", "expires") if mute.get(k)]
+    return "muted: " + (", ".join(parts) if parts else "yes")
+
+
+def _header(result: AuditResult) -> str:
+    acct = result.account
+    read = (f"read over {acct.transport.upper()}" if result.login_ok and acct.transport != "none"
+            else "nothing read (login failed)")
+    return (f"[bold]nsaudit {result.tool.version}[/bold] · account {escape(acct.account_id)} "
+            f"({escape(acct.environment)}) · {read}" + (f" · role {escape(acct.role)}" if acct.role else ""))
 
 
 def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
-                code_title: TitleLookup | None = None) -> str:
+                code_title: TitleLookup | None = None, verbose: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       highlight=False, soft_wrap=False)
-    acct = result.account
-    console.print(
-        f"[bold]nsaudit {result.tool.version}[/bold] · account {acct.account_id} ({acct.environment}) "
-        f"· read over {acct.transport.upper()}"
-        + (f" · role {escape(acct.role)}" if acct.role else "")
-    )
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        if finding.status != Status.PASS:
-            groups[finding.code or "(no code)"].append(finding)
+    out = _Printer(console, width, verbose, code_title, result)
+    console.print(_header(result))
+    exit_style = "bold green" if result.exit_code == 0 else "bold red"
+    console.print(Text(verdict_line(result), style=exit_style))
+    console.print(Text(counts_line(result)))
+    for warning in result.warnings:
+        console.print(Text("warning: " + warning, style="yellow"))
 
-    def group_key(code: str) -> tuple[int, int, str]:
-        items = groups[code]
-        return (min(_ORDER[f.status] for f in items), -max(f.severity.rank for f in items), code)
-
-    for code in sorted(groups, key=group_key):
-        items = sorted(groups[code], key=lambda f: (_ORDER[f.status], -f.severity.rank, f.id))
-        title = (code_title(code) if code_title and code.startswith("NS") else None) or items[0].title
-        severity = max(items, key=lambda f: f.severity.rank).severity.value
+    findings = [f for f in result.findings if f.status not in (Status.PASS, Status.MUTED)]
+    unverifiable = [f for f in findings if f.status == Status.UNVERIFIABLE]
+    open_findings = [f for f in findings if f.status in _OPEN]
+    if not result.login_ok:
+        _login_failed(out, result, open_findings, unverifiable)
+    else:
+        first = [f for f in open_findings if f.severity == Severity.CRITICAL]
+        if first:
+            out.heading("Fix these first: they stop every sync", "bold red")
+            out.groups(group_findings(first, result, code_title), detailed=True)
+        rest = [f for f in open_findings if f.severity != Severity.CRITICAL]
+        for severity in _SEVERITY_ORDER:
+            these = [f for f in rest if f.severity == severity]
+            if these:
+                out.heading(f"{'Then these' if first else 'Findings'} ({severity.value}: {MEANING[severity]})")
+                out.groups(group_findings(these, result, code_title), detailed=verbose)
+        if unverifiable:
+            out.heading(f"Could not be verified: {_plural(len(unverifiable), 'item')} to check by hand", "bold magenta")
+            if verbose:
+                out.groups(group_findings(unverifiable, result, code_title), detailed=True)
+            else:
+                out.manual(manual_steps(unverifiable))
+    _muted(out, result)
+    _reports(out, result)
+    passed = list(result.passed_checks())
+    if passed:
         console.print()
-        console.print(f"[bold]{escape(code)}[/bold]  {escape(title)}  [dim]({severity})[/dim]")
-        for finding in items:
-            _print_finding(console, finding)
-    if result.report_verdicts:
-        console.print()
-        console.print("[bold]Pending reports[/bold]")
-        for verdict in result.report_verdicts:
-            if verdict.exports_cleanly:
-                note = " (some checks could not verify it)" if verdict.unverified else ""
-                console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
-                              f"({escape(verdict.employee)}){note}")
-                continue
-            where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
-            console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
-                          f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
-    unique = list(result.passed_checks())
-    if unique:
-        console.print()
-        console.print(f"[green]Passed[/green] ({len(unique)} checks): " + escape(", ".join(unique)))
+        console.print(f"[green]Passed[/green] ({_plural(len(passed), 'check')}): " + escape(", ".join(passed)))
     if result.skipped_checks:
         console.print("[dim]Not run: " + escape("; ".join(f"{s.check_id} ({s.reason})"
                                                           for s in result.skipped_checks)) + "[/dim]")
-    counts = result.summary.by_status
-    shown = " · ".join(f"{counts[s.value]} {s.value}" for s in sorted(Status, key=_ORDER.__getitem__)
-                       if counts.get(s.value, 0))
-    known = sum(1 for f in result.findings if f.baseline)
-    if known:
-        shown += f" · {known} known (baseline)"
     console.print()
-    console.print(
-        f"[bold]Summary:[/bold] {result.summary.checks_run} checks · {shown or 'nothing to report'} "
-        f"· exit {result.exit_code} (fail-on {result.selection.fail_on.value})"
-    )
+    console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
+                                f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
+    if not verbose and (open_findings or unverifiable):
+        console.print(Text("Each finding is one line here: --verbose shows its evidence and fix steps; "
+                           "nsaudit explain CODE explains a code.", style="dim"))
     text = buffer.getvalue()
     if not color:  # rich pads table cells to the full width; plain text (files, CI logs) should not end in spaces
         text = "\n".join(line.rstrip() for line in text.split("\n"))
     return text
+
+
+def _login_failed(out: _Printer, result: AuditResult, open_findings: list[Finding],
+                  unverifiable: list[Finding]) -> None:
+    """The login finding in full and first; what the failed login kept from running, as one line."""
+    login = [f for f in open_findings if f.check_id == "login"]
+    others = [f for f in open_findings if f.check_id != "login"]
+    out.heading("Fix the login first: nothing else can be checked until it works", "bold red")
+    out.groups(group_findings(login, result, out.code_title), detailed=True)
+    blocked = list(dict.fromkeys(f.check_id for f in unverifiable))
+    if blocked:
+        out.console.print()
+        names = listed(blocked, None if out.verbose else 0) if out.verbose else "--verbose lists them"
+        out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run because the login failed "
+                               f"({names}).", style="magenta"))
+    if others:
+        out.heading("Also found without logging in (from the workspace file)")
+        out.groups(group_findings(others, result, out.code_title), detailed=out.verbose)
+
+
+def _muted(out: _Printer, result: AuditResult) -> None:
+    muted = [f for f in result.findings if f.status == Status.MUTED]
+    if not muted:
+        return
+    out.heading(f"Muted ({len(muted)}): shown, never counted", "dim")
+    for finding in muted:
+        line = Text.assemble("    ", (f"{finding.code or finding.check_id}", "bold"), " ", subject_text(finding),
+                             ": ", (_mute_text(finding), "dim"))
+        out.console.print(line, no_wrap=not out.verbose, overflow="ellipsis")
+
+
+def _reports(out: _Printer, result: AuditResult) -> None:
+    if not result.report_verdicts:
+        return
+    out.heading("Pending reports")
+    for verdict in result.report_verdicts:
+        if verdict.exports_cleanly:
+            note = " (some checks could not verify it)" if verdict.unverified else ""
+            out.console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
+                              f"({escape(verdict.employee)}){note}")
+            continue
+        where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
+        out.console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
+                          f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))

@@ -2,7 +2,7 @@
  * nsaudit read-only RESTlet.
  *
  * Returns the account settings that SuiteQL, REST and SOAP do not expose to a token: a few accounting
- * preferences, which features are enabled, and per-subsidiary default accounts. nsaudit calls it with
+ * preferences, which features are enabled, and the ids of the active subsidiaries. nsaudit calls it with
  * GET and uses the answer in the checks marked "restlet". The script only reads; it defines no
  * post, put or delete entry point and never saves a record.
  *
@@ -10,16 +10,17 @@
  *   {
  *     "preferences": {"TIMEEXPENSEJOBONLY": true, "DATEPERIODMISMATCH": "WARN", ...},
  *     "features": {"SUBSIDIARIES": true, "MULTICURRENCY": false, ...},
- *     "subsidiaries": {"1": {"payable_account": 123, "corporate_card_account": null, "tax_required": null}}
+ *     "subsidiaries": {"1": {"payable_account": null, "corporate_card_account": null, "tax_required": null}}
  *   }
- * A preference that cannot be read is null; a feature id NetSuite does not know is left out; a subsidiary
- * value that cannot be found is null (nsaudit then treats that value as unknown, not as empty).
+ * A preference that cannot be read is null; a feature id NetSuite does not know is left out. The
+ * per-subsidiary values are always null (unknown): see SUBSIDIARY_VALUES below.
+ * Every preference and feature id here is UNCERTAIN in nsaudit's names list (netsuite_audit/names.toml).
  *
  * @NApiVersion 2.1
  * @NScriptType Restlet
  * @NModuleScope SameAccount
  */
-define(['N/config', 'N/runtime', 'N/search', 'N/record', 'N/log'], (config, runtime, search, record, log) => {
+define(['N/config', 'N/runtime', 'N/search', 'N/log'], (config, runtime, search, log) => {
     // Accounting preferences read with config.load. Ids from NetSuite's preference reference:
     // TIMEEXPENSEJOBONLY = "Show Projects Only For Time And Expense Entry",
     // DATEPERIODMISMATCH = "Allow Transaction Date Outside of the Posting Period" (a list value),
@@ -54,27 +55,14 @@ define(['N/config', 'N/runtime', 'N/search', 'N/record', 'N/log'], (config, runt
         'MULTISUBSIDIARYCUSTOMER',
     ];
 
-    // UNCERTAIN: the field ids of the subsidiary Preferences subtab are not documented for scripting.
-    // Each value is read from the first candidate id that returns something; edit these lists if your
-    // account names them differently (the Records Browser or the field help in the UI shows the id).
-    const SUBSIDIARY_FIELDS = {
-        // "Default Payable Account for Expense Reports"
-        payable_account: ['expensereportapaccount', 'apaccountforexpensereports', 'defaultapaccount'],
-        // "Default Account for Corporate Card Expenses"
-        corporate_card_account: ['corporatecardaccount', 'defaultcorpcardaccount', 'corpcardaccount'],
-        // Whether exports to this subsidiary must carry tax
-        tax_required: ['taxrequired', 'requiretax'],
-    };
-
-    // Non-OneWorld accounts keep the same two defaults in accounting preferences (Time & Expenses tab).
-    // UNCERTAIN: preference ids below are candidates, not verified.
-    const SINGLE_COMPANY_PREFERENCES = {
-        payable_account: ['EXPENSEREPORTAPACCOUNT', 'EXPREPORTAPACCOUNT'],
-        corporate_card_account: ['CORPCARDACCOUNT', 'DEFAULTCORPCARDACCOUNT'],
-    };
+    // Per-subsidiary default accounts (Default Payable Account for Expense Reports, Default Account
+    // for Corporate Card Expenses) and whether a subsidiary requires tax: no list Oracle publishes
+    // names the field ids that hold them (the ids this script used to try are not subsidiary fields),
+    // so the script does not guess. Each value is answered as null, which nsaudit reads as unknown;
+    // state them in the workspace's [netsuite] section instead (docs/workspace.md).
+    const SUBSIDIARY_VALUES = ['payable_account', 'corporate_card_account', 'tax_required'];
 
     const MAX_SUBSIDIARIES = 500;
-    const MIN_USAGE_LEFT = 50;
 
     const isEmpty = (value) => value === undefined || value === null || value === '';
 
@@ -115,14 +103,6 @@ define(['N/config', 'N/runtime', 'N/search', 'N/record', 'N/log'], (config, runt
         } catch (e) {
             return undefined;
         }
-    };
-
-    const firstValue = (rec, candidates) => {
-        for (const fieldId of candidates) {
-            const value = readValue(rec, fieldId);
-            if (!isEmpty(value)) return value;
-        }
-        return undefined;
     };
 
     const readPreferences = (accounting, company) => {
@@ -173,41 +153,20 @@ define(['N/config', 'N/runtime', 'N/search', 'N/record', 'N/log'], (config, runt
         return ids;
     };
 
-    const readOneSubsidiary = (id) => {
-        let rec = null;
-        try {
-            rec = record.load({ type: record.Type.SUBSIDIARY, id, isDynamic: false });
-        } catch (e) {
-            log.debug({ title: 'nsaudit: subsidiary not readable', details: `${id}: ${e.name}` });
-        }
-        return {
-            payable_account: toInternalId(firstValue(rec, SUBSIDIARY_FIELDS.payable_account)),
-            corporate_card_account: toInternalId(firstValue(rec, SUBSIDIARY_FIELDS.corporate_card_account)),
-            tax_required: toBool(firstValue(rec, SUBSIDIARY_FIELDS.tax_required)),
-        };
+    const unknownDefaults = () => {
+        const out = {};
+        for (const key of SUBSIDIARY_VALUES) out[key] = null;
+        return out;
     };
 
-    const readSubsidiaries = (oneWorld, accounting) => {
+    const readSubsidiaries = (oneWorld) => {
         const out = {};
         if (!oneWorld) {
             // A single-company account has one implicit subsidiary, internal id 1.
-            out['1'] = {
-                payable_account: toInternalId(firstValue(accounting, SINGLE_COMPANY_PREFERENCES.payable_account)),
-                corporate_card_account: toInternalId(
-                    firstValue(accounting, SINGLE_COMPANY_PREFERENCES.corporate_card_account)
-                ),
-                tax_required: null,
-            };
+            out['1'] = unknownDefaults();
             return out;
         }
-        const script = runtime.getCurrentScript();
-        for (const id of subsidiaryIds()) {
-            if (script.getRemainingUsage() < MIN_USAGE_LEFT) {
-                log.audit({ title: 'nsaudit: stopped early', details: 'governance limit; some subsidiaries left out' });
-                break;
-            }
-            out[id] = readOneSubsidiary(id);
-        }
+        for (const id of subsidiaryIds()) out[id] = unknownDefaults();
         return out;
     };
 
@@ -218,7 +177,7 @@ define(['N/config', 'N/runtime', 'N/search', 'N/record', 'N/log'], (config, runt
         const features = readFeatures(safeLoadConfig(config.Type.FEATURES));
         let subsidiaries = {};
         try {
-            subsidiaries = readSubsidiaries(features.SUBSIDIARIES === true, accounting);
+            subsidiaries = readSubsidiaries(features.SUBSIDIARIES === true);
         } catch (e) {
             log.error({ title: 'nsaudit: subsidiaries not readable', details: e.name });
         }

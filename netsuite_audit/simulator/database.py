@@ -29,7 +29,9 @@ from netsuite_audit.tables import TABLES
 PREFIX = "Invalid search query. Detailed unprocessed description follows. "
 
 #: Tables that only exist on OneWorld accounts (on others NetSuite answers "Unknown identifier").
-ONEWORLD_TABLES = frozenset({"subsidiary", "rolesubsidiarymap", "customersubsidiaryrelationship"})
+ONEWORLD_TABLES = frozenset({"subsidiary", "customersubsidiaryrelationship"})
+#: Columns that only exist on OneWorld accounts.
+ONEWORLD_COLUMNS = frozenset({"subsidiary", "effectivesubsidiaries"})
 
 #: Table names that are keywords in SQLite; queries name them bare, as SuiteQL allows.
 _KEYWORD_TABLES = ("transaction",)
@@ -89,8 +91,8 @@ def _columns(table: str, oneworld: bool) -> list[tuple[str, str]]:
     out = []
     for name, field in model.model_fields.items():
         column = field.alias or name
-        if not oneworld and column == "subsidiary":
-            continue  # the subsidiary field does not exist without OneWorld
+        if not oneworld and column in ONEWORLD_COLUMNS:
+            continue  # subsidiary fields do not exist without OneWorld
         out.append((column, _sql_type(field.annotation)))
     return out
 
@@ -163,21 +165,23 @@ def _rows_currency(fx: AccountFixture) -> list[dict[str, Any]]:
     ]
 
 
+def _effective_subsidiaries(fx: AccountFixture, option: str, chosen: Sequence[int]) -> list[int]:
+    """ASSUMED (docs/fidelity.md): 'all' gives every subsidiary, 'selected' the chosen ones, any
+    other restriction none."""
+    if option == "all":
+        return [s.id for s in fx.subsidiaries]
+    if option == "selected":
+        return _dedupe(chosen)
+    return []
+
+
 def _rows_role(fx: AccountFixture) -> list[dict[str, Any]]:
     return [
         {"id": r.id, "name": r.name, "isinactive": r.inactive,
          "subsidiaryoption": r.subsidiary_option.upper(),
-         "subsidiaryviewingallowed": r.subsidiary_viewing_allowed}
+         "subsidiaryviewingallowed": r.subsidiary_viewing_allowed,
+         "effectivesubsidiaries": _effective_subsidiaries(fx, r.subsidiary_option, r.subsidiaries)}
         for r in fx.roles
-    ]
-
-
-def _rows_rolesubsidiarymap(fx: AccountFixture) -> list[dict[str, Any]]:
-    return [
-        {"role": r.id, "subsidiary": s}
-        for r in fx.roles
-        if r.subsidiary_option == "selected"
-        for s in _dedupe(r.subsidiaries)
     ]
 
 
@@ -258,7 +262,6 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
     "subsidiary": _rows_subsidiary,
     "currency": _rows_currency,
     "role": _rows_role,
-    "rolesubsidiarymap": _rows_rolesubsidiarymap,
     "rolepermissions": _rows_rolepermissions,
     "employee": _rows_employee,
     "classification": lambda fx: _segment_rows(fx.classes),
@@ -268,7 +271,7 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
     "jobstatus": lambda fx: [
         {"id": s.id, "name": s.name, "isinactive": s.inactive} for s in fx.project_statuses
     ],
-    "jobresource": lambda fx: [
+    "jobresources": lambda fx: [
         {"project": p.id, "jobresource": e} for p in fx.projects for e in _dedupe(p.resources)
     ],
     "customer": _rows_customer,
@@ -293,7 +296,7 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
         for a in fx.accounts
     ],
     "oauthtoken": _rows_oauthtoken,
-    "taxgroup": lambda fx: [
+    "taxitemtaxgroup": lambda fx: [
         {"id": g.id, "itemid": g.name, "isinactive": g.inactive, "country": g.country} for g in fx.tax_groups
     ],
     "accountingperiod": lambda fx: [
@@ -307,7 +310,7 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
     ],
 }
 
-_INDEXES = {"rolepermissions": "role", "jobresource": "project", "rolesubsidiarymap": "role",
+_INDEXES = {"rolepermissions": "role", "jobresources": "project",
             "customersubsidiaryrelationship": "entity", "vendorcurrencybalance": "vendor"}
 
 

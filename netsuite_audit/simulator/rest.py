@@ -350,12 +350,11 @@ def _restlet(request: Request, account: SimAccount) -> Response:
         return restlet_error(
             400, "SSS_INVALID_SCRIPTLET_ID", "That Suitelet is invalid, disabled, or no longer exists."
         )
+    # The deployed script cannot read the per-subsidiary defaults (no public list names their field
+    # ids, see names.toml), so it answers null for each: the simulator answers the same.
+    unknown = {"payable_account": None, "corporate_card_account": None, "tax_required": None}
     subsidiaries = {
-        str(s.id): {
-            "payable_account": s.payable_account,
-            "corporate_card_account": s.corporate_card_account,
-            "tax_required": s.tax_required,
-        }
+        str(s.id): dict(unknown)
         for s in fixture.subsidiaries
         if not s.inactive  # the deployed script reports active subsidiaries only (docs/restlet.md)
     }
