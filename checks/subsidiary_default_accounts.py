@@ -56,8 +56,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     defaults = restlet.subsidiaries.get(sub) if restlet is not None and sub is not None else None
     stated = ctx.workspace.netsuite
     values: dict[str, int | None] = {}
-    unknown: list[tuple[str, str]] = []
-    for field, label, _, _ in wanted:
+    unknown: list[tuple[str, str, str]] = []
+    for field, label, blank_code, _ in wanted:
         # The RESTlet's null means "no value found", which a blank field and an unknown field id share.
         from_restlet = getattr(defaults, field) if defaults is not None else None
         from_workspace = getattr(stated, f"subsidiary_{field}")
@@ -66,8 +66,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif from_workspace is not None:
             values[field] = None if from_workspace == "blank" else from_workspace
         else:
-            unknown.append((field, label))
-    for field, label in unknown:
+            unknown.append((field, label, blank_code))
+    for field, label, blank_code in unknown:
         said = ("the nsaudit RESTlet did not return it for this subsidiary" if defaults is not None else
                 "the nsaudit RESTlet did not return this subsidiary" if restlet is not None else
                 f"the nsaudit RESTlet was not read ({ctx.snapshot.restlet_detail})" if ctx.snapshot.restlet_detail
@@ -76,7 +76,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"Not checked: the {label} is unknown: {said}, and the workspace [netsuite] section does not "
             "state it.",
             missing=f"the {label} (nsaudit RESTlet or workspace [netsuite] subsidiary_{field})",
-            subject=Subject(kind="setting", id=f"subsidiary_{field}", name=label),
+            code=blank_code, subject=Subject(kind="subsidiary", id=str(sub), name=sub_name),
             manual=(f"In NetSuite open {where} and confirm {label} names an active account.",
                     f"Write its internal id in the workspace under [netsuite] as subsidiary_{field} = <id> "
                     f"(or \"blank\" when it is empty), then run nsaudit again."),
