@@ -27,8 +27,10 @@ print(time.perf_counter() - started)
 
 
 def _timed(cmd: list[str]) -> tuple[float, str]:
+    from benchmarks.e2e import user_env
+
     started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(cmd, cwd=ROOT, env=user_env(), capture_output=True, text=True, check=True)
     return time.perf_counter() - started, done.stdout
 
 

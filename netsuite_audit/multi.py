@@ -19,6 +19,7 @@ from typing import Any
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.errors import InputError
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.render.emit import Target
 from netsuite_audit.result import AuditResult, PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
@@ -81,14 +82,18 @@ def load_baseline(plan: RunPlan, profile: str | None) -> Any:
 
 def collect_account(plan: RunPlan, profile: str | None) -> Any:
     """Log in and read the account (or load the saved snapshot); returns the snapshot."""
-    from netsuite_audit.collect.collector import CollectOptions, collect
+    return read_account(plan, profile)[0]
+
+
+def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, NetworkUse | None]:
+    """The snapshot, and what reading it cost on the network (None for a saved snapshot)."""
+    if plan.snapshot_path is not None:
+        return AccountSnapshot.load(plan.snapshot_path), None
+    from netsuite_audit.collect.collector import CollectOptions, Collector
     from netsuite_audit.credentials import load_credentials
     from netsuite_audit.demo import demo_session
     from netsuite_audit.progress import progress_display
-    from netsuite_audit.snapshot import AccountSnapshot
 
-    if plan.snapshot_path is not None:
-        return AccountSnapshot.load(plan.snapshot_path)
     workspace, reports = plan.workspace, plan.reports
     report_ids = tuple(r.id for r in reports.reports) if reports else ()
     restlet = None
@@ -98,12 +103,15 @@ def collect_account(plan: RunPlan, profile: str | None) -> Any:
                              report_ids=report_ids, restlet=restlet)
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
-            return collect(session.creds, audit_creds=session.audit_creds, options=options, progress=on_progress)
+            collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
+                                  progress=on_progress)
+            return collector.collect(), collector.network_use()
     profile = profile or (workspace.connection.profile if workspace else None)
     creds = load_credentials(profile)
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
-        return collect(creds, audit_creds=audit_creds, options=options, progress=on_progress)
+        collector = Collector(creds, audit_creds=audit_creds, options=options, progress=on_progress)
+        return collector.collect(), collector.network_use()
 
 
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
@@ -117,7 +125,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
-    snapshot = collect_account(plan, profile)
+    snapshot, network = read_account(plan, profile)
     findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports)
     verdicts = report_verdicts(plan.reports, findings)
     warnings: list[str] = []
@@ -139,7 +147,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
         role=plan.workspace.connection.role if plan.workspace else None,
         workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
         reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
-        verdicts=verdicts, warnings=warnings,
+        verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, plan.workspace, warn),
     )
 

@@ -13,6 +13,7 @@ from netsuite_audit import __version__
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
 from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.errors import InputError
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.tables import TABLES
 
@@ -127,6 +128,8 @@ class AuditResult(_Model):
     report_verdicts: tuple[ReportVerdict, ...] = Field((), description="Per pending report: clean or the codes")
     exit_code: int = Field(description="0 clean, 1 findings at or above fail_on, 3 could not audit")
     warnings: tuple[str, ...] = Field((), description="Run warnings: expired mutes, mutes expiring soon")
+    network: NetworkUse | None = Field(None, description="Requests, refusals and the concurrency actually used "
+                                                         "(null for an offline run)")
 
     @field_validator("schema_version", mode="before")
     @classmethod
@@ -218,6 +221,7 @@ def build_result(
     permissions: Iterable[PermissionRow] = (),
     verdicts: Iterable[ReportVerdict] = (),
     warnings: Iterable[str] = (),
+    network: NetworkUse | None = None,
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -243,6 +247,7 @@ def build_result(
         permissions=tuple(permissions),
         report_verdicts=tuple(verdicts),
         warnings=tuple(warnings),
+        network=network,
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit),
     )

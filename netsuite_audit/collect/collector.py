@@ -29,9 +29,11 @@ from netsuite_audit.collect.sources import (
 )
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
-from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
+from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
+from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
@@ -173,7 +175,7 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
-        self.gate = Gate(limit)
+        self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
         self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
@@ -258,6 +260,14 @@ class Collector:
             restlet=restlet,
             restlet_detail=restlet_detail,
         )
+
+    def network_use(self) -> NetworkUse:
+        """Calls, retries and the concurrency this collector actually used (for the result)."""
+        use = self.gate.use()
+        return NetworkUse(calls=self.stats.calls, retries=self.stats.retries, refusals=use.refusals,
+                          concurrency_configured=use.configured, concurrency_final=use.final,
+                          concurrency_lowest=use.lowest, max_in_flight=use.max_in_flight,
+                          max_in_flight_after_refusal=use.max_in_flight_after_refusal)
 
     # ---- planning -------------------------------------------------------------------------------
     def _wanted(self) -> list[str]:

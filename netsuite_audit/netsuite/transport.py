@@ -23,7 +23,7 @@ from typing import TypeVar
 import requests
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception, stop_after_attempt
 
-from netsuite_audit.netsuite.errors import DeadlineExceeded, NetSuiteError
+from netsuite_audit.netsuite.errors import ConcurrencyLimited, DeadlineExceeded, NetSuiteError
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +50,22 @@ def parse_http_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One request slot taken from a :class:`Gate`: our requests in flight once it was taken (itself
+    included), and the gate's limit epoch at that moment (an adaptive gate changes it with the limit)."""
+
+    in_flight: int
+    epoch: int = 0
+
+
 class Gate:
     """At most ``limit`` requests in flight at once; counts the highest concurrency seen.
 
     Slots are handed out first come, first served: a thread that releases a slot and asks again at
     once queues behind the threads already waiting (a plain semaphore lets it barge ahead, which
-    starves the waiting threads and the table reads they carry).
+    starves the waiting threads and the table reads they carry). ``limit`` is read on every hand-out,
+    so a subclass may change it while requests run (``adaptive.AdaptiveGate``).
     """
 
     def __init__(self, limit: int) -> None:
@@ -68,8 +78,8 @@ class Gate:
         self.in_flight = 0
         self.max_in_flight = 0
 
-    def acquire(self, timeout: float | None = None) -> bool:
-        """Take a slot; with ``timeout`` give up (return False) after that many seconds."""
+    def take(self, timeout: float | None = None) -> Slot | None:
+        """Take a slot; with ``timeout`` give up (return None) after that many seconds."""
         ticket = object()
         with self._turns:
             self._queue.append(ticket)
@@ -77,19 +87,31 @@ class Gate:
                                         timeout):
                 self._queue.remove(ticket)
                 self._turns.notify_all()
-                return False
+                return None
             self._queue.popleft()
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            slot = Slot(self.in_flight, self._stamp())
             self._turns.notify_all()  # the next in line may take another free slot
-        return True
+        return slot
 
-    def release(self) -> None:
+    def _stamp(self) -> int:
+        return 0
+
+    def give_back(self, slot: Slot | None, outcome: str = "other") -> None:
+        """Give a slot back; ``outcome`` (``ok``, ``refused``, ``other``) is what the request met."""
         with self._turns:
             if self.in_flight < 1:
                 raise ValueError("Gate released more often than acquired")
             self.in_flight -= 1
             self._turns.notify_all()
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot; with ``timeout`` give up (return False) after that many seconds."""
+        return self.take(timeout) is not None
+
+    def release(self) -> None:
+        self.give_back(None)
 
     def __enter__(self) -> Gate:
         self.acquire()
@@ -221,12 +243,19 @@ def call_with_retry(
         if gate is None:
             return run()
         wait = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-        if not gate.acquire(timeout=wait):
+        slot = gate.take(timeout=wait)
+        if slot is None:
             raise DeadlineExceeded("the deadline passed while waiting for a free request slot")
+        outcome = "other"
         try:
-            return run()
+            result = run()
+            outcome = "ok"
+            return result
+        except ConcurrencyLimited:
+            outcome = "refused"  # the gate learns from it before the slot is free again
+            raise
         finally:
-            gate.release()
+            gate.give_back(slot, outcome)
 
     def wait(state: RetryCallState) -> float:
         return policy.delay(state.attempt_number)

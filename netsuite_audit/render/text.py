@@ -341,6 +341,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
         console.print("[dim]Not run: " + escape("; ".join(f"{s.check_id} ({s.reason})"
                                                           for s in result.skipped_checks)) + "[/dim]")
     console.print()
+    if result.network is not None and (verbose or result.network.refusals):
+        console.print(Text("Network: " + result.network.summary(), style="dim"))
     console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
                                 f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
     if not verbose and (open_findings or unverifiable):

@@ -28,6 +28,9 @@ from netsuite_audit.simulator.fixture import AccountFixture
 from netsuite_audit.simulator.trail import Cause, LoginAuditTrail
 from netsuite_audit.tables import TABLES
 
+# See Counters.max_in_flight_after_refusal.
+REFUSAL_SETTLE_S = 0.5
+
 
 @dataclass(frozen=True)
 class CounterSnapshot:
@@ -39,6 +42,9 @@ class CounterSnapshot:
     faults: dict[str, int] = field(default_factory=dict)
     max_in_flight: int = 0
     in_flight: int = 0
+    # The most in flight at the arrival of a request that came at least REFUSAL_SETTLE_S after the
+    # account's limit first refused one; 0 before any such refusal.
+    max_in_flight_after_refusal: int = 0
 
     @property
     def write_attempts(self) -> int:
@@ -59,7 +65,12 @@ class Counters:
     * ``writes``: write attempts by ``<protocol>.<operation>``;
     * ``faults``: injected faults by kind (``concurrency``, ``5xx``, ``drop``);
     * ``max_in_flight``: the most requests seen at the same moment, counting those the concurrency
-      gate then refused (so a client that respects the limit never pushes it above the limit).
+      gate then refused (so a client that respects the limit never pushes it above the limit);
+    * ``max_in_flight_after_refusal``: the same, for requests that arrived ``REFUSAL_SETTLE_S`` or
+      more after the concurrency limit first refused a request (injected refusals do not start it):
+      what a client that adapts to refusals should keep within the limit. Requests the client sent
+      before it could read that refusal (the rest of its first burst) arrive within milliseconds on
+      loopback, or a little later when its own threads are busy, and are not counted.
     """
 
     def __init__(self) -> None:
@@ -70,6 +81,8 @@ class Counters:
         self._faults: Counter[str] = Counter()
         self._in_flight = 0
         self._max_in_flight = 0
+        self._first_refusal: float | None = None
+        self._max_after_refusal = 0
 
     def request(self, kind: str) -> None:
         with self._lock:
@@ -87,11 +100,20 @@ class Counters:
         with self._lock:
             self._faults[kind] += 1
 
+    def concurrency_refused(self) -> None:
+        """The concurrency limit just refused a request."""
+        with self._lock:
+            if self._first_refusal is None:
+                self._first_refusal = time.monotonic()
+
     def enter(self, limit: int) -> bool:
         """Start a request; False (and nothing held) when more than ``limit`` would be in flight."""
         with self._lock:
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
+            first = self._first_refusal
+            if first is not None and time.monotonic() - first >= REFUSAL_SETTLE_S:
+                self._max_after_refusal = max(self._max_after_refusal, self._in_flight)
             if self._in_flight > limit:
                 self._in_flight -= 1
                 return False
@@ -110,6 +132,7 @@ class Counters:
                 faults=dict(self._faults),
                 max_in_flight=self._max_in_flight,
                 in_flight=self._in_flight,
+                max_in_flight_after_refusal=self._max_after_refusal,
             )
 
     @property

@@ -204,6 +204,7 @@ class SimServer:
         protocol = kind.split(".", 1)[0]
         if not counters.enter(self.concurrency):
             account.refuse("concurrency")
+            counters.concurrency_refused()
             return _concurrency_response(protocol)
         try:
             fault = self.faults.draw()
