@@ -155,6 +155,10 @@ def _source_options(func: F) -> F:
                      help="The account's concurrency limit, if known (caps --concurrency)."),
         click.option("--progress/--no-progress", default=None, envvar="NSAUDIT_PROGRESS",
                      help="Progress display (default: on a terminal)."),
+        click.option("--timeout", type=click.FloatRange(1, 86400), default=300, show_default=True,
+                     envvar="NSAUDIT_TIMEOUT", metavar="SECONDS",
+                     help="Time limit for reading the account; what is not read by then is UNVERIFIABLE "
+                          "(exit 3)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -229,7 +233,7 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
-        snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
+        timeout: float, snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
         checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
         strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
         baseline_path: Path | None) -> None:
@@ -254,7 +258,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
-        progress=_show_progress(progress), fail_on=Severity(fail_on), strict=strict,
+        progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on), strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None,
     )
@@ -292,14 +296,15 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None,
-             progress: bool | None, output: Path) -> None:
+             progress: bool | None, timeout: float, output: Path) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
     plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
-                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress))
+                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress),
+                   timeout=timeout)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()

@@ -42,6 +42,9 @@ ENV_TOKEN_ID = "NSAUDIT_TOKEN_ID"
 ENV_TOKEN_SECRET = "NSAUDIT_TOKEN_SECRET"
 ENV_BASE_URL = "NSAUDIT_BASE_URL"
 ENV_PROFILES_FILE = "NSAUDIT_PROFILES_FILE"
+# Test rigs only: allow a plain-http base URL to a host that is not loopback (warns on stderr).
+ENV_ALLOW_INSECURE_HTTP = "NSAUDIT_ALLOW_INSECURE_HTTP"
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 _PROFILE_FIELDS = frozenset(
     {"account", "consumer_key", "consumer_secret", "token_id", "token_secret", "base_url", "secrets"}
@@ -92,7 +95,7 @@ def _tail(value: str) -> str:
     return f"****{value[-4:]}" if len(value) >= 8 else "****"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Credentials:
     """Everything needed to sign a request for one account, with a safe text form."""
 
@@ -104,6 +107,10 @@ class Credentials:
     base_url: str
     source: str
     profile: str | None = None
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{key}={value!r}" for key, value in self.describe().items())
+        return f"Credentials({fields})"
 
     @property
     def base_url_overridden(self) -> bool:
@@ -390,19 +397,49 @@ def _base_url(
     file_source: tuple[str, str] | None,
 ) -> str:
     override = env.get(ENV_BASE_URL, "").strip()
+    allow_http = env.get(ENV_ALLOW_INSECURE_HTTP, "").strip() == "1"
     if override:
-        return _check_url(override, source=f"env {ENV_BASE_URL}", field=None)
+        return check_base_url(override, source=f"env {ENV_BASE_URL}", field=None, allow_http=allow_http)
     if from_file is not None and file_source is not None:
-        return _check_url(from_file, source=file_source[0], field=file_source[1])
+        return check_base_url(from_file, source=file_source[0], field=file_source[1], allow_http=allow_http)
     return account.default_base_url()
 
 
-def _check_url(text: str, *, source: str, field: str | None) -> str:
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (by name or address; no DNS lookup)."""
+    import ipaddress
+
+    name = host.strip("[]").lower().rstrip(".")
+    if name in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(text: str, *, source: str, field: str | None, allow_http: bool = False) -> str:
+    """A base URL override, checked: https (plain http only to a loopback host, unless ``allow_http``,
+    which warns), a host, a port from 1 to 65535, no user name, query or fragment."""
     parts = urlsplit(text)
     if "@" in parts.netloc:
         raise InputError("must not contain a user name or password", source=source, field=field)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"{text!r} is not an http(s) URL", source=source, field=field)
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or (port is None and parts.netloc.endswith(":")):
+        raise InputError(f"{text!r} has an invalid port (a number from 1 to 65535)", source=source, field=field)
     if parts.query or parts.fragment:
         raise InputError(f"{text!r} must not have a query or fragment", source=source, field=field)
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        if not allow_http:
+            raise InputError(
+                f"{text!r} would send signed requests unencrypted; plain http is allowed only to a "
+                f"loopback host (localhost, 127.0.0.1, ::1). Use https (or, for a test rig only, set "
+                f"{ENV_ALLOW_INSECURE_HTTP}=1)", source=source, field=field)
+        log.warning("%s is set: sending signed requests over plain http to %s (test rigs only)",
+                    ENV_ALLOW_INSECURE_HTTP, parts.hostname)
     return text.rstrip("/")

@@ -53,6 +53,7 @@ class RunPlan:
     concurrency: int = 4
     account_limit: int | None = None
     progress: bool = False
+    timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
     strict: bool = False
     mutes_path: str | None = None  # may contain {profile}
@@ -100,7 +101,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet)
+                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout))
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
             collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
@@ -112,6 +113,15 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     with progress_display(plan.progress) as on_progress:
         collector = Collector(creds, audit_creds=audit_creds, options=options, progress=on_progress)
         return collector.collect(), collector.network_use()
+
+
+def overall_deadline(seconds: float) -> Any:
+    """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now."""
+    import time
+
+    from netsuite_audit.netsuite.transport import RetryPolicy
+
+    return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
 
 
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:

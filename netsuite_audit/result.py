@@ -184,16 +184,18 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int)
 
 
 def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
-              explicit: Iterable[str] = ()) -> int:
+              explicit: Iterable[str] = (), failed_in_transit: bool = False) -> int:
     """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
 
-    "Could not audit": no login at all, a check that broke (ERROR), or an UNVERIFIABLE at or above
-    ``fail_on`` on a check whose verdict was asked for (named with --check, or every check under --strict).
+    "Could not audit": no login at all, a read that failed in transit (network, timeout, concurrency
+    limit or server error after the retries; whatever --strict says, so a network fault never passes a
+    CI gate), a check that broke (ERROR), or an UNVERIFIABLE at or above ``fail_on`` on a check whose
+    verdict was asked for (named with --check, or every check under --strict).
     MUTED findings and findings known from a baseline never count.
     """
     findings = list(findings)
     explicit = set(explicit)
-    if not login_ok or any(f.status == Status.ERROR for f in findings):
+    if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
     for f in findings:
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
@@ -203,6 +205,17 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
            for f in findings):
         return 1
     return 0
+
+
+_TRANSIT_KINDS = ("network", "concurrency", "server")
+
+
+def failed_in_transit(snapshot: AccountSnapshot, findings: Iterable[Finding]) -> bool:
+    """True when a login probe, or a read some finding depends on, failed in transit."""
+    probes = (snapshot.login.rest, snapshot.login.soap)
+    if any(p is not None and not p.ok and p.error in _TRANSIT_KINDS for p in probes):
+        return True
+    return any(f.evidence.get("read_failures") for f in findings)
 
 
 def build_result(
@@ -249,7 +262,8 @@ def build_result(
         warnings=tuple(warnings),
         network=network,
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
-                            strict=selection.strict, explicit=explicit),
+                            strict=selection.strict, explicit=explicit,
+                            failed_in_transit=failed_in_transit(snapshot, findings)),
     )
 
 

@@ -54,6 +54,13 @@ class TableRead(Model):
     calls: int = 0
     # Columns this read did not return: unknown in every row, never empty (see the module docstring).
     unknown: tuple[str, ...] = ()
+    # Set when an ERROR read failed in transit (network, timeout, concurrency limit, server error):
+    # nothing was learnt about permissions, and the run cannot be a complete audit.
+    failure: Literal["network", "concurrency", "server"] | None = None
+
+    @property
+    def failed_in_transit(self) -> bool:
+        return self.state == ReadState.ERROR and self.failure is not None
 
 
 class Probe(Model):

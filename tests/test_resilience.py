@@ -155,18 +155,21 @@ def test_run_with_netsuite_down_exits_3_without_verdicts(where: Any, monkeypatch
     assert not verdicts, f"checks gave a verdict without reading NetSuite: {verdicts}"
 
 
-@pytest.mark.parametrize("where", [_dead_url, _stopped_url], ids=["nothing-listening", "server-stopped"])
-def test_the_overall_deadline_is_honoured(where: Any) -> None:
-    url = where()
-    with serve(account_data("demo")) as server:  # only for the credentials
-        fixture = server.account.fixture
-    creds = token_credentials(fixture, 0, url, "test")
-    budget = 1.0
-    # Without the deadline this policy would try 1000 times with waits of up to 0.2 s.
-    policy = RetryPolicy(attempts=1000, base_delay=0.05, max_delay=0.2, jitter=0.1, timeout=5.0,
-                         deadline=time.monotonic() + budget)
-    collector = Collector(creds, options=CollectOptions(concurrency=2, retry=policy, restlet=(1, 1)))
-    snapshot = collector.collect()
+def test_the_overall_deadline_is_honoured() -> None:
+    """A server that accepts connections and never answers: the deadline ends the run."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)  # the kernel completes the handshakes; nobody ever reads or answers
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with serve(account_data("demo")) as server:  # only for the credentials
+            fixture = server.account.fixture
+        creds = token_credentials(fixture, 0, url, "test")
+        budget = 1.0
+        # Without the deadline this policy would try 1000 times with waits of up to 0.2 s.
+        policy = RetryPolicy(attempts=1000, base_delay=0.05, max_delay=0.2, jitter=0.1, timeout=5.0,
+                             deadline=time.monotonic() + budget)
+        collector = Collector(creds, options=CollectOptions(concurrency=2, retry=policy, restlet=(1, 1)))
+        snapshot = collector.collect()
     assert not snapshot.login.any_ok
     for probe in (snapshot.login.rest, snapshot.login.soap):
         assert probe is not None and not probe.ok
@@ -174,3 +177,20 @@ def test_the_overall_deadline_is_honoured(where: Any) -> None:
     # Far fewer attempts than allowed: the deadline, not the attempt count, ended the retries.
     assert 2 <= collector.stats.calls < 200
     assert time.monotonic() < policy.deadline + 30  # type: ignore[operator]  # loose: no timing assertion
+
+
+@pytest.mark.parametrize("where", [_dead_url, _stopped_url], ids=["nothing-listening", "server-stopped"])
+def test_a_refused_connection_fails_fast(where: Any) -> None:
+    """Nothing listening: no retries and no waiting (it took 36 s of retries before)."""
+    url = where()
+    with serve(account_data("demo")) as server:  # only for the credentials
+        fixture = server.account.fixture
+    creds = token_credentials(fixture, 0, url, "test")
+    collector = Collector(creds, options=CollectOptions(concurrency=2, restlet=(1, 1)))
+    started = time.monotonic()
+    snapshot = collector.collect()
+    assert time.monotonic() - started < 5
+    for probe in (snapshot.login.rest, snapshot.login.soap):
+        assert probe is not None and not probe.ok and probe.error == "network"
+        assert "refused the connection" in (probe.detail or ""), probe.detail
+    assert collector.stats.retries == 0

@@ -74,6 +74,9 @@ def _with_catalog_fix(finding: Finding) -> Finding:
 
 def _unreadable(ctx: Context, tables: list[str]) -> Finding:
     snap = ctx.snapshot
+    failed = [t for t in tables if snap.read(t).failed_in_transit]
+    if failed:
+        return _failed_in_transit(ctx, tables, failed)
     parts, details, manual = [], [], []
     for table in tables:
         read = snap.read(table)
@@ -91,6 +94,23 @@ def _unreadable(ctx: Context, tables: list[str]) -> Finding:
     )
     return ctx.unverifiable(message, missing="; ".join(dict.fromkeys(parts)), manual=tuple(manual),
                             evidence={"tables": tables})
+
+
+def _failed_in_transit(ctx: Context, tables: list[str], failed: list[str]) -> Finding:
+    """A read that failed in transit says what happened; it is never a missing permission."""
+    snap = ctx.snapshot
+    what = {t: snap.read(t).detail or f"the read of {t} failed ({snap.read(t).failure})" for t in failed}
+    message = (
+        f"Not checked: nsaudit could not read {', '.join(failed)} because the connection to NetSuite failed "
+        f"(not a permission problem): {'; '.join(f'{t}: {d}' for t, d in what.items())}"
+    )
+    return ctx.unverifiable(
+        message,
+        missing=f"a complete answer from NetSuite for {', '.join(failed)}",
+        manual=("Run nsaudit again; if the failure repeats, check the network path to NetSuite and the "
+                "account's concurrency use (other integrations running at the same time).",),
+        evidence={"tables": tables, "read_failures": what},
+    )
 
 
 def _columns_unknown(ctx: Context, refs: list[str]) -> Finding:

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
-from netsuite_audit.collect.probes import probe
+from netsuite_audit.collect.probes import probe, transit_failure
 from netsuite_audit.collect.sources import (
     PAGE_SIZE,
     SoapSource,
@@ -320,8 +320,8 @@ class Collector:
             detail = (exc.message if isinstance(exc, NetSuiteError)
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
-            return TableRead(state=state, permission=spec.permission, via=via,
-                             detail=detail, calls=outcome.calls), None
+            return TableRead(state=state, permission=spec.permission, via=via, detail=detail,
+                             calls=outcome.calls, failure=transit_failure(exc)), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
@@ -349,7 +349,7 @@ class Collector:
                              detail=exc.message, calls=1)
         except NetSuiteError as exc:
             return TableRead(state=ReadState.ERROR, permission=spec.permission, via="soap",
-                             detail=exc.message, calls=1)
+                             detail=exc.message, calls=1, failure=transit_failure(exc))
         return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
                          rows=page.total_records or len(page.rows), calls=1)
 

@@ -15,6 +15,7 @@ from netsuite_audit.netsuite.errors import (
     ServerError,
     TransportError,
 )
+from netsuite_audit.netsuite.redact import redact
 from netsuite_audit.netsuite.rest import ServerTime
 from netsuite_audit.netsuite.transport import parse_http_date
 from netsuite_audit.snapshot import Probe
@@ -35,6 +36,20 @@ def error_kind(exc: NetSuiteError) -> str:
     return "other"
 
 
+def transit_failure(exc: BaseException) -> Literal["network", "concurrency", "server"] | None:
+    """The kind of an error that happened in transit (nothing was learnt about permissions), else None."""
+    if not isinstance(exc, NetSuiteError):
+        return None
+    kind = error_kind(exc)
+    if kind == "network":
+        return "network"
+    if kind == "concurrency":
+        return "concurrency"
+    if kind == "server":
+        return "server"
+    return None
+
+
 def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], ServerTime]) -> Probe:
     """Run ``call`` (a client's ``server_time``) and describe what happened, never raising."""
     started = time.monotonic()
@@ -53,7 +68,7 @@ def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], Serve
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
     except Exception as exc:  # an unparseable answer is a failed probe, not a crash
-        return Probe(protocol=protocol, ok=False, error="other", detail=f"{type(exc).__name__}: {exc}",
+        return Probe(protocol=protocol, ok=False, error="other", detail=redact(f"{type(exc).__name__}: {exc}"),
                      local_time=datetime.now(UTC), elapsed_ms=int((time.monotonic() - started) * 1000))
     return Probe(
         protocol=protocol,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from netsuite_audit.errors import NsauditError
+from netsuite_audit.netsuite.redact import redact
 
 
 class NetSuiteError(NsauditError):
     """Base for errors from talking to NetSuite.
 
     ``code`` is NetSuite's own error code (``INVALID_LOGIN``, ``WS_REQUEST_BLOCKED`` ...), ``status``
-    the HTTP status when there was one, ``protocol`` is ``"rest"`` or ``"soap"``.
+    the HTTP status when there was one, ``protocol`` is ``"rest"`` or ``"soap"``. The message is
+    redacted (see ``redact.py``): it often quotes what a server said, which may echo our credentials.
     """
 
     retryable = False
@@ -23,6 +25,7 @@ class NetSuiteError(NsauditError):
         protocol: str | None = None,
         date_header: str | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
         self.code = code

@@ -30,7 +30,10 @@ from netsuite_audit.netsuite.errors import (
     ServerError,
     TransportError,
 )
+from netsuite_audit.netsuite.guard import check_request, check_suiteql
+from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.oauth import rest_auth
+from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.transport import (
     TRANSPORT_FAILURES,
     CallStats,
@@ -237,16 +240,23 @@ class RestClient:
         stats: CallStats | None = None,
     ) -> None:
         self.creds = creds
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else SafeSession()
         self.gate = gate
         self.retry = retry if retry is not None else RetryPolicy()
         self.stats = stats if stats is not None else CallStats()
         self._auth = rest_auth(creds)
+        register_credentials(creds)
         self.base_url = creds.base_url.rstrip("/")
         if creds.base_url_overridden:
             self.restlet_base = self.base_url
         else:
             self.restlet_base = f"https://{creds.account.host}.restlets.api.netsuite.com"
+        # The only requests this client sends: matched exactly on the parsed URL (guard.py).
+        self.endpoints = (
+            ("GET", self.base_url + SERVER_TIME_PATH),
+            ("POST", self.base_url + SUITEQL_PATH),
+            ("GET", self.restlet_base + RESTLET_PATH),
+        )
 
     def __repr__(self) -> str:
         return f"RestClient(account={self.creds.account.realm!r}, base_url={self.base_url!r})"
@@ -262,11 +272,11 @@ class RestClient:
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        """One signed attempt. Only GET, and POST to the SuiteQL endpoint, can leave this method."""
-        if method == "POST" and not url.endswith(SUITEQL_PATH):
-            raise ValueError("the REST client only POSTs SuiteQL queries")
-        if method not in ("GET", "POST"):
-            raise ValueError(f"the REST client does not send {method} requests")
+        """One signed attempt. Only the read endpoints (``self.endpoints``, exact match on the parsed
+        URL) can be reached, and a SuiteQL POST only with a single SELECT statement."""
+        check_request(method, url, self.endpoints)
+        if method == "POST":
+            check_suiteql(str((body or {}).get("q", "")))
         all_headers = {"Accept": "application/json", "User-Agent": f"nsaudit/{__version__}"}
         all_headers.update(headers or {})
         timeout = self.retry.request_timeout()
@@ -282,6 +292,9 @@ class RestClient:
                 timeout=timeout,
                 allow_redirects=False,
             )
+        except TransportError as exc:  # from SafeSession: redirect, size, time, refused, dropped
+            exc.protocol = exc.protocol or PROTOCOL
+            raise
         except TRANSPORT_FAILURES as exc:
             raise TransportError(
                 f"no answer from NetSuite for {method} {url}: {type(exc).__name__}: {exc}", protocol=PROTOCOL

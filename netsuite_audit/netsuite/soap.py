@@ -31,9 +31,12 @@ from zeep.wsdl import Document
 from netsuite_audit.credentials import Credentials
 from netsuite_audit.netsuite import soap_faults as faults
 from netsuite_audit.netsuite import soap_records as rec
-from netsuite_audit.netsuite.errors import NetSuiteError
+from netsuite_audit.netsuite.errors import NetSuiteError, TransportError
+from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.passport import build_passport
+from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.rest import ServerTime
+from netsuite_audit.netsuite.soap_envelope import check_envelope
 from netsuite_audit.netsuite.transport import (
     TRANSPORT_FAILURES,
     CallStats,
@@ -84,7 +87,9 @@ def wsdl_document() -> Document:
 
 class _CapturingTransport(Transport):
     """zeep transport over the caller's session that keeps the last HTTP response (for its body and
-    ``Date`` header)."""
+    ``Date`` header) and lets zeep see only answers that are SOAP envelopes (``soap_envelope.py``).
+
+    Redirects, size and time limits are the session's (:class:`~netsuite_audit.netsuite.http.SafeSession`)."""
 
     def __init__(self, session: requests.Session, timeout: float) -> None:
         super().__init__(session=session, timeout=timeout, operation_timeout=timeout)
@@ -93,6 +98,7 @@ class _CapturingTransport(Transport):
     def post(self, address: str, message: bytes, headers: dict[str, str]) -> requests.Response:
         response: requests.Response = super().post(address, message, headers)
         self.response = response
+        check_envelope(response)
         return response
 
 
@@ -121,7 +127,8 @@ class SoapClient:
         self.gate = gate
         self.retry = retry or RetryPolicy()
         self.stats = stats
-        self.session = session or requests.Session()
+        self.session = session or SafeSession()
+        register_credentials(creds)
         self.url = f"{creds.base_url.rstrip('/')}{SERVICE_PATH}"
         self._settings = zeep.Settings(strict=False, xml_huge_tree=False)
         self._doc = wsdl_document()
@@ -154,6 +161,9 @@ class SoapClient:
         started = time.monotonic()
         try:
             getattr(service, operation)(**body, _soapheaders=soap_headers)
+        except TransportError as exc:  # the session's limits, or an answer that is not SOAP
+            exc.protocol = exc.protocol or faults.PROTOCOL
+            raise
         except zeep.exceptions.Fault as exc:
             response = transport.response
             status = response.status_code if response is not None else None
