@@ -139,6 +139,12 @@ def _profile_option(multiple: bool) -> Callable[[F], F]:
                         help="Credentials profile (profiles file or keyring). Default: env vars, then 'default'.")
 
 
+# Kept here (not imported from netsuite.soap_records) so the CLI starts without lxml; a test holds
+# them equal to soap_records.SUPPORTED_VERSIONS / DEFAULT_VERSION.
+SOAP_VERSIONS = ("2024_2", "2025_2")
+DEFAULT_SOAP_VERSION = "2025_2"
+
+
 def _source_options(func: F) -> F:
     options = [
         click.option("--audit-profile", metavar="NAME", envvar="NSAUDIT_AUDIT_PROFILE",
@@ -155,6 +161,9 @@ def _source_options(func: F) -> F:
                      help="The account's concurrency limit, if known (caps --concurrency)."),
         click.option("--progress/--no-progress", default=None, envvar="NSAUDIT_PROGRESS",
                      help="Progress display (default: on a terminal)."),
+        click.option("--soap-version", type=click.Choice(list(SOAP_VERSIONS)), default=DEFAULT_SOAP_VERSION,
+                     show_default=True, envvar="NSAUDIT_SOAP_VERSION",
+                     help="SuiteTalk (SOAP) endpoint version nsaudit calls: NetSuitePort_<version>."),
         click.option("--timeout", type=click.FloatRange(1, 86400), default=300, show_default=True,
                      envvar="NSAUDIT_TIMEOUT", metavar="SECONDS",
                      help="Time limit for reading the account; what is not read by then is UNVERIFIABLE "
@@ -233,9 +242,9 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
-        timeout: float, snapshot_path: Path | None, include: tuple[str, ...], exclude: tuple[str, ...],
-        checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None, fail_on: str,
-        strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
+        soap_version: str, timeout: float, snapshot_path: Path | None, include: tuple[str, ...],
+        exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
+        fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
         baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
@@ -258,7 +267,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
-        progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on), strict=strict,
+        soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
+        strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None,
     )
@@ -282,6 +292,14 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
         if account.error:
             click.echo(f"nsaudit: error: [{account.profile}] {account.error}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
+    if not any(t.path is None for t in targets):  # nothing went to the terminal: list each account's findings
+        from netsuite_audit.render.emit import code_title
+        from netsuite_audit.render.text import render_account_brief
+
+        for account in runs:
+            if account.result is not None:
+                click.echo(render_account_brief(account.result, account.profile, color=use_color,
+                                                code_title=code_title), nl=False)
     click.echo(render_summary(runs, color=use_color), nl=False)
     sys.exit(worst_exit([r.exit_code for r in runs]))
 
@@ -296,15 +314,15 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None,
-             progress: bool | None, timeout: float, output: Path) -> None:
+             progress: bool | None, soap_version: str, timeout: float, output: Path) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
     plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
-                   concurrency=concurrency, account_limit=account_limit, progress=_show_progress(progress),
-                   timeout=timeout)
+                   concurrency=concurrency, account_limit=account_limit, soap_version=soap_version,
+                   progress=_show_progress(progress), timeout=timeout)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()

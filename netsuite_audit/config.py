@@ -50,6 +50,8 @@ class ConfigFile(BaseModel):
     reports: str | None = None
     concurrency: int | None = Field(None, ge=1, le=50)
     account_limit: int | None = Field(None, ge=1, le=1000)
+    soap_version: Literal["2024_2", "2025_2"] | None = Field(
+        None, description="SuiteTalk (SOAP) endpoint version nsaudit calls")
     progress: bool | None = None
     fail_on: Literal["critical", "high", "medium", "low", "info"] | None = None
     strict: bool | None = None
@@ -79,6 +81,7 @@ KEYS: dict[str, Key] = {
     "reports": Key({"run": "reports_path", "snapshot": "reports_path"}, path=True),
     "concurrency": Key({"run": "concurrency", "snapshot": "concurrency"}),
     "account_limit": Key({"run": "account_limit", "snapshot": "account_limit"}),
+    "soap_version": Key({"run": "soap_version", "snapshot": "soap_version"}),
     "progress": Key({"run": "progress", "snapshot": "progress"}),
     "fail_on": Key({"run": "fail_on"}),
     "strict": Key({"run": "strict"}),

@@ -17,6 +17,7 @@ import hmac
 import logging
 import os
 import stat
+import threading
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -225,6 +226,7 @@ def _read_profiles(path: Path) -> dict[str, Any]:
 
 
 _WARNED: set[tuple[str, int]] = set()  # (file, mode) already warned about in this process
+_WARNED_LOCK = threading.Lock()  # several accounts load their profiles at once (run --all-profiles)
 _SHARED = stat.S_IRWXG | stat.S_IRWXO
 _EXPOSED = stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH
 
@@ -244,9 +246,10 @@ def _warn_if_shared(path: Path) -> None:
     write the file can point ``base_url`` at their own server. Printed once per file and mode."""
     shared = _shared_mode(path)
     key = (str(path.resolve()), shared)
-    if not shared or key in _WARNED:
-        return
-    _WARNED.add(key)
+    with _WARNED_LOCK:
+        if not shared or key in _WARNED:
+            return
+        _WARNED.add(key)
     log.warning(
         "%s is open to other users of this machine (mode %s: %s); restrict it with: chmod 600 %s",
         path,

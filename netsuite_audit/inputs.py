@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,12 +59,34 @@ def validate(model: type[M], data: Any, source: str) -> M:
         raise error_from_validation(exc, source) from exc
 
 
-def error_from_validation(exc: ValidationError, source: str) -> InputError:
+MAX_ERRORS = 10  # validation errors named in one message; beyond that they are counted
+
+
+def error_from_validation(exc: ValidationError, source: str,
+                          locate: Callable[[tuple[int | str, ...]], str] | None = None) -> InputError:
+    """Every validation error on one line (up to ``MAX_ERRORS``), the first one's field as the field.
+
+    ``locate`` turns a location into words a person can find in the file (a CSV's ``line 3, column
+    category``); by default the location is the dotted path (``reports.0.employee``).
+    """
     errors = exc.errors()
     if not errors:
         return InputError("invalid", source=source)
+
+    def where(error: Any) -> str:
+        loc = tuple(error["loc"])
+        if locate is not None:
+            return locate(loc)
+        return ".".join(str(p) for p in loc) or "(top level)"
+
+    def message(error: Any) -> str:
+        return str(error["msg"]).replace("\n", " ")
+
     first = errors[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    message = str(first["msg"]).replace("\n", " ")
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return InputError(message + more, source=source, field=loc)
+    also = [f"{where(e)}: {message(e)}" for e in errors[1:MAX_ERRORS]]
+    text = message(first)
+    if also:
+        text += "; also " + "; ".join(also)
+    if len(errors) > MAX_ERRORS:
+        text += f" (and {len(errors) - MAX_ERRORS} more)"
+    return InputError(text, source=source, field=where(first))

@@ -52,6 +52,7 @@ class RunPlan:
     audit_profile: str | None = None
     concurrency: int = 4
     account_limit: int | None = None
+    soap_version: str = "2025_2"  # SuiteTalk endpoint version (--soap-version)
     progress: bool = False
     timeout: float = 300.0  # seconds for reading the account (--timeout)
     fail_on: Severity = Severity.LOW
@@ -101,7 +102,8 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout))
+                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout),
+                             soap_version=plan.soap_version)
     if plan.demo:
         with demo_session() as session, progress_display(plan.progress) as on_progress:
             collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
@@ -130,7 +132,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     from netsuite_audit.audit.verdicts import report_verdicts
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
-    from netsuite_audit.result import Selection, build_result
+    from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
@@ -156,6 +158,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
                             baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
         role=plan.workspace.connection.role if plan.workspace else None,
         workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
+        workspace_name=plan.workspace.name if plan.workspace is not None else None, run_by=current_user(),
         reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
         verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, plan.workspace, warn),

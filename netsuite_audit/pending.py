@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit.errors import InputError
 from netsuite_audit.gcpause import cycle_collection_paused
-from netsuite_audit.inputs import read_text, validate
+from netsuite_audit.inputs import error_from_validation, read_text, validate
 from netsuite_audit.workspace import Ref
 
 
@@ -54,7 +55,11 @@ class PendingReports(_Model):
     def load(cls, path: Path) -> PendingReports:
         text = read_text(path)
         if path.suffix.lower() == ".csv":
-            return validate(cls, {"reports": _rows_to_reports(text, str(path))}, str(path))
+            rows, lines = _rows_to_reports(text, str(path))
+            try:
+                return cls.model_validate({"reports": rows})
+            except ValidationError as exc:
+                raise error_from_validation(exc, str(path), lines.locate) from None
         reports = _stream_reports(text)
         if reports is not None:
             return cls(reports=reports)
@@ -156,8 +161,39 @@ CSV_COLUMNS = (
 _REQUIRED = ("report_id", "employee", "amount")
 
 
-def _rows_to_reports(text: str, source: str) -> list[dict[str, Any]]:
+@dataclass
+class CsvLines:
+    """Where each report and report line came from in the CSV, so errors name a line and a column."""
+
+    reports: list[int] = field(default_factory=list)  # report index -> its first row's line number
+    lines: dict[tuple[int, int], int] = field(default_factory=dict)  # (report, line index) -> line number
+
+    def locate(self, loc: tuple[int | str, ...]) -> str:
+        parts = list(loc)
+        if len(parts) >= 2 and parts[0] == "reports" and isinstance(parts[1], int):
+            report = parts[1]
+            if len(parts) >= 4 and parts[2] == "lines" and isinstance(parts[3], int):
+                number = self.lines.get((report, parts[3]))
+                column = _column(parts[4]) if len(parts) > 4 else None
+            else:
+                number = self.reports[report] if report < len(self.reports) else None
+                column = _REPORT_COLUMNS.get(str(parts[2]), str(parts[2])) if len(parts) > 2 else None
+            if number is not None:
+                return f"line {number}" + (f", column {column}" if column else "")
+        return ".".join(str(p) for p in parts) or "(top level)"
+
+
+_REPORT_COLUMNS = {"id": "report_id", "title": "report_title", "currency": "report_currency"}
+
+
+def _column(name: int | str) -> str:
+    return "class" if name == "class_" else str(name)
+
+
+def _rows_to_reports(text: str, source: str) -> tuple[list[dict[str, Any]], CsvLines]:
     reader = csv.DictReader(io.StringIO(text))
+    where = CsvLines()
+    index_of: dict[str, int] = {}
     header = reader.fieldnames or []
     for name in _REQUIRED:
         if name not in header:
@@ -167,10 +203,14 @@ def _rows_to_reports(text: str, source: str) -> list[dict[str, Any]]:
         raise InputError(f"unknown column (expected some of {', '.join(CSV_COLUMNS)})", source=source,
                          field=unknown[0])
     reports: dict[str, dict[str, Any]] = {}
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        number = reader.line_num
         report_id = (row.get("report_id") or "").strip()
         if not report_id:
             raise InputError("empty report_id", source=source, field=f"line {number}")
+        if report_id not in reports:
+            index_of[report_id] = len(where.reports)
+            where.reports.append(number)
         report = reports.setdefault(report_id, {
             "id": report_id, "employee": (row.get("employee") or "").strip(),
             "title": row.get("report_title") or None, "currency": row.get("report_currency") or None,
@@ -183,5 +223,6 @@ def _rows_to_reports(text: str, source: str) -> list[dict[str, Any]]:
         for ref in ("category", "project", "customer", "class", "department", "location"):
             if ref in line and line[ref].strip().isdigit():
                 line[ref] = int(line[ref])
+        where.lines[(index_of[report_id], len(report["lines"]))] = number
         report["lines"].append(line)
-    return list(reports.values())
+    return list(reports.values()), where

@@ -9,22 +9,17 @@ import click
 
 FORMATS = ("html", "markdown", "junit", "sarif", "csv", "json", "text")
 
-# -o FILE without --format picks the format from the file name.
-_BY_SUFFIX = {
-    ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xml": "junit",
-    ".sarif": "sarif", ".csv": "csv", ".json": "json", ".txt": "text",
-}
 DEFAULT_FORMAT = "html"
 
 
 def pick_format(fmt: str | None, output: Path | None) -> str:
+    """--format if given, else the -o file's extension (unknown: an input error), else HTML."""
     if fmt:
         return fmt
     if output is not None:
-        name = output.name.lower()
-        if name.endswith(".sarif.json"):
-            return "sarif"
-        return _BY_SUFFIX.get(output.suffix.lower(), DEFAULT_FORMAT)
+        from netsuite_audit.render.emit import format_for_path
+
+        return format_for_path(output)
     return DEFAULT_FORMAT
 
 
@@ -35,18 +30,24 @@ def pick_format(fmt: str | None, output: Path | None) -> str:
                    "else html.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write to FILE (replaced atomically) instead of standard output.")
-def report_command(result_path: Path, fmt: str | None, output: Path | None) -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text in full (every finding's evidence and fix steps); a text file is always in full.")
+def report_command(result_path: Path, fmt: str | None, output: Path | None, verbose: bool) -> None:
     """Render a saved result (from `nsaudit run -f json:FILE`) as HTML, Markdown, JUnit, SARIF, CSV,
     JSON or text, without reading the account again."""
     from netsuite_audit.errors import InputError
-    from netsuite_audit.render.emit import RENDERERS
+    from netsuite_audit.render.emit import RENDERERS, render_text_output
     from netsuite_audit.render.output import write_atomic
     from netsuite_audit.result import AuditResult
 
-    chosen = pick_format(fmt.lower() if fmt else None, output)
     try:
+        chosen = pick_format(fmt.lower() if fmt else None, output)
         result = AuditResult.load(result_path)
-        text = RENDERERS[chosen](result, output is None and chosen == "text" and sys.stdout.isatty())
+        color = output is None and chosen == "text" and sys.stdout.isatty()
+        if chosen == "text":
+            text = render_text_output(result, color, verbose or output is not None)
+        else:
+            text = RENDERERS[chosen](result, color)
         if output is None:
             sys.stdout.write(text)
             sys.stdout.flush()

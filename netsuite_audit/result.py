@@ -73,6 +73,7 @@ class ResultAccount(_Model):
     credential_source: str | None = None
     profile: str | None = None
     audit_profile: str | None = None
+    company: str | None = Field(None, description="The company: the top-level subsidiary's name, when it was read")
 
 
 class Skipped(_Model):
@@ -118,6 +119,8 @@ class AuditResult(_Model):
     snapshot_sha256: str
     login_ok: bool
     workspace: str | None = None
+    workspace_name: str | None = Field(None, description="The workspace description's name")
+    run_by: str | None = Field(None, description="The operating-system user who ran the audit")
     reports: str | None = None
     selection: Selection = Field(default_factory=Selection)
     summary: Summary
@@ -207,6 +210,23 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
     return 0
 
 
+def company_name(snapshot: AccountSnapshot) -> str | None:
+    """The top-level subsidiary's name (a OneWorld account's parent company), when exactly one was read."""
+    rows = snapshot.tables.get("subsidiary") or ()
+    roots = [row.name for row in rows if getattr(row, "parent", None) is None and getattr(row, "name", None)]
+    return roots[0] if len(roots) == 1 else None
+
+
+def current_user() -> str | None:
+    """Who ran the audit: the operating-system user name (None when the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):
+        return None
+
+
 _TRANSIT_KINDS = ("network", "concurrency", "server")
 
 
@@ -229,6 +249,8 @@ def build_result(
     selection: Selection,
     role: str | None,
     workspace: str | None = None,
+    workspace_name: str | None = None,
+    run_by: str | None = None,
     reports: str | None = None,
     explicit: Iterable[str] = (),
     permissions: Iterable[PermissionRow] = (),
@@ -245,12 +267,15 @@ def build_result(
             credential_source=snapshot.account.credential_source,
             profile=snapshot.account.profile,
             audit_profile=snapshot.account.audit_profile,
+            company=company_name(snapshot),
         ),
         started_at=started_at,
         finished_at=finished_at,
         snapshot_sha256=snapshot.sha256(),
         login_ok=snapshot.login.any_ok,
         workspace=workspace,
+        workspace_name=workspace_name,
+        run_by=run_by,
         reports=reports,
         selection=selection,
         summary=summarize(findings, len(checks) - len(skipped), len(skipped)),

@@ -88,6 +88,9 @@ class Probe(Model):
 class Login(Model):
     rest: Probe | None = None
     soap: Probe | None = None
+    # The SuiteTalk endpoint version nsaudit's own SOAP client called (e.g. "2025_2", from
+    # --soap-version / config soap_version); None in snapshots written before it was recorded.
+    soap_version: str | None = None
 
     @property
     def soap_ok(self) -> bool:

@@ -54,7 +54,7 @@ def test_dom_has_every_section_and_no_console_errors(report_file: Path, tmp_path
     done = _chromium(tmp_path, "--enable-logging=stderr", "--v=0", "--dump-dom", report_file.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
-    for section in ("run", "summary", "permissions", "findings", "muted", "reports", "checks"):
+    for section in ("audit", "summary", "scope", "findings", "permissions", "reports", "muted", "checks", "signoff"):
         assert f'<section id="{section}">' in dom, section
     assert "NS0770: Project is not active" in dom and "ap-team@example.com" in dom
     assert "&lt;Phase 2&gt;" in dom  # escaped text stayed text in the browser's DOM
@@ -72,3 +72,15 @@ def test_screenshot(report_file: Path, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 50_000, f"screenshot is only {len(data)} bytes"
     shutil.copy(report_file, ARTIFACTS / "html-report.html")
+
+
+def test_prints_to_pdf_with_the_sign_off_on_its_own_page(report_file: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    done = _chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report_file.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-"
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    assert pages >= 3, pages  # findings, permissions and sign-off each start a page
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "html-report.pdf")

@@ -60,6 +60,21 @@ def test_two_accounts_worst_exit_and_both_results(two_accounts: Path) -> None:
     assert "exit 1 (worst of 2 accounts" in out
 
 
+def test_each_account_lists_its_findings_and_the_file_warning_comes_once(
+        two_accounts: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (two_accounts / "profiles.toml").chmod(0o610)  # shared (group may traverse), not readable: a warning
+    code, out, err = _run("run", "--profile", "good", "--profile", "bad", "--workspace", str(WORKSPACE),
+                          "--no-color", "-f", "json:{profile}.json")
+    assert code == 1, err
+    good, bad = out.index("[good] account"), out.index("[bad] account")
+    assert good < bad < out.index("exit 1 (worst of 2 accounts")
+    assert "Result: nothing needs action" in out[good:bad]
+    assert "Result: 1 finding needs action" in out[bad:]
+    assert "NS0770  FAIL  Project" in out[bad:]
+    warned = [r for r in caplog.records if "is open to other users" in r.getMessage()]
+    assert len(warned) == 1, [r.getMessage() for r in caplog.records]
+
+
 def test_all_profiles_and_a_broken_profile_gives_exit_2(two_accounts: Path) -> None:
     profiles = two_accounts / "profiles.toml"
     profiles.write_text(profiles.read_text() + '\n[profiles.zz-broken]\naccount = "1234567"\n')

@@ -116,6 +116,9 @@ def test_every_soap_element_the_mapping_uses_is_listed() -> None:
                 assert alt in elements, f"{rm.type_name}.{alt} is not in names.toml"
         if not rm.get_all:
             assert f"{rm.type_name}SearchBasic" in types
+        # the simulator writes the fields in this order: it must be Oracle's
+        used = [fm.element for fm in rm.fields]
+        assert used == [e for e in elements if e in used], f"{rm.type_name}: fields not in Oracle's order"
 
 
 def test_every_restlet_id_is_listed() -> None:

@@ -8,12 +8,12 @@ import lxml.html
 import pytest
 
 from netsuite_audit.audit.model import Severity, Status, Subject
-from netsuite_audit.render import html as html_module
+from netsuite_audit.render import compliance
 from netsuite_audit.render.emit import RENDERERS
 from netsuite_audit.render.html import render_html
 from tests.render_sample import make_finding, sample_findings, sample_result
 
-SECTIONS = ("run", "summary", "permissions", "findings", "muted", "reports", "checks")
+SECTIONS = ("audit", "summary", "scope", "findings", "permissions", "reports", "muted", "checks", "signoff")
 
 
 @pytest.fixture(scope="module")
@@ -46,26 +46,51 @@ def test_document_has_every_section(page: str) -> None:
 def test_self_contained_without_scripts(page: str) -> None:
     doc = _doc(page)
     assert not doc.xpath("//script | //link | //img | //iframe | //object")
-    assert not doc.xpath("//*[@src] | //*[@href]")
+    assert not doc.xpath("//*[@src]")
+    assert all(link.startswith("#") for link in doc.xpath("//@href"))  # table of contents: in-page links only
     assert "@import" not in page and "url(" not in page
     assert "@media print" in page and "break-before: page" in page
 
 
-def test_run_details(page: str) -> None:
-    run = _text(_section(_doc(page), "run"))
-    for expected in ("Account 1234567", "Environment production", "Integration role Expense Integration",
-                     "Credential source env", "Started 2026-03-02 09:30:00 UTC", "(42.0 s)",
-                     "Fail-on medium", "Workspace file nsaudit.toml"):
-        assert expected in run, expected
-    assert sample_result().snapshot_sha256 in run
+def test_header_for_an_auditor(page: str) -> None:
+    doc = _doc(page)
+    about = _text(_section(doc, "audit"))
+    for expected in ("NetSuite account 1234567", "Environment production", "Integration role Expense Integration",
+                     "Credentials environment variables", "Started 2026-03-02 09:30:00 UTC", "(42.0 s)",
+                     "Threshold findings of severity medium or above need action",
+                     "Workspace description nsaudit.toml", "Tool nsaudit"):
+        assert expected in about, expected
+    assert sample_result().snapshot_sha256 in about
+    assert "Run by" in about
+    assert _text(doc.xpath("//header")[0]).endswith("Result: audit incomplete: 1 check broke; see Scope and "
+                                                     "limitations")
+    assert "exit code" not in page.lower()
+
+
+def test_table_of_contents_links_every_section(page: str) -> None:
+    doc = _doc(page)
+    targets = {link[1:] for link in doc.xpath("//nav[@id='contents']//@href")}
+    assert {"audit", "summary", "scope", "findings", "signoff"} <= targets
+    for target in targets:
+        assert doc.xpath(f"//*[@id='{target}']"), target
 
 
 def test_summary_counts_and_verdict(page: str) -> None:
     summary = _section(_doc(page), "summary")
-    rows = {_text(tr.xpath("td")[0]): _text(tr.xpath("td")[1]) for tr in summary.xpath(".//tbody/tr")}
+    rows = {_text(tr.xpath("td")[0]): _text(tr.xpath("td")[-1]) for tr in summary.xpath(".//tbody/tr")}
     assert rows["FAIL"] == "3" and rows["MUTED"] == "1" and rows["PASS"] == "2" and rows["high"] == "2"
-    assert "Could not audit completely · exit code 3" in _text(summary)
+    assert "checks: " in _text(summary) and "findings: 1 ERROR, 3 FAIL, 1 WARN, 1 UNVERIFIABLE" in _text(summary)
     assert "expires in 30 days" in _text(summary)
+
+
+def test_scope_and_limitations(page: str) -> None:
+    scope = _section(_doc(page), "scope")
+    text = _text(scope)
+    assert "7 checks ran" in text and "1 did not run" in text
+    assert "supervisor-valid needs a workspace file" in text
+    assert "Setup > Manage Roles (ADMI_MANAGEROLES)" in text  # why a result could not be verified
+    assert "Open Setup > Users/Roles > Manage Roles." in text  # the manual step that remains
+    assert "never wrote to it" in text
 
 
 def test_permission_matrix(page: str) -> None:
@@ -79,30 +104,28 @@ def test_permission_matrix(page: str) -> None:
 def test_findings_with_evidence_and_fix(page: str) -> None:
     findings = _section(_doc(page), "findings")
     articles = findings.xpath(".//article")
-    assert len(articles) == 6  # every non-PASS, non-MUTED finding
+    assert len(articles) == 5  # every FAIL, WARN and ERROR (UNVERIFIABLE is under Scope and limitations)
     apollo = next(a for a in articles if "job 100" in _text(a))
     assert "FAIL" in apollo.get("class")
-    evidence = {_text(tr.xpath("th")[0]): _text(tr.xpath("td")[0]) for tr in apollo.xpath(".//tr")}
-    assert evidence == {"isinactive": "true", "used_by": '["jane@example.com", "raj@example.com"]'}
+    pairs = [_text(pair) for pair in apollo.xpath(".//p[@class='evidence']/span[@class='pair']")]
+    assert pairs == ["isinactive yes", "used by jane@example.com, raj@example.com"]
     assert [_text(li) for li in apollo.xpath(".//ol/li")] == [
         "In NetSuite open project Apollo and clear 'Project is inactive'.", "Choose Sync Now in the workspace."]
-    headings = [_text(h) for h in findings.xpath(".//h3")]
-    assert headings[0].startswith("NS0023") and "NS0770: Project is not active (high)" in headings
-    unverifiable = next(a for a in articles if "UNVERIFIABLE" in a.get("class"))
-    assert "Missing: Setup > Manage Roles (ADMI_MANAGEROLES)" in _text(unverifiable)
-    assert "Check by hand:" in _text(unverifiable)
+    severities = [_text(h) for h in findings.xpath(".//h3")]
+    assert [h.split()[0] for h in severities] == ["Critical", "High", "Medium", "Low"]  # by severity, then code
+    codes = [_text(h) for h in findings.xpath(".//h4")]
+    assert codes[0].startswith("NS0023") and "NS0770: Project is not active" in codes
 
 
 def test_muted_reports_and_checks(page: str) -> None:
     doc = _doc(page)
     muted = [[_text(td) for td in tr.xpath("td")] for tr in _section(doc, "muted").xpath(".//tbody/tr")]
-    assert muted == [["category-active/expensecategory:9", "NS0045", "expensecategory 9 Mileage",
+    assert muted == [["NS0045", "expensecategory 9 Mileage", "Category Mileage is inactive in NetSuite.",
                       "ap-team@example.com", "Contractor paid outside NetSuite", "2026-12-31"]]
     reports = [[_text(td) for td in tr.xpath("td")] for tr in _section(doc, "reports").xpath(".//tbody/tr")]
     assert reports[0][:4] == ["R0042", "jane@example.com", "no", "NS0770"]
     checks = _section(doc, "checks")
     assert [_text(li) for li in checks.xpath(".//ul/li")] == ["currency-valid", "posting-period"]
-    assert "supervisor-valid needs a workspace file" in _text(checks)
 
 
 def test_autoescape() -> None:
@@ -117,7 +140,7 @@ def test_autoescape() -> None:
 
 
 def test_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(html_module, "MAX_PER_CODE", 50)
+    monkeypatch.setattr(compliance, "MAX_PER_CODE", 50)
     many = [make_finding("project-active", Status.FAIL, Severity.HIGH, f"Project {n} is not active.", code="NS0770",
                          subject=Subject(kind="job", id=str(n))) for n in range(400)]
     passes = [make_finding(f"check-{n}", Status.PASS, Severity.LOW, "fine") for n in range(300)]
@@ -126,6 +149,7 @@ def test_size_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(doc.xpath("//article")) == 50
     assert "350 more NS0770 findings are not shown here" in _text(doc)
     assert len(_section(doc, "checks").xpath(".//li")) == 300  # PASS: one short list item each, no rows
+    assert len(_section(doc, "scope").xpath(".//li")) == 7  # what was checked: the declared checks, not results
     assert len(page) < 120_000
 
 
@@ -134,7 +158,7 @@ def test_empty_sections_say_so() -> None:
     doc = _doc(render_html(sample_result(passing)))
     assert "Nothing to fix" in _text(_section(doc, "findings"))
     assert "No muted findings." in _text(_section(doc, "muted"))
-    assert "No findings at or above medium · exit code 0" in _text(_section(doc, "summary"))
+    assert "Result: no finding needs action at severity medium or above" in _text(_section(doc, "summary"))
 
 
 def test_no_secret_shaped_values(page: str) -> None:
@@ -144,3 +168,10 @@ def test_no_secret_shaped_values(page: str) -> None:
 
 def test_registered_as_a_format(page: str) -> None:
     assert RENDERERS["html"](sample_result(), True) == page
+
+
+def test_sign_off_block_prints_on_its_own_page(page: str) -> None:
+    signoff = _section(_doc(page), "signoff")
+    labels = [_text(th) for th in signoff.xpath(".//th")]
+    assert labels[:3] == ["Reviewed by (name)", "Role or title", "Date"] and "Signature" in labels
+    assert "#signoff" in page.split("@media print", 1)[1]  # starts a printed page, kept in one piece

@@ -43,10 +43,20 @@ def test_writes_a_file_and_picks_the_format_from_its_name(stored: Path, tmp_path
 @pytest.mark.parametrize(
     ("fmt", "name", "expected"),
     [(None, None, "html"), (None, "a.md", "markdown"), (None, "junit.xml", "junit"), (None, "x.sarif.json", "sarif"),
-     (None, "x.json", "json"), (None, "x.CSV", "csv"), (None, "x.bin", "html"), ("text", "x.html", "text")],
+     (None, "x.json", "json"), (None, "x.CSV", "csv"), (None, "x.txt", "text"), ("text", "x.html", "text")],
 )
 def test_pick_format(fmt: str | None, name: str | None, expected: str) -> None:
     assert pick_format(fmt, Path(name) if name else None) == expected
+
+
+def test_unknown_extension_is_one_line_exit_2(tmp_path: Path) -> None:
+    stored = tmp_path / "result.json"
+    stored.write_text(sample_result().to_json(), encoding="utf-8")
+    done = CliRunner().invoke(report_command, [str(stored), "-o", str(tmp_path / "report.bin")])
+    assert done.exit_code == 2
+    assert done.stderr.startswith("nsaudit: error: ") and done.stderr.count("\n") == 1
+    assert "'.bin'" in done.stderr and ".html" in done.stderr
+    assert not (tmp_path / "report.bin").exists()
 
 
 def test_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:

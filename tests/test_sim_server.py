@@ -27,7 +27,7 @@ from netsuite_audit.simulator.fixture import load_fixture
 from netsuite_audit.simulator.server import SimServer, started_servers, total_write_attempts
 
 SERVER_TIME = "/services/rest/system/v1/serverTime"
-SOAP_PATH = "/services/NetSuitePort_2024_2"
+SOAP_PATH = "/services/NetSuitePort_2025_2"
 CONCURRENCY_BODY = (
     '{"type":"https://www.rfc-editor.org/rfc/rfc6585.html#section-4","title":"Bad Request","status":429,'
     '"o:errorCode":"USER_ERROR" "o:errorDetails":[{"detail":"Concurrent request limit exceeded. '
@@ -50,8 +50,8 @@ def soap_envelope(server: SimServer, token_id: int, operation: str = "getServerT
         nonce=nonce, timestamp=stamp, consumer_secret=integration.consumer_secret,
         token_secret=token.token_secret,
     )
-    msgs = "urn:messages_2024_2.platform.webservices.netsuite.com"
-    core = "urn:core_2024_2.platform.webservices.netsuite.com"
+    msgs = "urn:messages_2025_2.platform.webservices.netsuite.com"
+    core = "urn:core_2025_2.platform.webservices.netsuite.com"
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/">'

@@ -26,7 +26,7 @@ from netsuite_audit.records import Classification, Department
 from netsuite_audit.tables import TABLES
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
-URL = f"{BASE}/services/NetSuitePort_2024_2"
+URL = f"{BASE}/services/NetSuitePort_2025_2"
 CS, TS = "consumer-secret-value-0001", "token-secret-value-0002"
 DATE = "Tue, 01 Oct 2024 10:00:00 GMT"
 ENV = 'xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'

@@ -106,7 +106,7 @@ def _request(body: str, header: str | None = None, action: str = "") -> Request:
         f'<soapenv:Envelope xmlns:soapenv="{ENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<soapenv:Header>{header}</soapenv:Header><soapenv:Body>{body}</soapenv:Body></soapenv:Envelope>"
     )
-    builder = EnvironBuilder(method="POST", path="/services/NetSuitePort_2024_2", data=data.encode(),
+    builder = EnvironBuilder(method="POST", path="/services/NetSuitePort_2025_2", data=data.encode(),
                              headers={"SOAPAction": f'"{action}"', "Content-Type": "text/xml; charset=utf-8"})
     return Request(builder.get_environ())
 
@@ -246,7 +246,7 @@ def test_writes_are_counted_and_refused(operation: str) -> None:
 
 
 def test_not_an_envelope_is_a_client_fault() -> None:
-    builder = EnvironBuilder(method="POST", path="/services/NetSuitePort_2024_2", data=b"not xml")
+    builder = EnvironBuilder(method="POST", path="/services/NetSuitePort_2025_2", data=b"not xml")
     info = _fault_of(soap.handle(Request(builder.get_environ()), FakeAccount()))  # type: ignore[arg-type]
     assert info.faultcode == "soapenv:Client" and info.fault is None
 

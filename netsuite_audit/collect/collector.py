@@ -32,6 +32,8 @@ from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
+from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
+from netsuite_audit.netsuite.soap_records import check_version
 from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
 from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.records import Row
@@ -70,6 +72,7 @@ class CollectOptions:
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
+    soap_version: str = DEFAULT_SOAP_VERSION  # SuiteTalk endpoint version (wsdl/<version>)
 
     @property
     def effective_concurrency(self) -> int:
@@ -175,6 +178,10 @@ class Collector:
         self.options = options or CollectOptions()
         self.progress = progress or _no_progress
         limit = self.options.effective_concurrency
+        try:
+            check_version(self.options.soap_version)
+        except ValueError as exc:
+            raise CollectError(str(exc)) from None
         self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
@@ -191,7 +198,7 @@ class Collector:
         """The SOAP client, built on first use (zeep loads in a worker while REST reads already run)."""
         with self._soap_lock:
             if self._soap is None:
-                self._soap = _soap_client(self.creds, **self._shared)
+                self._soap = _soap_client(self.creds, version=self.options.soap_version, **self._shared)
             return self._soap
 
     def _soap_server_time(self) -> Any:
@@ -216,7 +223,8 @@ class Collector:
             speculative.start(self._plan("rest"))
             alt_futures = self._alt_reads(pool)
             restlet_future = pool.submit(self._restlet) if self.options.restlet else None
-            login = Login(rest=rest_probe.result(), soap=soap_probe.result())
+            login = Login(rest=rest_probe.result(), soap=soap_probe.result(),
+                          soap_version=self.options.soap_version)
             self.progress("login", {"rest": login.rest_ok, "soap": login.soap_ok})
             transport = "rest" if login.rest_ok else "soap" if login.soap_ok else "none"
             outcomes = speculative.wait()

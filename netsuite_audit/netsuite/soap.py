@@ -1,8 +1,11 @@
-"""Read-only client for NetSuite SOAP web services (SuiteTalk 2024_2) with token-based auth.
+"""Read-only client for NetSuite SOAP web services (SuiteTalk) with token-based auth.
 
-The service description is the trimmed WSDL shipped in ``wsdl/2024_2`` (parsed once per process,
-never downloaded); its address is replaced with ``{base_url}/services/NetSuitePort_2024_2``. The
-client offers getServerTime, search, searchMoreWithId, get and getAll, and nothing that writes.
+The endpoint version is one setting (``--soap-version``, config key ``soap_version``), 2025_2 by
+default (the last SOAP endpoint Oracle publishes); 2024_2 can still be chosen. The service
+description is the trimmed WSDL shipped in ``wsdl/<version>`` (parsed once per process and version,
+never downloaded); its address is replaced with ``{base_url}/services/NetSuitePort_<version>`` and
+every request names that version's namespaces. The client offers getServerTime, search,
+searchMoreWithId, get and getAll, and nothing that writes.
 
 Every attempt runs through :func:`~netsuite_audit.netsuite.transport.call_with_retry` inside the
 shared gate and carries a new ``tokenPassport``. zeep checks each answer against the schema; the rows
@@ -48,9 +51,21 @@ from netsuite_audit.netsuite.transport import (
 
 log = logging.getLogger(__name__)
 
-VERSION = rec.VERSION
-SERVICE_PATH = f"/services/NetSuitePort_{VERSION}"
-WSDL_PATH = Path(__file__).resolve().parent / "wsdl" / VERSION / "netsuite.wsdl"
+VERSION = rec.DEFAULT_VERSION
+WSDL_ROOT = Path(__file__).resolve().parent / "wsdl"
+
+
+def service_path(version: str = VERSION) -> str:
+    """``/services/NetSuitePort_2025_2``."""
+    return f"/services/NetSuitePort_{rec.check_version(version)}"
+
+
+def wsdl_path(version: str = VERSION) -> Path:
+    return WSDL_ROOT / rec.check_version(version) / "netsuite.wsdl"
+
+
+SERVICE_PATH = service_path()
+WSDL_PATH = wsdl_path()
 MAX_PAGE_SIZE = 1000
 MIN_PAGE_SIZE = 5
 _MAX_PARENT_DEPTH = 20
@@ -77,12 +92,12 @@ class _OfflineTransport(Transport):
         raise NetSuiteError(f"the packaged WSDL tried to load {url!r}; it must be self-contained")
 
 
-@functools.lru_cache(maxsize=1)
-def wsdl_document() -> Document:
-    """The parsed service description (once per process)."""
+@functools.lru_cache(maxsize=len(rec.SUPPORTED_VERSIONS))
+def wsdl_document(version: str = VERSION) -> Document:
+    """The parsed service description of one version (once per process)."""
     settings = zeep.Settings(strict=False, xml_huge_tree=False)
     # zeep annotates this parameter as a class, but passes and uses an instance.
-    return Document(str(WSDL_PATH), _OfflineTransport(), settings=settings)  # type: ignore[arg-type]
+    return Document(str(wsdl_path(version)), _OfflineTransport(), settings=settings)  # type: ignore[arg-type]
 
 
 class _CapturingTransport(Transport):
@@ -122,16 +137,19 @@ class SoapClient:
         retry: RetryPolicy | None = None,
         stats: CallStats | None = None,
         session: requests.Session | None = None,
+        version: str = VERSION,
     ) -> None:
         self._creds = creds
+        self.version = rec.check_version(version)
+        self.ns = rec.namespaces(self.version)
         self.gate = gate
         self.retry = retry or RetryPolicy()
         self.stats = stats
         self.session = session or SafeSession()
         register_credentials(creds)
-        self.url = f"{creds.base_url.rstrip('/')}{SERVICE_PATH}"
+        self.url = f"{creds.base_url.rstrip('/')}{service_path(self.version)}"
         self._settings = zeep.Settings(strict=False, xml_huge_tree=False)
-        self._doc = wsdl_document()
+        self._doc = wsdl_document(self.version)
 
     def __repr__(self) -> str:
         return f"SoapClient(account={self._creds.account.realm!r}, url={self.url!r})"
@@ -150,9 +168,9 @@ class SoapClient:
         timeout = self.retry.request_timeout()
         transport = _CapturingTransport(self.session, timeout)
         client = self._client(transport)
-        service = client.create_service(rec.BINDING, self.url)
+        service = client.create_service(self.ns.binding, self.url)
         soap_headers: dict[str, Any] = {
-            "tokenPassport": self._type(rec.CORE, "TokenPassport")(
+            "tokenPassport": self._type(self.ns.core, "TokenPassport")(
                 **build_passport(self._creds).as_header()
             )
         }
@@ -262,12 +280,12 @@ class SoapClient:
         size = max(MIN_PAGE_SIZE, min(MAX_PAGE_SIZE, int(page_size)))
 
         def once() -> SearchPage:
-            basic = self._type(rec.COMMON, rm.search_basic)
+            basic = self._type(self.ns.common, rm.search_basic)
             filters: dict[str, Any] = {}
             if active_only:
-                filters["isInactive"] = self._type(rec.CORE, "SearchBooleanField")(searchValue=False)
+                filters["isInactive"] = self._type(self.ns.core, "SearchBooleanField")(searchValue=False)
             # bodyFieldsOnly defaults to true in NetSuite, which would leave out the employee roles list.
-            prefs = self._doc.types.get_element(f"{{{rec.MESSAGES}}}searchPreferences")(
+            prefs = self._doc.types.get_element(f"{{{self.ns.messages}}}searchPreferences")(
                 bodyFieldsOnly=False, returnSearchColumns=False, pageSize=size
             )
             reply = self._send("search", {"searchPreferences": prefs}, table, searchRecord=basic(**filters))
@@ -301,7 +319,7 @@ class SoapClient:
         """getAll(currency): every currency as a row of the SuiteQL ``currency`` table."""
 
         def once() -> list[dict[str, Any]]:
-            record = self._type(rec.CORE, "GetAllRecord")(recordType="currency")
+            record = self._type(self.ns.core, "GetAllRecord")(recordType="currency")
             reply = self._send("getAll", None, "currency", record=record)
             result = rec.descendant(reply.root, "getAllResult")
             self._check_status(reply, result, "currency")
@@ -328,7 +346,7 @@ class SoapClient:
     # ------------------------------------------------------------------------------ internals
     def _get_one(self, rm: rec.RecordMap, internal_id: int) -> dict[str, Any] | None:
         def once() -> dict[str, Any] | None:
-            ref = self._type(rec.CORE, "RecordRef")(internalId=str(internal_id), type=rm.record_type)
+            ref = self._type(self.ns.core, "RecordRef")(internalId=str(internal_id), type=rm.record_type)
             reply = self._send("get", None, rm.table, baseRef=ref)
             read = rec.descendant(reply.root, "readResponse")
             status = faults.parse_status(rec.child(read, "status") if read is not None else None)

@@ -19,6 +19,7 @@ Where SOAP and SuiteQL differ:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,13 +27,73 @@ from typing import Any, Literal
 
 from lxml import etree
 
-VERSION = "2024_2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
+#: The SuiteTalk endpoint versions nsaudit ships a trimmed WSDL for (netsuite/wsdl/<version>).
+SUPPORTED_VERSIONS: tuple[str, ...] = ("2024_2", "2025_2")
+#: The version nsaudit uses unless told otherwise (--soap-version, config key soap_version).
+DEFAULT_VERSION = "2025_2"
+#: The last SOAP endpoint Oracle publishes (from 2027.1 the only supported one; SOAP ends with 2028.2).
+LAST_SUPPORTED_VERSION = "2025_2"
+VERSION = DEFAULT_VERSION  # the version of the module-level namespace constants below
+
+
+def check_version(version: str) -> str:
+    """``version`` if nsaudit ships its WSDL, else a ValueError naming the ones it has."""
+    if version not in SUPPORTED_VERSIONS:
+        shipped = ", ".join(SUPPORTED_VERSIONS)
+        raise ValueError(f"SOAP version {version!r} is not one nsaudit ships; use one of {shipped}")
+    return version
+
+
+def version_of_namespace(uri: str) -> str | None:
+    """``urn:core_2025_2.platform.webservices.netsuite.com`` -> ``2025_2`` (None for other URIs)."""
+    match = re.match(r"^urn:[A-Za-z.]+_(\d{4}_[12])\.[A-Za-z.]+\.webservices\.netsuite\.com$", uri)
+    return match.group(1) if match else None
+
+
 def namespace(part: str, area: str = "platform", version: str = VERSION) -> str:
-    """``namespace("core")`` -> ``urn:core_2024_2.platform.webservices.netsuite.com``."""
+    """``namespace("core")`` -> ``urn:core_2025_2.platform.webservices.netsuite.com``."""
     return f"urn:{part}_{version}.{area}.webservices.netsuite.com"
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """Every namespace of one SuiteTalk version that nsaudit sends or reads."""
+
+    version: str
+
+    @property
+    def messages(self) -> str:
+        return namespace("messages", version=self.version)
+
+    @property
+    def core(self) -> str:
+        return namespace("core", version=self.version)
+
+    @property
+    def common(self) -> str:
+        return namespace("common", version=self.version)
+
+    @property
+    def faults(self) -> str:
+        return namespace("faults", version=self.version)
+
+    @property
+    def platform(self) -> str:
+        return f"urn:platform_{self.version}.webservices.netsuite.com"
+
+    @property
+    def binding(self) -> str:
+        return f"{{{self.platform}}}NetSuiteBinding"
+
+    def lists(self, area: str) -> str:
+        return namespace(area, "lists", self.version)
+
+
+def namespaces(version: str = DEFAULT_VERSION) -> Namespaces:
+    return Namespaces(check_version(version))
 
 
 MESSAGES = namespace("messages")
@@ -91,6 +152,9 @@ class RecordMap:
     @property
     def namespace(self) -> str:
         return namespace(self.area, "lists")
+
+    def namespace_for(self, version: str) -> str:
+        return namespace(self.area, "lists", version)
 
     @property
     def prefix(self) -> str:
@@ -209,15 +273,15 @@ RECORDS: dict[str, RecordMap] = {
                 _F("lastname", "lastName", "text"),
                 _F("email", "email", "text"),
                 _F("isinactive", "isInactive", "bool"),
-                _F("subsidiary", "subsidiary", "ref"),
-                _F("supervisor", "supervisor", "ref"),
                 _F("department", "department", "ref"),
                 _F("class", "class", "ref"),
                 _F("location", "location", "ref"),
-                _F("giveaccess", "giveAccess", "bool"),
+                _F("subsidiary", "subsidiary", "ref"),
                 _F("currency", "currency", "ref"),
                 _F("expenselimit", "expenseLimit", "decimal"),
+                _F("supervisor", "supervisor", "ref"),
                 _F("approvallimit", "approvalLimit", "decimal"),
+                _F("giveaccess", "giveAccess", "bool"),
                 _F("rolesforsearch", "rolesList", "roles"),
             ),
         ),
@@ -236,8 +300,18 @@ RECORDS: dict[str, RecordMap] = {
             for table, type_name in (
                 ("classification", "Classification"),
                 ("department", "Department"),
-                ("location", "Location"),
             )
+        ),
+        RecordMap(  # Oracle's Location orders these fields differently from Class and Department
+            "location", "location", "Location", "accounting",
+            (
+                _F("name", "name", "text"),
+                _F("parent", "parent", "ref"),
+                _F("includechildren", "includeChildren", "bool"),
+                _F("subsidiary", "subsidiaryList", "refs"),
+                _F("isinactive", "isInactive", "bool"),
+            ),
+            name_column="name",
         ),
         RecordMap(
             "job", "job", "Job", "relationships",
@@ -245,12 +319,12 @@ RECORDS: dict[str, RecordMap] = {
                 _F("entityid", "entityId", "text"),
                 _F("altname", "altName", "text"),
                 _F("companyname", "companyName", "text"),
-                _F("isinactive", "isInactive", "bool"),
-                _F("parent", "parent", "ref"),
-                _F("subsidiary", "subsidiary", "ref"),
                 _F("entitystatus", "entityStatus", "ref"),
-                _F("allowexpenses", "allowExpenses", "bool"),
+                _F("parent", "parent", "ref"),
+                _F("isinactive", "isInactive", "bool"),
+                _F("subsidiary", "subsidiary", "ref"),
                 _F("limittimetoassignees", "limitTimeToAssignees", "bool"),
+                _F("allowexpenses", "allowExpenses", "bool"),
             ),
         ),
         RecordMap(
@@ -526,18 +600,19 @@ def _ids(value: Any) -> list[int]:
     return [int(part) for part in str(value).split(",") if part.strip()]
 
 
-def row_to_record(row: Mapping[str, Any], table: str, tag: str) -> etree._Element:
+def row_to_record(row: Mapping[str, Any], table: str, tag: str, version: str = VERSION) -> etree._Element:
     """A typed database row -> ``<tag internalId=".." xsi:type="listAcct:Classification">``.
 
     ``tag`` is the qualified element name (``{core}record`` in a record list, ``{messages}record`` in
     a read response). Null values are left out, as NetSuite does.
     """
     rm = record_map(table)
-    nsmap = {rm.prefix: rm.namespace, "platformCore": CORE, "xsi": XSI}
+    core = namespace("core", version=version)
+    nsmap = {rm.prefix: rm.namespace_for(version), "platformCore": core, "xsi": XSI}
     el = etree.Element(tag, nsmap=nsmap)
     el.set("internalId", str(row["id"]))
     el.set(f"{{{XSI}}}type", f"{rm.prefix}:{rm.type_name}")
-    ns = rm.namespace
+    ns = rm.namespace_for(version)
     for fm in rm.fields:
         value = row.get(fm.column)
         if table == "job" and fm.column == "parent" and value is None:
@@ -549,7 +624,7 @@ def row_to_record(row: Mapping[str, Any], table: str, tag: str) -> etree._Elemen
             node.set("internalId", str(int(value)))
         elif fm.kind == "refs":
             for rid in _ids(value):
-                etree.SubElement(node, f"{{{CORE}}}recordRef", internalId=str(rid))
+                etree.SubElement(node, f"{{{core}}}recordRef", internalId=str(rid))
         elif fm.kind == "roles":
             for rid in _ids(value):
                 entry = etree.SubElement(node, f"{{{ns}}}roles")

@@ -13,17 +13,17 @@ from netsuite_audit.result import AuditResult
 Renderer = Callable[[AuditResult, bool], str]
 
 
-def _text(result: AuditResult, color: bool, verbose: bool = False) -> str:
+def render_text_output(result: AuditResult, color: bool, verbose: bool = False) -> str:
     from netsuite_audit.render.text import render_text
 
-    return render_text(result, color=color, code_title=_code_title, verbose=verbose)
+    return render_text(result, color=color, code_title=code_title, verbose=verbose)
 
 
 def _json(result: AuditResult, color: bool) -> str:
     return result.to_json() + "\n"
 
 
-def _code_title(code: str) -> str | None:
+def code_title(code: str) -> str | None:
     try:
         from netsuite_audit.catalog.model import load_catalog
     except ImportError:  # pragma: no cover
@@ -64,8 +64,34 @@ def _html(result: AuditResult, color: bool) -> str:
     return render_html(result, color)
 
 
+def _text(result: AuditResult, color: bool) -> str:
+    return render_text_output(result, color)
+
+
 RENDERERS: dict[str, Renderer] = {"text": _text, "json": _json, "junit": _junit, "sarif": _sarif,
                                   "markdown": _markdown, "csv": _csv, "html": _html}
+
+
+# An output file's name picks its format when no --format says otherwise (run -o and report -o alike).
+BY_SUFFIX = {
+    ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xml": "junit",
+    ".sarif": "sarif", ".csv": "csv", ".json": "json", ".txt": "text", ".text": "text",
+}
+
+
+def format_for_path(path: Path, source: str = "-o") -> str:
+    """The format a file name implies (``x.sarif.json`` is SARIF); an unknown extension is an input error."""
+    name = path.name.lower()
+    if name.endswith(".sarif.json"):
+        return "sarif"
+    if name.endswith(".junit.xml"):
+        return "junit"
+    suffix = path.suffix.lower()
+    if suffix not in BY_SUFFIX:
+        known = " ".join(sorted(BY_SUFFIX))
+        raise InputError(f"cannot tell the format from the extension {suffix or '(none)'!r}; use one of {known} "
+                         "or say it with --format", source=str(path))
+    return BY_SUFFIX[suffix]
 
 
 @dataclass(frozen=True)
@@ -75,8 +101,13 @@ class Target:
 
 
 def parse_formats(formats: tuple[str, ...], output: Path | None) -> list[Target]:
-    """``-f json:out.json -f text`` -> targets; ``-o`` applies when exactly one format has no path."""
+    """``-f json:out.json -f text`` -> targets; ``-o`` applies when exactly one format has no path.
+
+    ``-o FILE`` alone takes its format from the file's extension (``result.json`` is JSON).
+    """
     targets: list[Target] = []
+    if not formats and output is not None:
+        formats = (format_for_path(output),)
     for item in formats or ("text",):
         fmt, _, path = item.partition(":")
         fmt = fmt.strip().lower()
@@ -105,7 +136,7 @@ def emit(result: AuditResult, targets: list[Target], *, color: bool | None = Non
     for target in targets:
         use_color = (sys.stdout.isatty() if color is None else color) and target.path is None
         if target.fmt == "text":
-            text = _text(result, use_color, verbose or target.path is not None)
+            text = render_text_output(result, use_color, verbose or target.path is not None)
         else:
             text = RENDERERS[target.fmt](result, use_color)
         if target.path is None:

@@ -1,18 +1,16 @@
-"""Markdown for a CI step summary or a ticket: header, summary table, findings grouped by NS code."""
+"""The compliance report in Markdown (a CI job summary, a ticket, a wiki page): the same sections as the HTML
+page, from the same facts (render/compliance.py)."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections import defaultdict
 
-from netsuite_audit.audit.model import Finding, Severity, Status
+from netsuite_audit.audit.model import Severity, Status
+from netsuite_audit.render.compliance import Compliance, FindingView, build_compliance
+from netsuite_audit.render.text import MEANING
 from netsuite_audit.result import AuditResult
 
-# Worst first; MUTED and PASS have their own sections.
-_GROUP_ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.WARN: 2, Status.UNVERIFIABLE: 3}
 _TABLE_ORDER = (Status.FAIL, Status.WARN, Status.ERROR, Status.UNVERIFIABLE, Status.MUTED, Status.PASS)
-_NO_CODE = "(no code)"
 
 
 def cell(text: object) -> str:
@@ -41,78 +39,98 @@ def _code(value: object) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _code_title(code: str) -> str | None:
-    try:
-        from netsuite_audit.catalog.model import load_catalog
-
-        return load_catalog().get(code).title
-    except Exception:
-        return None
+def _about(report: Compliance) -> list[str]:
+    lines = ["## About this audit", "", "| | |", "|---|---|"]
+    lines += [f"| {cell(fact.label)} | {_code(fact.value) if fact.mono else cell(fact.value)} |"
+              for fact in report.facts]
+    return lines
 
 
-def _summary(result: AuditResult) -> list[str]:
+def _summary(result: AuditResult, report: Compliance) -> list[str]:
     by_status = result.summary.by_status
     by_severity = result.summary.by_severity
-    lines = ["| Status | Count |", "|---|---:|"]
+    lines = ["## Summary", "", f"{inline(report.counts)}.", ""]
+    lines += [f"> **Warning:** {inline(warning)}" for warning in report.warnings]
+    lines += [""] if report.warnings else []
+    lines += ["| Status | Results |", "|---|---:|"]
     lines += [f"| {status.value} | {by_status.get(status.value, 0)} |" for status in _TABLE_ORDER]
-    lines += ["", "| Severity (FAIL + WARN) | Count |", "|---|---:|"]
-    lines += [f"| {severity.value} | {by_severity.get(severity.value, 0)} |" for severity in Severity]
+    lines += ["", "| Severity | Means | FAIL + WARN |", "|---|---|---:|"]
+    lines += [f"| {severity.value} | {MEANING[severity]} | {by_severity.get(severity.value, 0)} |"
+              for severity in Severity]
     return lines
 
 
-def _subject(finding: Finding) -> str:
-    if not finding.subject:
-        return "account"
-    name = f" ({inline(finding.subject.name)})" if finding.subject.name else ""
-    return f"{finding.subject.kind} {_code(finding.subject.id)}{name}"
+def _scope(report: Compliance) -> list[str]:
+    lines = ["## Scope and limitations", "", "### What was checked", "",
+             f"{len(report.checked)} checks ran against the account and the workspace description"
+             + (f"; {len(report.not_run)} did not run." if report.not_run else "."), ""]
+    lines += [f"- {_code(check_id)}: {inline(title)}" for check_id, title in report.checked]
+    lines += ["", "### Checks not run", ""]
+    if report.not_run:
+        lines += ["| Check | Why it did not run |", "|---|---|"]
+        lines += [f"| {cell(n.check)} | {cell(n.reason)} |" for n in report.not_run]
+    else:
+        lines.append("Every selected check ran.")
+    lines += ["", "### Could not be verified", ""]
+    if report.unverified:
+        lines += ["These results are neither passed nor failed: nsaudit could not read what they need.", "",
+                  "| Why | Items | Items affected |", "|---|---:|---|"]
+        lines += [f"| {cell(u.why)} | {u.count} | {cell(', '.join(u.items))} |" for u in report.unverified]
+    else:
+        lines.append("Every check that ran could read what it needs.")
+    lines += ["", "### Manual steps remaining", ""]
+    if report.manual:
+        for step in report.manual:
+            count = len(step.items)
+            needs = f": needs {inline(step.missing)}" if step.missing else ""
+            lines.append(f"- **{count} item{'s' if count != 1 else ''}** ({inline(', '.join(step.codes))}){needs}")
+            lines += [f"  - {inline(line)}" for line in step.steps]
+            lines.append(f"  - Applies to: {inline(', '.join(step.items))}")
+    else:
+        lines.append("None.")
+    lines += ["", "### Limits of this audit", ""]
+    lines += [f"- {inline(limit)}" for limit in report.limits]
+    return lines
 
 
-def _finding(finding: Finding) -> list[str]:
+def _finding(finding: FindingView) -> list[str]:
     known = " _(known from the baseline)_" if finding.baseline else ""
-    lines = [f"- **{finding.status.value}** ({finding.severity.value}) {_subject(finding)}: "
-             f"{inline(finding.message)}{known}"]
+    lines = [f"- **{finding.status}** {inline(finding.subject)}: {inline(finding.message)}{known}"]
     if finding.evidence:
         lines.append("  - Evidence:")
-        lines += [f"    - {inline(key)}: {_code(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))}"
-                  for key, value in finding.evidence.items()]
-    if finding.missing:
-        lines.append(f"  - Missing: {inline(finding.missing)}")
-    steps = finding.fix or finding.manual
-    if steps:
-        lines.append("  - Fix:" if finding.fix else "  - Check by hand:")
-        lines += [f"    {number}. {inline(step)}" for number, step in enumerate(steps, start=1)]
+        lines += [f"    - {inline(key)}: {inline(value)}" for key, value in finding.evidence]
+    if finding.steps:
+        lines.append(f"  - {finding.steps_label}:")
+        lines += [f"    {number}. {inline(step)}" for number, step in enumerate(finding.steps, start=1)]
     return lines
 
 
-def _groups(result: AuditResult) -> list[str]:
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        if finding.status in _GROUP_ORDER:
-            groups[finding.code or _NO_CODE].append(finding)
-
-    def order(code: str) -> tuple[int, int, str]:
-        items = groups[code]
-        return (min(_GROUP_ORDER[f.status] for f in items), -max(f.severity.rank for f in items), code)
-
-    lines: list[str] = []
-    for code in sorted(groups, key=order):
-        items = sorted(groups[code], key=lambda f: (_GROUP_ORDER[f.status], -f.severity.rank, f.id))
-        title = (_code_title(code) if code != _NO_CODE else None) or items[0].title
-        lines += ["", f"### {code}: {inline(title)}", ""]
-        for finding in items:
-            lines += _finding(finding)
-    return lines
+def _findings(report: Compliance) -> list[str]:
+    lines = ["## Findings by severity", ""]
+    if not report.sections:
+        return [*lines, "Nothing to fix: no FAIL, WARN or ERROR results."]
+    for section in report.sections:
+        noun = "finding" if section.count == 1 else "findings"
+        lines += [f"### {section.severity.capitalize()} ({section.meaning}): {section.count} {noun}", ""]
+        for group in section.groups:
+            lines += [f"#### {inline(group.code)}: {inline(group.title)}", ""]
+            for finding in group.findings:
+                lines += _finding(finding)
+            if group.hidden:
+                lines.append(f"- _{group.hidden} more {inline(group.code)} findings: the JSON and CSV outputs "
+                             "list them all._")
+            lines.append("")
+    return lines[:-1]
 
 
-def _muted(result: AuditResult) -> list[str]:
-    muted = [f for f in result.findings if f.status == Status.MUTED]
-    if not muted:
+def _permissions(result: AuditResult) -> list[str]:
+    if not result.permissions:
         return []
-    lines = ["", "## Muted", "", "| Finding | Code | Owner | Reason | Expires |", "|---|---|---|---|---|"]
-    for finding in muted:
-        mute = finding.mute or {}
-        lines.append(f"| {cell(finding.id)} | {cell(finding.code or '')} | {cell(mute.get('owner') or mute.get('by'))} "
-                     f"| {cell(mute.get('reason'))} | {cell(mute.get('expires') or 'never')} |")
+    lines = ["", "## Integration role permissions", "", "| Permission | Key | Required | Actual | Status |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {cell(row.name)} | {cell(row.permkey)} | {cell(row.required)} | "
+              f"{cell(row.actual if row.actual is not None else 'unknown')} | {row.status.value} |"
+              for row in result.permissions]
     return lines
 
 
@@ -121,35 +139,54 @@ def _verdicts(result: AuditResult) -> list[str]:
         return []
     lines = ["", "## Pending reports", "", "| Report | Employee | Exports cleanly | Codes |", "|---|---|---|---|"]
     lines += [f"| {cell(v.report_id)} | {cell(v.employee)} | {'yes' if v.exports_cleanly else 'no'} "
-              f"| {cell(', '.join(v.codes))} |" for v in result.report_verdicts]
+              f"| {cell(', '.join(v.codes) or 'none')} |" for v in result.report_verdicts]
     return lines
 
 
+def _muted(report: Compliance) -> list[str]:
+    if not report.muted:
+        return []
+    lines = ["", "## Muted findings", "", "| Code | Subject | Owner | Reason | Expires |", "|---|---|---|---|---|"]
+    lines += [f"| {cell(m.code)} | {cell(m.subject)} | {cell(m.owner)} | {cell(m.reason)} | {cell(m.expires)} |"
+              for m in report.muted]
+    return lines
+
+
+SIGN_OFF = (
+    "", "## Review and sign-off", "",
+    "| | |", "|---|---|",
+    "| Reviewed by (name) | &nbsp; |", "| Role or title | &nbsp; |", "| Date | &nbsp; |",
+    "| Signature | &nbsp; |", "| Comments | &nbsp; |",
+)
+
+
 def render_markdown(result: AuditResult, color: bool = False) -> str:
-    """The report as GitHub-flavoured Markdown; ``color`` is ignored."""
-    acct = result.account
-    when = result.finished_at.strftime("%Y-%m-%d %H:%M %Z").strip()
-    role = f" · role {inline(acct.role)}" if acct.role else ""
+    """The compliance report as GitHub-flavoured Markdown; ``color`` is ignored."""
+    report = build_compliance(result)
     lines = [
-        f"## nsaudit: account {_code(acct.account_id)} ({acct.environment})",
+        f"# {report.title}",
         "",
-        f"{when} · nsaudit {result.tool.version}{role} · exit code **{result.exit_code}** "
-        f"(fail-on {result.selection.fail_on.value}) · {result.summary.checks_run} checks run",
+        inline(report.subtitle),
         "",
-        *(f"> **Warning:** {inline(warning)}" for warning in result.warnings),
-        *([""] if result.warnings else []),
-        *_summary(result),
+        f"**{inline(report.result_sentence)}**",
+        "",
+        "Contents: [About this audit](#about-this-audit) · [Summary](#summary) · "
+        "[Scope and limitations](#scope-and-limitations) · [Findings by severity](#findings-by-severity) · "
+        "[Review and sign-off](#review-and-sign-off)",
+        "",
+        *_about(report),
+        "",
+        *_summary(result, report),
+        "",
+        *_scope(report),
+        "",
+        *_findings(report),
     ]
-    findings = _groups(result)
-    if findings:
-        lines += ["", "## Findings", *findings]
-    lines += _muted(result)
+    lines += _permissions(result)
     lines += _verdicts(result)
-    passed = list(result.passed_checks())
-    if passed:
-        lines += ["", f"**Passed** ({len(passed)}): " + ", ".join(_code(c) for c in passed)]
-    if result.skipped_checks:
-        lines += ["", "**Not run**: " + "; ".join(f"{_code(s.check_id)} ({inline(s.reason)})"
-                                                   for s in result.skipped_checks)]
-    lines += ["", f"<sub>Snapshot SHA-256 {_code(result.snapshot_sha256)}</sub>"]
+    lines += _muted(report)
+    if report.passed:
+        lines += ["", "## Checks passed", "", f"{len(report.passed)}: " + ", ".join(_code(c) for c in report.passed)]
+    lines += SIGN_OFF
+    lines += ["", f"<sub>nsaudit {report.version} · snapshot SHA-256 {_code(report.snapshot_sha256)}</sub>"]
     return "\n".join(lines) + "\n"

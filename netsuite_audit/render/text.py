@@ -126,17 +126,27 @@ def verdict_line(result: AuditResult) -> str:
     """The exit code in words: ``Result: 36 findings need action (exit 1, fail-on low)``."""
     fail_on = result.selection.fail_on.value
     if not result.login_ok:
-        return "Result: could not audit: NetSuite refused the login, so the account was not read (exit 3)"
+        return "Result: could not audit: the login did not succeed, so the account was not read (exit 3)"
     if result.exit_code == 3:
-        errors = sum(1 for f in result.findings if f.status == Status.ERROR)
-        why = (f"{_plural(errors, 'check')} broke" if errors
-               else "checks whose verdict was asked for could not be verified")
-        return f"Result: could not audit completely: {why} (exit 3)"
+        return f"Result: could not audit completely: {incomplete_reason(result)} (exit 3)"
     if result.exit_code == 1:
         count = len(need_action(result))
         return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
                 f"(exit 1: at or above {fail_on})")
     return f"Result: nothing needs action at or above {fail_on} (exit 0)"
+
+
+def incomplete_reason(result: AuditResult) -> str:
+    """Why a run whose login worked still could not audit everything (exit 3), in words."""
+    reasons = []
+    errors = sum(1 for f in result.findings if f.status == Status.ERROR)
+    if errors:
+        reasons.append(f"{_plural(errors, 'check')} broke")
+    if any(f.evidence.get("read_failures") for f in result.findings):
+        reasons.append("some reads failed on the way (network, timeout or server)")
+    if not reasons:
+        reasons.append("checks whose verdict was asked for could not be verified")
+    return "; ".join(reasons)
 
 
 def _plural(count: int, word: str) -> str:
@@ -396,3 +406,30 @@ def _reports(out: _Printer, result: AuditResult) -> None:
         where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
         out.console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
                           f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
+
+
+def render_account_brief(result: AuditResult, profile: str, *, color: bool = False, width: int = 100,
+                         code_title: TitleLookup | None = None) -> str:
+    """One account of a several-account run: its verdict, counts and each finding on one line."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
+                      highlight=False, soft_wrap=False)
+    out = _Printer(console, width, False, code_title, result)
+    acct = result.account
+    console.print(Text.assemble((f"[{profile}]", "bold"), f" account {acct.account_id} ({acct.environment})"))
+    console.print(Text(verdict_line(result), style="bold green" if result.exit_code == 0 else "bold red"))
+    console.print(Text(counts_line(result)))
+    findings = [f for f in result.findings if f.status not in (Status.PASS, Status.MUTED)]
+    open_findings = [f for f in findings if f.status in _OPEN]
+    if not result.login_ok:
+        open_findings = [f for f in open_findings if f.check_id == "login"] or open_findings
+    out.brief_groups(group_findings(open_findings, result, code_title))
+    unverifiable = [f for f in findings if f.status == Status.UNVERIFIABLE]
+    if unverifiable:
+        console.print(Text(f"  and {_plural(len(unverifiable), 'item')} to check by hand "
+                           f"(nsaudit run --profile {profile} lists them)", style="magenta"))
+    console.print()
+    text = buffer.getvalue()
+    if not color:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text

@@ -205,15 +205,15 @@ class SimServer:
         if not counters.enter(self.concurrency):
             account.refuse("concurrency")
             counters.concurrency_refused()
-            return _concurrency_response(protocol)
+            return _concurrency_response(protocol, request)
         try:
             fault = self.faults.draw()
             if fault is not None:
                 counters.fault(str(fault))
                 if fault is FaultKind.CONCURRENCY:
-                    return _concurrency_response(protocol)
+                    return _concurrency_response(protocol, request)
                 if fault is FaultKind.SERVER_ERROR:
-                    return _unexpected_error_response(protocol)
+                    return _unexpected_error_response(protocol, request)
                 request.get_data()  # read the request fully, so closing sends a clean FIN
                 raise DropConnection("simulated dropped connection")
             started = time.monotonic()
@@ -229,7 +229,7 @@ class SimServer:
             with self._errors_lock:
                 self.errors.append(traceback.format_exc())
             account.refuse("internal_error")
-            return _unexpected_error_response(protocol)
+            return _unexpected_error_response(protocol, request)
         finally:
             counters.leave()
 
@@ -257,21 +257,21 @@ def soap_operation(request: Request) -> str:
     return match.group(1).decode("ascii") if match else "unknown"
 
 
-def _concurrency_response(protocol: str) -> Response:
+def _concurrency_response(protocol: str, request: Request) -> Response:
     if protocol == "soap":
         from netsuite_audit.simulator import soap
 
-        return soap.concurrency_fault_response()
+        return soap.concurrency_fault_response(request)
     if protocol == "restlet":
         return rest.restlet_concurrency_response()
     return rest.concurrency_response()
 
 
-def _unexpected_error_response(protocol: str) -> Response:
+def _unexpected_error_response(protocol: str, request: Request) -> Response:
     if protocol == "soap":
         from netsuite_audit.simulator import soap
 
-        return soap.unexpected_error_response()
+        return soap.unexpected_error_response(request)
     if protocol == "restlet":
         return rest.restlet_unexpected_error_response()
     return rest.unexpected_error_response()

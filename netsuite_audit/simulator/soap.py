@@ -1,5 +1,9 @@
 """The simulator's SuiteTalk (SOAP) endpoint: ``POST /services/NetSuitePort_<version>``.
 
+It answers in the version the request names: the URL's version (2024_2 or 2025_2, the ones nsaudit
+ships a WSDL for) decides the namespaces of every answer, and a body whose namespaces name another
+version is refused.
+
 Per request: parse the envelope; refuse writes (counted, never performed); check the
 ``tokenPassport`` (children accepted in the core namespace, as the schema has them, and in the
 messages namespace, as Oracle's PHP sample sends them); check the role may use SOAP web services;
@@ -18,6 +22,7 @@ import secrets
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -53,6 +58,27 @@ UNEXPECTED_TEXT = "An unexpected error occurred. Error ID: nsauditsimulator0"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
+SERVICE_PREFIX = "/services/NetSuitePort_"
+# The SuiteTalk version the request being answered names (its URL): every answer is written in that
+# version's namespaces. One request runs in one thread, so a context variable carries it.
+_VERSION: ContextVar[str] = ContextVar("nsaudit_simulator_soap_version", default=rec.DEFAULT_VERSION)
+
+
+def _ns() -> rec.Namespaces:
+    return rec.Namespaces(_VERSION.get())
+
+
+def version_of(request: Request) -> str | None:
+    """``/services/NetSuitePort_2025_2`` -> ``2025_2`` when nsaudit ships that version, else None."""
+    path = request.path
+    version = path[len(SERVICE_PREFIX):] if path.startswith(SERVICE_PREFIX) else ""
+    return version if version in rec.SUPPORTED_VERSIONS else None
+
+
+def use_version(request: Request) -> None:
+    """Answer this request in the version its URL names (the default one when it names no known one)."""
+    _VERSION.set(version_of(request) or rec.DEFAULT_VERSION)
+
 
 # -- envelopes ---------------------------------------------------------------------------------
 
@@ -64,9 +90,9 @@ def _envelope(body_child: etree._Element | None, *, header: bool, realm: str = "
     if header:
         head = etree.SubElement(env, f"{{{rec.SOAP_ENV}}}Header")
         info = etree.SubElement(
-            head, f"{{{rec.MESSAGES}}}documentInfo", nsmap={"platformMsgs": rec.MESSAGES}
+            head, f"{{{_ns().messages}}}documentInfo", nsmap={"platformMsgs": _ns().messages}
         )
-        etree.SubElement(info, f"{{{rec.MESSAGES}}}nsId").text = _ns_id(realm)
+        etree.SubElement(info, f"{{{_ns().messages}}}nsId").text = _ns_id(realm)
     body = etree.SubElement(env, f"{{{rec.SOAP_ENV}}}Body")
     if body_child is not None:
         body.append(body_child)
@@ -92,19 +118,23 @@ def fault_response(fault: str | None, code: str | None, message: str, *, faultco
     etree.SubElement(node, "faultstring").text = message
     detail = etree.SubElement(node, "detail")
     if fault is not None:
-        el = etree.SubElement(detail, f"{{{rec.FAULTS}}}{fault}", nsmap={"platformFaults": rec.FAULTS})
-        etree.SubElement(el, f"{{{rec.FAULTS}}}code").text = code or "UNEXPECTED_ERROR"
-        etree.SubElement(el, f"{{{rec.FAULTS}}}message").text = message
+        el = etree.SubElement(detail, f"{{{_ns().faults}}}{fault}", nsmap={"platformFaults": _ns().faults})
+        etree.SubElement(el, f"{{{_ns().faults}}}code").text = code or "UNEXPECTED_ERROR"
+        etree.SubElement(el, f"{{{_ns().faults}}}message").text = message
     etree.SubElement(detail, f"{{{AXIS}}}hostname", nsmap={"ns1": AXIS}).text = HOSTNAME
     return _xml_response(env, 500)
 
 
-def concurrency_fault_response() -> Response:
+def concurrency_fault_response(request: Request | None = None) -> Response:
     """What NetSuite answers a token-based request past the account's concurrency limit."""
+    if request is not None:
+        use_version(request)
     return fault_response("exceededConcurrentRequestLimitFault", "WS_REQUEST_BLOCKED", CONCURRENCY_TEXT)
 
 
-def unexpected_error_response() -> Response:
+def unexpected_error_response(request: Request | None = None) -> Response:
+    if request is not None:
+        use_version(request)
     return fault_response("unexpectedErrorFault", "UNEXPECTED_ERROR", UNEXPECTED_TEXT)
 
 
@@ -114,21 +144,21 @@ def login_failed_response() -> Response:
 
 
 def _ok(name: str, result: etree._Element, realm: str) -> Response:
-    wrapper = etree.Element(f"{{{rec.MESSAGES}}}{name}", nsmap={None: rec.MESSAGES})
+    wrapper = etree.Element(f"{{{_ns().messages}}}{name}", nsmap={None: _ns().messages})
     wrapper.append(result)
     return _xml_response(_envelope(wrapper, header=True, realm=realm), 200)
 
 
 def _status(parent: etree._Element, ok: bool, code: str | None = None, message: str | None = None) -> None:
-    status = etree.SubElement(parent, f"{{{rec.CORE}}}status", isSuccess="true" if ok else "false")
+    status = etree.SubElement(parent, f"{{{_ns().core}}}status", isSuccess="true" if ok else "false")
     if not ok:
-        detail = etree.SubElement(status, f"{{{rec.CORE}}}statusDetail", type="ERROR")
-        etree.SubElement(detail, f"{{{rec.CORE}}}code").text = code
-        etree.SubElement(detail, f"{{{rec.CORE}}}message").text = message
+        detail = etree.SubElement(status, f"{{{_ns().core}}}statusDetail", type="ERROR")
+        etree.SubElement(detail, f"{{{_ns().core}}}code").text = code
+        etree.SubElement(detail, f"{{{_ns().core}}}message").text = message
 
 
 def _core(tag: str) -> etree._Element:
-    return etree.Element(f"{{{rec.CORE}}}{tag}", nsmap={"platformCore": rec.CORE})
+    return etree.Element(f"{{{_ns().core}}}{tag}", nsmap={"platformCore": _ns().core})
 
 
 # -- search sessions ---------------------------------------------------------------------------
@@ -254,10 +284,22 @@ def _refuse(account: SimAccount, reason: str) -> None:
 
 
 def handle(request: Request, account: SimAccount) -> Response:
-    """Answer one SOAP request for ``account``."""
+    """Answer one SOAP request for ``account``, in the SuiteTalk version its URL names."""
+    use_version(request)
+    if version_of(request) is None:
+        _refuse(account, "request")
+        # UNCERTAIN: NetSuite's answer for an endpoint version it does not serve.
+        return fault_response("invalidVersionFault", "INVALID_VERSION",
+                              f"The simulator serves {', '.join(rec.SUPPORTED_VERSIONS)} only, not {request.path}.")
     env = _parse(request.get_data())
     if env is None:
         return fault_response(None, None, "The request body is not a SOAP envelope.", faultcode="soapenv:Client")
+    named = rec.version_of_namespace(etree.QName(env.body).namespace or "")
+    if named != _VERSION.get():
+        _refuse(account, "request")
+        # UNCERTAIN: NetSuite's answer when the body's namespaces name another version than the URL.
+        return fault_response(None, None, f"The request names version {named or 'none'} in its namespaces, "
+                              f"but was sent to the {_VERSION.get()} endpoint.", faultcode="soapenv:Client")
     if env.operation in WRITE_OPERATIONS:
         account.record_write_attempt("soap", env.operation)
         return fault_response(
@@ -299,7 +341,7 @@ def _server_time(account: SimAccount, realm: str) -> Response:
     _status(result, True)
     now = _now(account)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-    etree.SubElement(result, f"{{{rec.CORE}}}serverTime").text = stamp
+    etree.SubElement(result, f"{{{_ns().core}}}serverTime").text = stamp
     return _ok("getServerTimeResponse", result, realm)
 
 
@@ -379,13 +421,13 @@ def _search_result(search: _Search, search_id: str, page_index: int) -> etree._E
         ("pageIndex", page_index),
         ("searchId", search_id),
     ):
-        etree.SubElement(result, f"{{{rec.CORE}}}{tag}").text = str(value)
+        etree.SubElement(result, f"{{{_ns().core}}}{tag}").text = str(value)
     start = (page_index - 1) * search.page_size
     page = search.rows[start : start + search.page_size]
     if page:
-        record_list = etree.SubElement(result, f"{{{rec.CORE}}}recordList")
+        record_list = etree.SubElement(result, f"{{{_ns().core}}}recordList")
         for row in page:
-            record_list.append(_record(row, search.table, f"{{{rec.CORE}}}record", search.body_fields_only))
+            record_list.append(_record(row, search.table, f"{{{_ns().core}}}record", search.body_fields_only))
     return result
 
 
@@ -396,7 +438,7 @@ def _search_failed(realm: str, code: str, message: str, *, name: str = "searchRe
 
 
 def _record(row: Mapping[str, Any], table: str, tag: str, body_fields_only: bool = False) -> etree._Element:
-    el = rec.row_to_record(row, table, tag)
+    el = rec.row_to_record(row, table, tag, version=_VERSION.get())
     if body_fields_only:
         # Sublists (the employee's roles list) are not body fields.
         for fm in rec.record_map(table).fields:
@@ -407,7 +449,7 @@ def _record(row: Mapping[str, Any], table: str, tag: str, body_fields_only: bool
 
 
 def _read_response(account: SimAccount, principal: Principal, ref: etree._Element | None) -> etree._Element:
-    read = etree.Element(f"{{{rec.MESSAGES}}}readResponse", nsmap={"platformCore": rec.CORE})
+    read = etree.Element(f"{{{_ns().messages}}}readResponse", nsmap={"platformCore": _ns().core})
     record_type = (ref.get("type") or "").strip() if ref is not None else ""
     raw_id = (ref.get("internalId") or "").strip() if ref is not None else ""
     rm = next((m for m in rec.RECORDS.values() if m.record_type == record_type), None)
@@ -425,7 +467,7 @@ def _read_response(account: SimAccount, principal: Principal, ref: etree._Elemen
         _status(read, False, "RCRD_DSNT_EXIST", f"There is no {record_type} record with internal id {raw_id!r}.")
         return read
     _status(read, True)
-    read.append(_record(row, rm.table, f"{{{rec.MESSAGES}}}record"))
+    read.append(_record(row, rm.table, f"{{{_ns().messages}}}record"))
     return read
 
 
@@ -436,7 +478,7 @@ def _get(env: _Envelope, account: SimAccount, principal: Principal, realm: str) 
 
 def _get_list(env: _Envelope, account: SimAccount, principal: Principal, realm: str) -> Response:
     refs: Sequence[etree._Element] = list(rec.children(env.body, "baseRef"))
-    result = etree.Element(f"{{{rec.MESSAGES}}}readResponseList", nsmap={"platformCore": rec.CORE})
+    result = etree.Element(f"{{{_ns().messages}}}readResponseList", nsmap={"platformCore": _ns().core})
     _status(result, True)
     for ref in refs:
         result.append(_read_response(account, principal, ref))
@@ -456,11 +498,11 @@ def _get_all(env: _Envelope, account: SimAccount, principal: Principal, realm: s
         return fault_response("insufficientPermissionFault", "INSUFFICIENT_PERMISSION", _denied_text("currency"))
     rows = sorted(account.db.rows("currency"), key=lambda r: r.get("id") or 0)
     _status(result, True)
-    etree.SubElement(result, f"{{{rec.CORE}}}totalRecords").text = str(len(rows))
+    etree.SubElement(result, f"{{{_ns().core}}}totalRecords").text = str(len(rows))
     if rows:
-        record_list = etree.SubElement(result, f"{{{rec.CORE}}}recordList")
+        record_list = etree.SubElement(result, f"{{{_ns().core}}}recordList")
         for row in rows:
-            record_list.append(_record(row, "currency", f"{{{rec.CORE}}}record"))
+            record_list.append(_record(row, "currency", f"{{{_ns().core}}}record"))
     return _ok("getAllResponse", result, realm)
 
 
