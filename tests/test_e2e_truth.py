@@ -80,3 +80,48 @@ def test_healthy_account_with_the_integration_token_alone_exits_0(healthy: SimSe
     for finding in unverifiable:  # ...and each says how to check it by hand
         assert finding["manual"], (finding["check_id"], finding["message"])
         assert finding["missing"], (finding["check_id"], finding["message"])
+
+
+# ---- issue 9 §4: no false pass, no contradiction ------------------------------------------------------
+def test_a_report_whose_submitter_fails_never_exports_cleanly(tmp_path: Path) -> None:
+    """`nsaudit run --demo --reports p.csv` with a submitter NetSuite does not know."""
+    pending = tmp_path / "p.csv"
+    pending.write_text("report_id,employee,amount,category,date\n"
+                       "R9,nobody@northwind.example,10.00,1,2026-11-20\n", encoding="utf-8")
+    out = tmp_path / "result.json"
+    result = run(["--demo", "--reports", str(pending), "-f", f"json:{out}"],
+                 {"NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")})
+    assert result.exit_code == 1
+    found = json.loads(out.read_text())
+    about = [f for f in found["findings"] if f["status"] == "FAIL" and f["code"] == "NS0023"
+             and "report R9" in f["evidence"].get("used_by", [])]
+    assert about, "the unknown submitter is reported"
+    verdict = next(v for v in found["report_verdicts"] if v["report_id"] == "R9")
+    assert verdict["exports_cleanly"] is False
+    assert "NS0023" in verdict["codes"]
+    assert {f["id"] for f in about} <= set(verdict["findings"])
+
+
+def test_a_run_without_a_workspace_says_how_many_checks_were_not_run(healthy: SimServer, tmp_path: Path) -> None:
+    env = _env(healthy, tmp_path)
+    paths = {fmt: tmp_path / f"result.{fmt}" for fmt in ("json", "junit", "sarif", "html", "markdown")}
+    args = [arg for fmt, path in paths.items() for arg in ("-f", f"{fmt}:{path}")]
+    result = run([*args, "-f", "text"], env)
+    found = json.loads(paths["json"].read_text())
+    skipped = found["summary"]["checks_skipped"]
+    not_run = found["summary"]["not_run"]
+    assert sum(not_run.values()) == skipped == len(found["skipped_checks"])
+    assert not_run["needs a workspace description (--workspace)"] > len(found["checks"]) // 2
+    note = f"{skipped} of {len(found['checks'])} checks were not run"
+    assert note in result.stdout and "not a full audit" in result.stdout
+    assert result.exit_code == 0  # decided: findings decide the exit code; every output says it is partial
+    junit = paths["junit"].read_text()
+    needs_workspace = not_run["needs a workspace description (--workspace)"]
+    assert junit.count("not run: needs a workspace description") == needs_workspace
+    sarif = json.loads(paths["sarif"].read_text())
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any(note in n["message"]["text"] for n in notes)
+    assert note in paths["html"].read_text() and note in paths["markdown"].read_text()
+    strict = run(["--strict", "-f", "text"], env)
+    assert strict.exit_code == 3, strict.stdout
+    assert note in strict.stdout

@@ -17,6 +17,7 @@ from netsuite_audit.permissions import describe_permission
 from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.workspace import Workspace
 
+NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
 LOGIN_MISSING = "a working token-based login (see NS0109)"
 
 
@@ -25,7 +26,7 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
     if check.meta.needs_reports and reports is None:
         return "needs pending reports (--reports)"
     if check.meta.needs_workspace and not workspace_given:
-        return "needs a workspace description (--workspace)"
+        return NEEDS_WORKSPACE
     return None
 
 

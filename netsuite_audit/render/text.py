@@ -29,7 +29,7 @@ from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.render.values import evidence_line, subject_text
-from netsuite_audit.result import AuditResult
+from netsuite_audit.result import AuditResult, not_run_note
 
 DEMO_BUDGET = 150  # lines of default text output for `nsaudit run --demo` (tests/test_render_text.py)
 MAX_ITEMS = 12  # items listed after a shared manual step, or checks named in one line, before "and N more"
@@ -316,6 +316,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     exit_style = "bold green" if result.exit_code == 0 else "bold red"
     console.print(Text(verdict_line(result), style=exit_style))
     console.print(Text(counts_line(result)))
+    not_run = not_run_note(result)
+    if not_run:
+        console.print(Text(not_run, style="bold yellow"))
     for warning in result.warnings:
         console.print(Text("warning: " + warning, style="yellow"))
 
@@ -355,6 +358,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
         console.print(Text("Network: " + result.network.summary(), style="dim"))
     console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
                                 f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
+    if not_run:
+        console.print(Text(not_run, style="bold yellow"))
     if not verbose and (open_findings or unverifiable):
         console.print(Text("Each finding is one line here: --verbose shows its evidence and fix steps; "
                            "nsaudit explain CODE explains a code.", style="dim"))
