@@ -194,3 +194,20 @@ def test_confirmed_soap_elements_are_in_oracles_types_in_order() -> None:
         assert [e for e in have if e in elements] == list(elements), f"{type_name}: not in Oracle's order"
     assert "isSummary" not in oracle["Account"]
     assert "includeChildren" not in oracle["ExpenseCategory"]
+
+
+def test_fidelity_doc_lists_every_name() -> None:
+    doc = (REPO / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    for table, entry in names.tables().items():
+        assert f"| `{table}` |" in doc, table
+        for column in entry.columns:
+            assert column in doc, f"{table}.{column}"
+    for key in names.permissions():
+        assert f"`{key}`" in doc, key
+    for type_name, (_, elements) in names.soap_types().items():
+        assert f"| `{type_name}` |" in doc, type_name
+        assert all(f"`{e}`" in doc for e in elements), type_name
+    for kind in ("preferences", "features", "types"):
+        for key in names.restlet(kind):  # type: ignore[arg-type]
+            assert f"`{key}`" in doc, key
+    assert "xsd_conformance" in doc and "conforms" in doc
