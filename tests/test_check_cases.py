@@ -32,6 +32,7 @@ NO_NETSUITE_COLUMNS = {
     "report-negative-total": "judges pending report amounts",
     "tax-mapping": "judges the workspace tax settings (tax list unreadable: its unverifiable case)",
     "transaction-forms": "judges recorded form layouts (unrecorded: unrecorded.json)",
+    "workspace-references": "a name column not returned makes a name reference unknown (unknown-names.json)",
 }
 
 

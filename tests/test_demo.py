@@ -69,12 +69,12 @@ SEEDED: set[tuple[str, str, str]] = {
 
 # Checks the demo leaves without a seed (each has its reason in the docs).
 UNSEEDED = {"login", "classification-query", "oneworld-subsidiary", "employee-auto-create", "vendor-match",
-            "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts"}
+            "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts", "workspace-references"}
 
 # The verdict each pending report of the demo gets: the codes it would fail with.
 VERDICTS = {
     "R00AbCdEf1": ("NS0034",), "R00Demo002": ("NS0046",), "R00Demo003": ("NS0336",), "R00Demo004": ("NS0056",),
-    "R00Demo005": ("NS0012",), "R00Demo006": ("NS0079",), "R00Demo007": ("NS0024",),
+    "R00Demo005": ("NS0012",), "R00Demo006": ("NS0079",), "R00Demo007": ("NS0024", "NS0430"),
 }
 
 # Non-PASS findings the healthy pair may give, with the reason (none expected).
@@ -175,7 +175,7 @@ def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int
     seeded_fails = [s for s in SEEDED if s[0] == "FAIL"]
     # the verdict comes first
     assert lines[1].startswith(f"Result: {len(seeded_fails)} findings need action (exit 1")
-    assert lines[2].startswith("42 checks: ")
+    assert lines[2].startswith("43 checks: ")
     # the critical findings come first, in full; the rest one line each, every FAIL named once
     assert lines[4] == "Fix these first: they stop every sync"
     fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)

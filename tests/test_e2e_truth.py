@@ -125,3 +125,55 @@ def test_a_run_without_a_workspace_says_how_many_checks_were_not_run(healthy: Si
     strict = run(["--strict", "-f", "text"], env)
     assert strict.exit_code == 3, strict.stdout
     assert note in strict.stdout
+
+
+def _demo_with(**changes: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    workspace = workspace_data("demo")
+    workspace.update(changes)
+    return account_data("demo"), workspace
+
+
+def _fails(outcome: Any) -> set[str]:
+    return {f.check_id for f in outcome.findings if f.status.value == "FAIL"}
+
+
+def test_a_subsidiary_name_with_a_typo_is_reported_and_hides_nothing() -> None:
+    from tests.e2e import audit
+
+    clean = audit(*_demo_with(subsidiary="Northwind US"))
+    typo = audit(*_demo_with(subsidiary="Northwind USA"))
+    ref = [f for f in typo.by_check("workspace-references") if f.status.value == "FAIL"]
+    assert len(ref) == 1 and "Northwind US" in ref[0].message and "'Northwind USA'" in ref[0].message
+    said = {f.check_id for f in typo.findings
+            if f.status.value == "UNVERIFIABLE" and "Northwind USA" in f.message}
+    for check_id in _fails(clean) - {"workspace-references"}:  # nothing goes quiet
+        assert check_id in _fails(typo) or check_id in said, check_id
+    assert said, "the checks that need the subsidiary say so"
+
+
+def test_a_subsidiary_id_that_does_not_exist_is_reported() -> None:
+    from tests.e2e import audit
+
+    outcome = audit(*_demo_with(subsidiary=99))
+    ref = [f for f in outcome.by_check("workspace-references") if f.status.value == "FAIL"]
+    assert [f.evidence["value"] for f in ref] == [99]
+    assert any(f.status.value == "UNVERIFIABLE" and "99" in f.message for f in outcome.findings
+               if f.check_id not in ("workspace-references",))
+
+
+def test_missing_and_ambiguous_records_are_each_a_finding() -> None:
+    from tests.e2e import audit
+
+    data, workspace = _demo_with()
+    vendor = dict(data["vendors"][0])
+    vendor.update(id=9001, email="other@example.com")  # a second vendor with the same name
+    data["vendors"].append(vendor)
+    workspace["tags"] = {**workspace.get("tags", {}), "classes": [1, "No Such Class"]}
+    workspace["export"] = {**workspace["export"], "default_vendor": vendor["name"]}
+    outcome = audit(data, workspace)
+    refs = {f.evidence["setting"]: f for f in outcome.by_check("workspace-references") if f.status.value == "FAIL"}
+    assert set(refs) == {"export.default_vendor"}  # the name that matches two vendors
+    assert 9001 in refs["export.default_vendor"].evidence["matches"]
+    missing = [f for f in outcome.by_check("classification-available")
+               if f.status.value == "FAIL" and "No Such Class" in (f.subject.id if f.subject else "")]
+    assert missing, "the class that matches nothing is reported by the check that uses it"

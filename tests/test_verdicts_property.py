@@ -76,6 +76,17 @@ def test_verdicts_follow_every_finding_that_names_a_report(case: tuple[PendingRe
         assert set(verdict.findings) == {f.id for f in blocking}
 
 
+def test_a_finding_about_one_report_does_not_name_the_submitters_other_reports() -> None:
+    reports = PendingReports.model_validate({"reports": [
+        {"id": "R1", "employee": "dana@example.com", "lines": [{"amount": "1.00"}]},
+        {"id": "R2", "employee": "dana@example.com", "lines": [{"amount": "2.00"}]}]})
+    about_r1 = Finding(id="a", check_id="a", status=Status.FAIL, severity=Severity.HIGH, title="t", message="m",
+                       subject=Subject(kind="report", id="R1"), evidence={"employee": "dana@example.com"})
+    about_dana = about_r1.model_copy(update={"id": "b", "subject": None})
+    assert finding_targets(about_r1, submitters(reports)) == {("R1", None)}
+    assert finding_targets(about_dana, submitters(reports)) == {("R1", None), ("R2", None)}
+
+
 def test_submitter_match_is_exact() -> None:
     reports = PendingReports.model_validate({"reports": [
         {"id": "R9", "employee": "nobody@northwind.example", "lines": [{"amount": "10.00"}]}]})

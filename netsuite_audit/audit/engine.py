@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.audit.references import Reference, UnresolvedReference
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.gcpause import cycle_collection_paused
@@ -48,6 +49,8 @@ def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
     try:
         with cycle_collection_paused():
             results = list(check.run(ctx))
+    except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
+        return [_depends_on(ctx, exc.reference)]
     except Exception as exc:  # a broken check is reported, never silently a PASS
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return [ctx._finding(
@@ -121,6 +124,19 @@ def _columns_unknown(ctx: Context, refs: list[str]) -> Finding:
         "empty) and the verdict depends on them.",
         missing=column_missing_text(snap, refs), manual=column_manual(snap, refs),
         evidence={"columns_not_returned": refs},
+    )
+
+
+def _depends_on(ctx: Context, ref: Reference) -> Finding:
+    how = ("matches no record in NetSuite" if ref.state == "unresolved"
+           else f"matches {len(ref.matches)} records in NetSuite")
+    return ctx.unverifiable(
+        f"Not checked: this check builds on the workspace's {ref.label}, which {how} (see the "
+        "workspace-references finding).",
+        missing=f"a workspace {ref.path} that names exactly one NetSuite record",
+        manual=(f"Correct {ref.path} in the workspace description (its internal id is safest), then run "
+                "nsaudit again.",),
+        evidence={"setting": ref.path, "value": ref.ref, "state": ref.state},
     )
 
 

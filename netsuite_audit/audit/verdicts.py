@@ -8,8 +8,10 @@ and a report's verdict can never disagree with a finding about it):
 * the subject is of kind ``report`` (id = report id) or ``report-line`` (id = ``"<report id>/<line>"``);
 * ``evidence["used_by"]`` says ``"report <id>"`` or ``"report <id> line <n>"`` (the shared lookups
   write where a value is used that way);
-* the finding is about the report's submitter: ``evidence["email"]`` or ``evidence["employee"]`` is
-  the submitter's email exactly as the report gives it.
+* the finding is about the report's submitter and names no report of its own: ``evidence["email"]``
+  or ``evidence["employee"]`` is the submitter's email exactly as the report gives it (then every
+  report of that submitter is named; a finding about one report that mentions its submitter names
+  that report only).
 
 A blocking finding (FAIL or ERROR) that names a report makes it not export cleanly.
 """
@@ -77,6 +79,8 @@ def finding_targets(finding: Finding, submitters: Mapping[str, Sequence[str]]) -
         match = _USED_BY.match(str(where))
         if match:
             out.add((match.group(1), int(match.group(2)) if match.group(2) else None))
+    if out:
+        return out
     for key in _SUBMITTER_KEYS:
         value = evidence.get(key)
         if isinstance(value, str):
