@@ -4,17 +4,17 @@ Expenses"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from netsuite_audit.audit.availability import SubsidiaryTree, usability
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.netsuite.values import parse_bool
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.tables import TABLES
-from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="classification-available",
@@ -56,60 +56,85 @@ CROSS_SUBSIDIARY_STEPS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
-    report: str | None  # None: a workspace tag
-    line: int  # 1-based line number on the report
-    target: int | None  # subsidiary the record must be available to (None: unknown / not OneWorld)
+class Uses:
+    """Where one record is used: ``tags`` workspace tag entries (for the workspace subsidiary), then
+    report lines ``lines`` (line numbers of the shared index, ascending)."""
 
-    @property
-    def where(self) -> str:  # worded only for the few uses a finding names
-        return "workspace tag" if self.report is None else f"report {self.report} line {self.line}"
+    __slots__ = ("lines", "tags")
+
+    def __init__(self) -> None:
+        self.tags = 0
+        self.lines: Sequence[int] = ()
 
 
-def _uses(ctx: Context, tree: SubsidiaryTree) -> dict[tuple[str, str], list[Use]]:
-    ws = ctx.workspace
-    ws_sub = tree.resolve(ws.subsidiary)
-    uses: dict[tuple[str, str], list[Use]] = {}
+@dataclass(frozen=True)
+class _Where:
+    """The subsidiary each use needs the record in, and how a finding names the use."""
 
-    def add(table: str, ref: Ref, use: Use) -> None:
-        uses.setdefault((table, str(ref).strip()), []).append(use)
+    index: LineIndex
+    ws_sub: int | None
+    line_target: list[int | None]  # per shared line number: the submitter's subsidiary
+    no_target: bool  # some use has no known subsidiary
 
+    def each(self, uses: Uses) -> Iterator[tuple[int | None, str]]:
+        """(target subsidiary, "workspace tag" / "report X line N") per use, in order."""
+        for _ in range(uses.tags):
+            yield self.ws_sub, "workspace tag"
+        for g in uses.lines:
+            yield self.line_target[g], self.index.where(g)
+
+    def targets(self, uses: Uses) -> set[int | None]:
+        line_target = self.line_target
+        found = {line_target[g] for g in uses.lines}
+        if uses.tags:
+            found.add(self.ws_sub)
+        return found
+
+
+def _uses(ctx: Context, index: LineIndex) -> dict[tuple[str, str], Uses]:
+    """(table, reference) -> its uses, in the order first used: the workspace tags, then line by line
+    (class, department, location on each line)."""
+    uses: dict[tuple[str, str], Uses] = {}
     for table, (_, tag_list, _, _) in KINDS.items():
-        for ref in getattr(ws.tags, tag_list):
-            add(table, ref, Use(None, 0, ws_sub))
-    employees = {e.email: e for e in ctx.rows("employee") if e.email}
-    # (table, line field, {reference as written: its list in ``uses``}): each reference is keyed once
-    fields: list[tuple[str, str, dict[Ref, list[Use]]]] = [
-        (table, field, {}) for table, (_, _, field, _) in KINDS.items()]
-    for report in ctx.reports.reports if ctx.reports else ():
-        emp = employees.get(report.employee)
-        target = emp.subsidiary if emp is not None else ws_sub
-        for number, line in enumerate(report.lines, start=1):
-            use: Use | None = None  # one per line, shared by its class, department and location
-            for table, field, lists in fields:
-                ref = getattr(line, field)
-                if ref is not None:
-                    use = use or Use(report.id, number, target)
-                    found = lists.get(ref)
-                    if found is None:
-                        found = lists[ref] = uses.setdefault((table, str(ref).strip()), [])
-                    found.append(use)
-    return uses
+        for ref in getattr(ctx.workspace.tags, tag_list):
+            uses.setdefault((table, str(ref).strip()), Uses()).tags += 1
+    first: dict[tuple[str, str], tuple[int, int]] = {}  # only-on-lines reference -> (first line, column)
+    for column, (table, (_, _, field, _)) in enumerate(KINDS.items()):
+        for ref, numbers in index.values(field).items():
+            key = (table, str(ref).strip())
+            found = uses.get(key)
+            if found is None:
+                found = uses[key] = Uses()
+                first[key] = (numbers[0], column)
+            elif key in first:
+                first[key] = min(first[key], (numbers[0], column))
+            # the same record written two ways (5 and "5") merges into one ascending list
+            found.lines = numbers if not found.lines else sorted((*found.lines, *numbers))
+    on_lines = sorted(first, key=first.__getitem__)
+    return {**{k: v for k, v in uses.items() if k not in first}, **{k: uses[k] for k in on_lines}}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     tree = SubsidiaryTree(ctx.rows("subsidiary"))
+    index = line_index(ctx.reports)
+    ws_sub = tree.resolve(ctx.workspace.subsidiary)
+    employees = {e.email: e for e in ctx.rows("employee") if e.email}
+    per_report = []
+    for report in index.reports:
+        emp = employees.get(report.employee)
+        per_report.append(emp.subsidiary if emp is not None else ws_sub)
+    where = _Where(index, ws_sub, index.per_report(per_report),
+                   no_target=ws_sub is None or None in per_report)
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
     verdicts: dict[tuple[str, int, int], bool | None] = {}  # (table, record id, subsidiary) -> available
-    for (table, ref), uses in _uses(ctx, tree).items():
+    for (table, ref), uses in _uses(ctx, index).items():
         if not ctx.readable(table):
             unreadable.setdefault(table, []).append(ref)
             continue
-        if tree.by_id:
-            unknown_target += [f"{KINDS[table][0]} {ref} ({u.where})" for u in uses if u.target is None]
-        yield from _record(ctx, tree, table, ref, uses, verdicts)
+        if tree.by_id and where.no_target:
+            unknown_target += [f"{KINDS[table][0]} {ref} ({w})" for t, w in where.each(uses) if t is None]
+        yield from _record(ctx, tree, table, ref, uses, where, verdicts)
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(
@@ -126,15 +151,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             missing="the workspace subsidiary or the submitters' employee records",
             subject=Subject(kind="subsidiary", id="unknown"),
         )
-    yield from _projects_preference(ctx)
+    yield from _projects_preference(ctx, index)
 
 
-def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list[Use],
+def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses, where_used: _Where,
             verdicts: dict[tuple[str, int, int], bool | None]) -> Iterator[Finding]:
     label, _, _, page = KINDS[table]
     row = ctx.resolve(table, ref)
     if row is None:
-        where = [u.where for u in uses]
+        where = [w for _, w in where_used.each(uses)]
         yield ctx.fail(
             f"{label} [{ref}] does not exist in NetSuite (or the role cannot see it); an export using it "
             f"fails with {NS_ERROR}.",
@@ -146,20 +171,29 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list
     name = row.fullname or row.name or f"#{row.id}"
     known = table != "location" or ctx.snapshot.read(table).via == "soap"
     by_id = ctx.by_id(table)
+    first = usability(row, by_id, tree, None)
+    # The verdict depends on the subsidiary only: decide each one once, and list the uses (slow, per
+    # line) only for a record that has something to report.
+    outcome: set[bool | None] = set()
+    for target in where_used.targets(uses):
+        if target is None:
+            continue
+        key = (table, row.id, target)
+        if key not in verdicts:  # the same record is used from the same subsidiary by many records
+            verdicts[key] = usability(row, by_id, tree, target, include_children_known=known).available
+        outcome.add(verdicts[key])
+    if not first.inactive and first.inactive_parent is None and outcome <= {True}:
+        return
     blocked: dict[int, list[str]] = {}
     unsure: dict[int, list[str]] = {}
-    first = usability(row, by_id, tree, None)
-    for use in uses:
-        if use.target is None:
+    for target, use in where_used.each(uses):
+        if target is None:
             continue
-        key = (table, row.id, use.target)
-        if key not in verdicts:  # the same record is used from the same subsidiary on many lines
-            verdicts[key] = usability(row, by_id, tree, use.target, include_children_known=known).available
-        verdict = verdicts[key]
+        verdict = verdicts[(table, row.id, target)]
         if verdict is False:
-            blocked.setdefault(use.target, []).append(use.where)
+            blocked.setdefault(target, []).append(use)
         elif verdict is None:
-            unsure.setdefault(use.target, []).append(use.where)
+            unsure.setdefault(target, []).append(use)
     problems = []
     if first.inactive:
         problems.append("it is inactive")
@@ -173,7 +207,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list
         )
     if not problems and not unsure:
         return
-    where = [u.where for u in uses]
+    where = [w for _, w in where_used.each(uses)]
     subject = Subject(kind=table, id=str(row.id), name=name)
     evidence = {"internal_id": row.id, "name": name, "isinactive": row.isinactive, "parent": row.parent,
                 "subsidiaries": list(row.subsidiary), "include_children": row.includechildren,
@@ -200,9 +234,8 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: list
         )
 
 
-def _projects_preference(ctx: Context) -> Iterator[Finding]:
-    reports = ctx.reports.reports if ctx.reports else ()
-    if not ctx.workspace.tags.projects and not any(ln.project is not None for r in reports for ln in r.lines):
+def _projects_preference(ctx: Context, index: LineIndex) -> Iterator[Finding]:
+    if not ctx.workspace.tags.projects and not index.values("project"):
         return
     value: bool | None = ctx.workspace.netsuite.show_projects_only_for_time_and_expenses
     source = "workspace netsuite.show_projects_only_for_time_and_expenses"

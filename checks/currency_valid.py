@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Currency
@@ -39,28 +40,56 @@ FIX_CURRENCY = (
 )
 
 
-def _uses(ctx: Context) -> dict[str, list[str]]:
-    uses: dict[str, list[str]] = {}
+class _Uses:
+    """Where one currency code is used: the workspace output currency, report currencies (report
+    positions) and line currencies (shared line numbers)."""
+
+    def __init__(self) -> None:
+        self.workspace = False
+        self.reports: list[int] = []
+        self.lines: list[int] = []
+
+    def first(self, index: LineIndex) -> tuple[int, int]:
+        """Sort key of the first use: workspace, then by report and line (a report's own currency first)."""
+        if self.workspace:
+            return (-1, 0)
+        keys = [(r, 0) for r in self.reports[:1]] + [(index.report_of[g], index.number_of[g]) for g in self.lines[:1]]
+        return min(keys)
+
+    def ordered(self, index: LineIndex) -> list[tuple[int, int]]:
+        """(report position, line number or 0 for the report itself), in file order."""
+        uses = [(r, 0) for r in self.reports] + [(index.report_of[g], index.number_of[g]) for g in self.lines]
+        return sorted(uses)
+
+
+def _uses(ctx: Context, index: LineIndex) -> dict[str, _Uses]:
+    """Currency code -> where it is used, in the order first used."""
+    uses: dict[str, _Uses] = {}
     if ctx.workspace.export.currency:
-        uses.setdefault(ctx.workspace.export.currency.strip().upper(), []).append("workspace output currency")
-    for report in ctx.reports.reports if ctx.reports else ():
+        uses.setdefault(ctx.workspace.export.currency.strip().upper(), _Uses()).workspace = True
+    for position, report in enumerate(index.reports):
         if report.currency:
-            uses.setdefault(report.currency.strip().upper(), []).append(f"report {report.id}")
-        for number, line in enumerate(report.lines, start=1):
-            if line.currency:
-                uses.setdefault(line.currency.strip().upper(), []).append(f"report {report.id} line {number}")
-    return uses
+            uses.setdefault(report.currency.strip().upper(), _Uses()).reports.append(position)
+    for written, numbers in index.values("currency").items():
+        if written:
+            uses.setdefault(written.strip().upper(), _Uses()).lines.extend(numbers)
+    for found in uses.values():
+        found.lines.sort()  # one code written two ways (usd, USD): back to file order
+    return dict(sorted(uses.items(), key=lambda item: item[1].first(index)))
 
 
-def _report_lines(ctx: Context, code: str) -> list[str]:
-    """Pending reports ("<id>") and lines ("<id>/<n>") in ``code``, for the per-report verdicts."""
-    found: list[str] = []
-    for report in ctx.reports.reports if ctx.reports else ():
-        if (report.currency or "").strip().upper() == code:
-            found.append(report.id)
-        found += [report_line(report.id, n) for n, line in enumerate(report.lines, start=1)
-                  if (line.currency or "").strip().upper() == code]
-    return found
+def _where(index: LineIndex, uses: _Uses) -> list[str]:
+    where = ["workspace output currency"] if uses.workspace else []
+    for position, number in uses.ordered(index):
+        report_id = index.reports[position].id
+        where.append(f"report {report_id} line {number}" if number else f"report {report_id}")
+    return where
+
+
+def _report_lines(index: LineIndex, uses: _Uses) -> list[str]:
+    """Pending reports ("<id>") and lines ("<id>/<n>") in this code, for the per-report verdicts."""
+    return [report_line(index.reports[position].id, number) if number else index.reports[position].id
+            for position, number in uses.ordered(index)]
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -71,15 +100,19 @@ def check(ctx: Context) -> Iterator[Finding]:
     oneworld = settings.is_oneworld(ctx)
     multi = settings.feature(ctx, "MULTICURRENCY")
     limited = oneworld is False and multi.off
-    for code, where in _uses(ctx).items():
+    index = line_index(ctx.reports)
+    for code, uses in _uses(ctx, index).items():
         currency = by_code.get(code)
+        if currency is not None and not currency.isinactive and not (limited and code not in SINGLE_CURRENCY_SET):
+            continue
+        where = _where(index, uses)
         if currency is None or currency.isinactive:
             state = "does not exist in NetSuite" if currency is None else "is inactive in NetSuite"
             yield ctx.fail(
                 f"Currency {code} {state}, so exports in it fail with 'Currency does not exist'.",
                 subject=Subject(kind="currency", id=str(currency.id) if currency else code, name=code),
                 evidence={"currency": code, "used_by": where, "known_currencies": sorted(by_code),
-                          REPORT_LINES: _report_lines(ctx, code)},
+                          REPORT_LINES: _report_lines(index, uses)},
                 fix=FIX_CURRENCY,
             )
         elif limited and code not in SINGLE_CURRENCY_SET:
@@ -88,7 +121,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "without Multiple Currencies can export.",
                 subject=Subject(kind="currency", id=str(currency.id), name=code),
                 evidence={"currency": code, "used_by": where, "oneworld": False, **multi.evidence(),
-                          REPORT_LINES: _report_lines(ctx, code)},
+                          REPORT_LINES: _report_lines(index, uses)},
                 fix=FIX_CURRENCY,
             )
     yield from _subsidiary_currency(ctx)

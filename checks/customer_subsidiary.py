@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.records import Customer
-from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="customer-subsidiary",
@@ -38,35 +38,38 @@ SYNC = "Then choose Sync Now in the workspace and export the report again."
 
 # Where a customer is used: a text ("workspace tag"), or a report line as (report id, line number),
 # worded only when a finding names it (a large account has a use per report line).
-Where = str | tuple[str, int]
+Where = str | int  # a workspace tag, or a line of the shared index
 
 
-def _where(targets: dict[int | None, list[Where]]) -> list[str]:
+def _where(targets: dict[int | None, list[Where]], index: LineIndex) -> list[str]:
     """Every place a customer is used, worded and sorted, without repeats."""
-    return sorted({w if isinstance(w, str) else f"report {w[0]} line {w[1]}"
-                   for places in targets.values() for w in places})
+    return sorted({w if isinstance(w, str) else index.where(w) for places in targets.values() for w in places})
 
 
-def _uses(ctx: Context) -> dict[str, dict[int | None, list[Where]]]:
-    """customer reference -> subsidiary it must be usable in -> where it is used."""
+def _uses(ctx: Context, index: LineIndex) -> dict[str, dict[int | None, list[Where]]]:
+    """customer reference -> subsidiary it must be usable in -> where it is used (a workspace tag, or a
+    shared line number)."""
     ws_sub = lookups.workspace_subsidiary(ctx)
     uses: dict[str, dict[int | None, list[Where]]] = {}
     for ref in ctx.workspace.tags.customers:
         uses.setdefault(lookups.ref_key(ref), {}).setdefault(ws_sub, []).append("workspace tag")
-    keys: dict[Ref, str] = {}  # customer as written -> lookups.ref_key of it
-    for report in ctx.reports.reports if ctx.reports else ():
-        sub = ws_sub
-        if sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
-            employee = lookups.match_email(ctx.rows("employee"), report.employee, None).active
-            sub = employee.subsidiary if employee is not None else None
-        report_id = report.id
-        for number, line in enumerate(report.lines, start=1):
-            customer = line.customer
-            if customer is not None:
-                key = keys.get(customer)
-                if key is None:
-                    key = keys[customer] = lookups.ref_key(customer)
-                uses.setdefault(key, {}).setdefault(sub, []).append((report_id, number))
+    written = index.values("customer")
+    if not written:
+        return uses
+    if ws_sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
+        employees = ctx.rows("employee")
+        subs = []
+        for report in index.reports:
+            employee = lookups.match_email(employees, report.employee, None).active
+            subs.append(employee.subsidiary if employee is not None else None)
+        line_sub = index.per_report(subs)
+        for customer, numbers in written.items():
+            targets = uses.setdefault(lookups.ref_key(customer), {})
+            for g in numbers:
+                targets.setdefault(line_sub[g], []).append(g)
+    else:
+        for customer, numbers in written.items():
+            uses.setdefault(lookups.ref_key(customer), {}).setdefault(ws_sub, []).extend(numbers)
     return uses
 
 
@@ -79,10 +82,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     for link in ctx.rows("customersubsidiaryrelationship"):
         links.setdefault(link.entity, set()).add(link.subsidiary)
     links_read = ctx.readable("customersubsidiaryrelationship")
-    for ref, targets in _uses(ctx).items():
+    index = line_index(ctx.reports)
+    for ref, targets in _uses(ctx, index).items():
         customer = ctx.resolve("customer", ref)
         if customer is None or customer.isinactive:
-            yield _missing_or_inactive(ctx, ref, customer, _where(targets))
+            yield _missing_or_inactive(ctx, ref, customer, _where(targets, index))
             continue
         if cross_ok:
             continue
@@ -90,7 +94,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         outside = sorted(s for s in targets if s is not None and s not in assigned)
         if not outside:
             continue
-        where = _where(targets)
+        where = _where(targets, index)
         subject = Subject(kind="customer", id=str(customer.id), name=customer.display_name)
         evidence = {"internal_id": customer.id, "primary_subsidiary": customer.subsidiary,
                     "assigned_subsidiaries": sorted(assigned),

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Project
-from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
     id="project-resources",
@@ -103,22 +103,29 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
     report_lines: dict[int, list[str]] = {}  # project -> "report/line", for the per-report verdicts
     tagged: set[int] = set()  # limited projects that are workspace tags
     used: set[int] = set()
-    projects: dict[Ref, Project | None] = {}  # reference on a line -> the project it names
-    for report in ctx.reports.reports if ctx.reports else ():
-        employee = employee_id(report.employee)
-        for number, line in enumerate(report.lines, start=1):
-            if line.project is None:
+    index = line_index(ctx.reports)
+    submitter = [employee_id(report.employee) for report in index.reports]
+    limited: dict[int, list[int]] = {}  # limited project -> its lines (shared line numbers)
+    refs: Counter[int] = Counter()
+    for ref, numbers in index.values("project").items():  # each reference looked up once
+        project = ctx.resolve("job", ref)
+        if project is not None and project.limittimetoassignees:
+            limited.setdefault(project.id, []).extend(numbers)
+            refs[project.id] += 1
+    for project_id, on_lines in limited.items():
+        if refs[project_id] > 1:  # named two ways (id and name): back to file order
+            on_lines.sort()
+        listed = resources.get(project_id, set())
+        for g in on_lines:
+            employee = submitter[index.report_of[g]]
+            if employee is None:
                 continue
-            if line.project in projects:
-                project = projects[line.project]
-            else:
-                project = projects[line.project] = ctx.resolve("job", line.project)
-            if project is None or not project.limittimetoassignees or employee is None:
-                continue
-            used.add(project.id)
-            if employee not in resources.get(project.id, ()):
-                on_reports.setdefault(project.id, []).append(f"{report.id}/{number} ({report.employee})")
-                report_lines.setdefault(project.id, []).append(report_line(report.id, number))
+            used.add(project_id)
+            if employee not in listed:
+                report = index.report(g)
+                number = index.number_of[g]
+                on_reports.setdefault(project_id, []).append(f"{report.id}/{number} ({report.employee})")
+                report_lines.setdefault(project_id, []).append(report_line(report.id, number))
     for ref in ctx.workspace.tags.projects:
         project = ctx.resolve("job", ref)
         if project is None or not project.limittimetoassignees:
@@ -159,10 +166,10 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
 
 def _customers_used(ctx: Context) -> list[str]:
     where = [f"workspace tag {ref}" for ref in ctx.workspace.tags.customers]
-    for report in ctx.reports.reports if ctx.reports else ():
-        where += [f"report {report.id} line {n}" for n, line in enumerate(report.lines, start=1)
-                  if line.customer is not None and line.project is None]
-    return where
+    index = line_index(ctx.reports)
+    lines = index.lines
+    alone = sorted(g for numbers in index.values("customer").values() for g in numbers if lines[g].project is None)
+    return where + [index.where(g) for g in alone]
 
 
 def _projects_only(ctx: Context) -> Iterator[Finding]:

@@ -57,6 +57,9 @@ class TableRead(Model):
     # Set when an ERROR read failed in transit (network, timeout, concurrency limit, server error):
     # nothing was learnt about permissions, and the run cannot be a complete audit.
     failure: Literal["network", "concurrency", "server"] | None = None
+    # Set when NetSuite did not know this table and the name is UNCERTAIN in names.toml: what the
+    # table holds is unknown (the name may be wrong), which is not a missing permission.
+    uncertain_name: str | None = None
 
     @property
     def failed_in_transit(self) -> bool:

@@ -75,6 +75,10 @@ def test_checks_and_simulator_name_only_listed_tables() -> None:
         for table in (*meta.reads, *meta.optional_reads):
             assert table in listed, f"check {meta.id} reads {table}, which is not in names.toml"
     assert set(_BUILDERS) <= set(listed)
+    for loaded in load_checks():
+        for needed in loaded.meta.columns:  # "table.column" a check declares it needs
+            table, _, column = needed.partition(".")
+            assert column in listed[table].columns, f"check {loaded.meta.id} needs {needed}, not in names.toml"
 
 
 def test_retired_names_are_used_nowhere() -> None:

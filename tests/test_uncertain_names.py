@@ -86,11 +86,11 @@ def test_collector_records_the_uncertain_name_as_unavailable() -> None:
     outcome = _Outcome(error=unknown, calls=1)
     read, rows = Collector._finish(_collector_stub(), "jobresources", source, outcome)
     assert rows is None
-    assert read.state == ReadState.UNAVAILABLE
+    assert read.state == ReadState.UNAVAILABLE and read.uncertain_name == "jobresources"
     assert "jobresources" in (read.detail or "") and "UNCERTAIN" in (read.detail or "")
     denied = _Outcome(error=_unknown("employee"), calls=1)
     read, _ = Collector._finish(_collector_stub(), "employee", source, denied)
-    assert read.state == ReadState.DENIED
+    assert read.state == ReadState.DENIED and read.uncertain_name is None
 
 
 def _collector_stub() -> Any:

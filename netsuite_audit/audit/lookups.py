@@ -344,6 +344,16 @@ def unreadable(ctx: Context, table: str, what: str, *, code: str | None = None) 
     """UNVERIFIABLE for a part of a check that needs an optional table nsaudit could not read."""
     read = ctx.snapshot.read(table)
     perm = read.permission or TABLES[table].permission
+    if read.uncertain_name:
+        # NetSuite did not know a name nsaudit could not confirm: unknown, not a missing permission.
+        return ctx.unverifiable(
+            f"Not checked: {what}, because NetSuite did not know the table {read.uncertain_name}, a name "
+            "nsaudit could not confirm against Oracle's lists (UNCERTAIN, see docs/fidelity.md).",
+            missing=f"the SuiteQL table {read.uncertain_name} (UNCERTAIN name)",
+            manual=(f"Check {what} by hand in NetSuite.",),
+            evidence={"table": table, "state": read.state.value, "uncertain_name": read.uncertain_name},
+            code=code,
+        )
     detail = f" NetSuite said: {read.detail}" if read.detail else ""
     return ctx.unverifiable(
         f"Not checked: {what}, because nsaudit could not read {table}.{detail}",

@@ -329,7 +329,8 @@ class Collector:
                       else _validation_detail(exc) if isinstance(exc, ValidationError)
                       else f"{type(exc).__name__}: {exc}")
             return TableRead(state=state, permission=spec.permission, via=via, detail=detail,
-                             calls=outcome.calls, failure=transit_failure(exc)), None
+                             calls=outcome.calls, failure=transit_failure(exc),
+                             uncertain_name=exc.name if isinstance(exc, UncertainNameUnknown) else None), None
         table_rows = [row for index in sorted(outcome.pages) for row in outcome.pages[index]]
         if via == "soap":  # fullname paths and project customers need every page (soap_records)
             from netsuite_audit.netsuite.soap_records import derive_rows
