@@ -10,6 +10,7 @@ import pytest
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Severity
+from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import Report
 from netsuite_audit.workspace import ExportType, Workspace
 from tests.check_cases import base_workspace_data, build_snapshot
@@ -85,7 +86,8 @@ def test_workspace_subsidiary_by_id_or_name() -> None:
     assert settings.workspace_subsidiary(make()).id == 1  # type: ignore[union-attr]
     canada = settings.workspace_subsidiary(make(workspace={"subsidiary": "Canada"}))
     assert canada is not None and canada.id == 2 and settings.is_canadian(canada)
-    assert settings.workspace_subsidiary(make(workspace={"subsidiary": "Nowhere"})) is None
+    with pytest.raises(UnresolvedReference):
+        settings.workspace_subsidiary(make(workspace={"subsidiary": "Nowhere"}))
     assert settings.workspace_subsidiary(make({"unread": {"subsidiary": "denied"}})) is None
 
 
