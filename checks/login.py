@@ -13,7 +13,9 @@ from netsuite_audit.login_diagnosis import (
     account_id_notes,
     clock_skew,
     host_hint,
+    is_token_refusal,
     probe_evidence,
+    token_causes,
 )
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.snapshot import Probe
@@ -26,7 +28,8 @@ META = CheckMeta(
     description=(
         "Logs in with the token over SOAP (how the integration talks to NetSuite) and over REST. "
         "A refused SOAP login predicts NS0109 (or NS0739 when only SOAP is refused); the finding "
-        "says what can be learned from outside: account id form, clock skew, REST versus SOAP."
+        "says what can be learned from outside: account id form, clock skew, REST versus SOAP. With "
+        "OAuth 2.0 client credentials, a refusal at the token endpoint gets its own diagnosis."
     ),
     detection=(Detection.PROBE,),
     tags=("login", "connection"),
@@ -58,10 +61,44 @@ FIX_SOAP = (
 )
 
 
+SOAP_NEEDS_TBA = (
+    "SOAP web services accept only token-based authentication (TBA), and nsaudit was given OAuth 2.0 client "
+    "credentials only, so the integration's own SOAP login was not tested."
+)
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     login = ctx.snapshot.login
     soap, rest = login.soap, login.rest
     evidence = probe_evidence(ctx.snapshot)
+    if login.rest_auth == "oauth2":
+        evidence["rest_auth"] = "oauth2"
+        if login.token is not None:
+            evidence["token_subject"] = login.token.subject
+    if login.rest_auth == "oauth2" and is_token_refusal(rest):
+        assert rest is not None
+        yield _token_refused(ctx, rest, soap, evidence)
+        return
+    if soap is None and login.soap_auth == "none":
+        if rest is not None and rest.ok:
+            yield ctx.unverifiable(
+                "The OAuth 2.0 login over REST worked. " + SOAP_NEEDS_TBA,
+                missing="token-based (TBA) credentials for the integration's SOAP login", evidence=evidence,
+                code="NS0109",
+                manual=("Give nsaudit the integration's TBA token as well (NSAUDIT_CONSUMER_KEY ... or a profile "
+                        'with auth = "both") to test the SOAP login the integration uses.',),
+            )
+            return
+        if rest is not None and not rest.ok and rest.error == "auth":
+            yield ctx.fail(
+                "NetSuite issued an OAuth 2.0 access token but refused it on the REST call."
+                + (f" NetSuite said: {rest.detail}" if rest.detail else "") + " " + SOAP_NEEDS_TBA,
+                code="NS0109", evidence=evidence,
+                fix=("Give the role REST Web Services (Full) and make sure REST Web Services is on under Setup > "
+                     "Company > Enable Features > SuiteCloud.",),
+                manual=(LOGIN_AUDIT_STEP,),
+            )
+            return
     if soap is None and rest is None:
         yield ctx.unverifiable(
             "No login was attempted, so nsaudit cannot tell whether the integration can log in.",
@@ -143,6 +180,50 @@ def _soap_failed(ctx: Context, soap: Probe, rest: Probe | None, evidence: dict[s
         "credentials.\" (NS0109)." + said + "".join(f" {n}" for n in notes) + " " + causes
         + " NetSuite does not say why in its answer; the Login Audit Trail does.",
         code="NS0109", evidence=evidence, fix=FIX_CREDENTIALS, manual=(LOGIN_AUDIT_STEP,),
+    )
+
+
+def _token_refused(ctx: Context, rest: Probe, soap: Probe | None, evidence: dict[str, object]) -> Finding:
+    """NetSuite's token endpoint refused the OAuth 2.0 client credentials (the NS0109 family)."""
+    causes = token_causes(rest.code, rest.description)
+    evidence = {**evidence, "oauth2": {
+        "error": rest.code, "description": rest.description, "http_status": rest.http_status,
+        "causes": [c.key for c in causes],
+        "documented": "the error code (RFC 6749 section 5.2, which Oracle names)",
+        "assumed": "the error_description wording and which cause each code stands for (Oracle does not "
+                   "publish NetSuite's token-endpoint bodies)",
+    }}
+    said = f" NetSuite said: {rest.code}" + (f" ({rest.description})" if rest.description else "") + "."
+    skew = clock_skew(ctx.snapshot)
+    if skew is not None and abs(skew) > MAX_SKEW_SECONDS:
+        return ctx.unverifiable(
+            f"NetSuite's token endpoint refused the OAuth 2.0 client credentials, and this computer's clock is "
+            f"{abs(skew):.0f} seconds {'ahead of' if skew > 0 else 'behind'} NetSuite's (its Date header): "
+            "the assertion's iat/exp are judged by NetSuite's clock, so the refusal may be nsaudit's own fault."
+            + said,
+            missing="a correct clock on the machine running nsaudit", evidence=evidence, code="NS0109",
+            manual=("Set this computer's clock from a time server (enable NTP), then run nsaudit again.",),
+        )
+    notes = "".join(f" {n}" for n in account_id_notes(ctx.snapshot))
+    if len(causes) == 1:
+        cause = causes[0]
+        text = f"NetSuite's token endpoint refused the OAuth 2.0 client credentials: {cause.sentence}"
+        fix: tuple[str, ...] = cause.fix
+    else:
+        text = ("NetSuite's token endpoint refused the OAuth 2.0 client credentials. The answer does not say "
+                "which of these it was: " + "; ".join(c.sentence.rstrip(".") for c in causes) + ".")
+        fix = tuple(dict.fromkeys(step for c in causes for step in c.fix))
+    text += said + notes
+    if soap is not None and soap.ok:
+        return ctx.warn(
+            text + " The token-based SOAP login works, so the integration is not affected; nsaudit could not "
+            "read over REST.", code=None, severity=Severity.MEDIUM, evidence=evidence, fix=fix,
+            manual=(LOGIN_AUDIT_STEP,),
+        )
+    return ctx.fail(
+        text + " nsaudit could not log in, so nothing in the account was read.",
+        code="NS0109", evidence=evidence, fix=(*fix, SYNC_NOW) if ctx.workspace.connection.auth == "oauth2" else fix,
+        manual=(LOGIN_AUDIT_STEP,),
     )
 
 

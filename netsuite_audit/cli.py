@@ -155,6 +155,10 @@ def _source_options(func: F) -> F:
                      help="Pending reports (JSON or CSV): give each report a verdict."),
         click.option("--demo", is_flag=True, envvar="NSAUDIT_DEMO",
                      help="Audit the bundled simulated account (no credentials)."),
+        click.option("--auth", "demo_auth", type=click.Choice(["tba", "oauth2"]), default=None,
+                     envvar="NSAUDIT_DEMO_AUTH",
+                     help="With --demo: log in with the demo tokens (tba, default) or with OAuth 2.0 client "
+                          "credentials made for this run (oauth2). Real credentials say their kind themselves."),
         click.option("--concurrency", type=click.IntRange(1, 50), default=4, show_default=True,
                      envvar="NSAUDIT_CONCURRENCY", help="Requests in flight at most (never above the account limit)."),
         click.option("--account-limit", type=click.IntRange(1, 1000), default=None, envvar="NSAUDIT_ACCOUNT_LIMIT",
@@ -186,6 +190,14 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     workspace = Workspace.load(workspace_path) if workspace_path else None
     reports = PendingReports.load(reports_path) if reports_path else None
     return workspace, reports
+
+
+def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
+    from netsuite_audit.errors import InputError
+
+    if demo_auth is not None and not demo:
+        raise InputError("applies to --demo only; real credentials say their kind in the profile (auth = ...) "
+                         "or by the environment variables set", source="--auth")
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -241,10 +253,10 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
-        reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None, progress: bool | None,
-        soap_version: str, timeout: float, snapshot_path: Path | None, include: tuple[str, ...],
-        exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
-        fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
+        reports_path: Path | None, demo: bool, demo_auth: str | None, concurrency: int, account_limit: int | None,
+        progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
+        include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
+        output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
         baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
@@ -258,6 +270,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     from netsuite_audit.multi import RunPlan, account_targets, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
 
+    _check_demo_auth(demo, demo_auth)
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
@@ -265,7 +278,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
-        reports=reports, reports_path=reports_path, demo=demo, snapshot_path=snapshot_path,
+        reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",
+        snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
         strict=strict,
@@ -313,16 +327,17 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
               help="Snapshot file to write.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
-             reports_path: Path | None, demo: bool, concurrency: int, account_limit: int | None,
+             reports_path: Path | None, demo: bool, demo_auth: str | None, concurrency: int, account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
+    _check_demo_auth(demo, demo_auth)
     workspace, reports = _load_inputs(workspace_path, reports_path, demo)
-    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, audit_profile=audit_profile,
-                   concurrency=concurrency, account_limit=account_limit, soap_version=soap_version,
-                   progress=_show_progress(progress), timeout=timeout)
+    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, demo_auth=demo_auth or "tba",
+                   audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
+                   soap_version=soap_version, progress=_show_progress(progress), timeout=timeout)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()

@@ -1,14 +1,23 @@
-"""Token-based-auth credentials: where they come from and how they stay out of sight.
+"""NetSuite credentials: where they come from and how they stay out of sight.
+
+Two kinds: token-based authentication (TBA: consumer key/secret and token id/secret, OAuth 1.0a) and
+OAuth 2.0 client credentials (M2M: client id, certificate id and a private key; see
+``m2m_credentials``). One account may be given either or both; with both, REST uses OAuth 2.0 and
+SOAP (which accepts only TBA) uses the token.
 
 Three sources, tried in this order when no profile is named:
 
-1. environment variables ``NSAUDIT_ACCOUNT``, ``NSAUDIT_CONSUMER_KEY``, ``NSAUDIT_CONSUMER_SECRET``,
-   ``NSAUDIT_TOKEN_ID``, ``NSAUDIT_TOKEN_SECRET`` (used when ``NSAUDIT_ACCOUNT`` is set);
-2. the ``default`` profile of the profiles file (TOML, ``[profiles.<name>]``);
+1. environment variables, used when ``NSAUDIT_ACCOUNT`` is set: ``NSAUDIT_CONSUMER_KEY``,
+   ``NSAUDIT_CONSUMER_SECRET``, ``NSAUDIT_TOKEN_ID``, ``NSAUDIT_TOKEN_SECRET`` for TBA;
+   ``NSAUDIT_CLIENT_ID``, ``NSAUDIT_CERTIFICATE_ID`` and ``NSAUDIT_PRIVATE_KEY_FILE`` (or the PEM text
+   in ``NSAUDIT_PRIVATE_KEY``) for OAuth 2.0;
+2. the ``default`` profile of the profiles file (TOML, ``[profiles.<name>]``, ``auth = "tba"``,
+   ``"oauth2"`` or ``"both"``);
 3. nothing: an ``InputError`` that lists the options.
 
-A profile keeps its two secrets inline or in the system keyring (``secrets = "keyring"``). Secret values
-live in :class:`Secret`, whose text form is always masked; no message built here contains one.
+A profile keeps its secrets inline (TBA), in a key file (OAuth 2.0) or in the system keyring
+(``secrets = "keyring"``). Secret values live in :class:`Secret`, whose text form is always masked; no
+message built here contains one.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import platformdirs
 
 from netsuite_audit.account_id import AccountId
 from netsuite_audit.errors import InputError
+from netsuite_audit.m2m_credentials import M2MKey, build_key, parse_scopes, read_key_file
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +53,24 @@ ENV_TOKEN_ID = "NSAUDIT_TOKEN_ID"
 ENV_TOKEN_SECRET = "NSAUDIT_TOKEN_SECRET"
 ENV_BASE_URL = "NSAUDIT_BASE_URL"
 ENV_PROFILES_FILE = "NSAUDIT_PROFILES_FILE"
+ENV_CLIENT_ID = "NSAUDIT_CLIENT_ID"
+ENV_CERTIFICATE_ID = "NSAUDIT_CERTIFICATE_ID"
+ENV_PRIVATE_KEY_FILE = "NSAUDIT_PRIVATE_KEY_FILE"
+ENV_PRIVATE_KEY = "NSAUDIT_PRIVATE_KEY"
+ENV_OAUTH2_ALGORITHM = "NSAUDIT_OAUTH2_ALGORITHM"
+ENV_OAUTH2_SCOPES = "NSAUDIT_OAUTH2_SCOPES"
+TBA_ENV = (ENV_CONSUMER_KEY, ENV_CONSUMER_SECRET, ENV_TOKEN_ID, ENV_TOKEN_SECRET)
+M2M_ENV = (ENV_CLIENT_ID, ENV_CERTIFICATE_ID, ENV_PRIVATE_KEY_FILE, ENV_PRIVATE_KEY)
 # Test rigs only: allow a plain-http base URL to a host that is not loopback (warns on stderr).
 ENV_ALLOW_INSECURE_HTTP = "NSAUDIT_ALLOW_INSECURE_HTTP"
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
-_PROFILE_FIELDS = frozenset(
-    {"account", "consumer_key", "consumer_secret", "token_id", "token_secret", "base_url", "secrets"}
-)
+AUTH_KINDS = ("tba", "oauth2", "both")
+_TBA_FIELDS = frozenset({"consumer_key", "consumer_secret", "token_id", "token_secret"})
+_M2M_FIELDS = frozenset({"client_id", "certificate_id", "private_key_file", "algorithm", "scopes"})
+_PROFILE_FIELDS = frozenset({"account", "base_url", "secrets", "auth"}) | _TBA_FIELDS | _M2M_FIELDS
 _SECRET_FIELDS = ("consumer_secret", "token_secret")
+PRIVATE_KEY_FIELD = "private_key"  # the keyring entry <profile>:private_key holds the PEM text
 
 
 class Secret:
@@ -91,23 +111,41 @@ class Secret:
         raise TypeError("a Secret is not picklable")
 
 
+NO_SECRET = Secret("")  # the TBA secrets when only OAuth 2.0 was given
+
+
 def _tail(value: str) -> str:
     """Show only the last four characters of an identifier (and nothing of a short one)."""
     return f"****{value[-4:]}" if len(value) >= 8 else "****"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, kw_only=True)
 class Credentials:
-    """Everything needed to sign a request for one account, with a safe text form."""
+    """Everything needed to sign a request for one account, with a safe text form.
+
+    The four TBA fields are empty when only OAuth 2.0 was given; ``oauth2`` is ``None`` when only TBA was.
+    """
 
     account: AccountId
-    consumer_key: str
-    consumer_secret: Secret
-    token_id: str
-    token_secret: Secret
+    consumer_key: str = ""
+    consumer_secret: Secret = NO_SECRET
+    token_id: str = ""
+    token_secret: Secret = NO_SECRET
     base_url: str
     source: str
     profile: str | None = None
+    oauth2: M2MKey | None = None
+
+    @property
+    def has_tba(self) -> bool:
+        return bool(self.consumer_key and self.token_id and self.consumer_secret and self.token_secret)
+
+    @property
+    def auth(self) -> str:
+        """``"tba"``, ``"oauth2"`` or ``"both"``."""
+        if self.oauth2 is None:
+            return "tba"
+        return "both" if self.has_tba else "oauth2"
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{key}={value!r}" for key, value in self.describe().items())
@@ -125,9 +163,15 @@ class Credentials:
             "environment": str(self.account.environment),
             "base_url": self.base_url,
             "source": self.source,
-            "consumer_key": _tail(self.consumer_key),
-            "token_id": _tail(self.token_id),
+            "auth": self.auth,
         }
+        if self.has_tba:
+            out["consumer_key"] = _tail(self.consumer_key)
+            out["token_id"] = _tail(self.token_id)
+        if self.oauth2 is not None:
+            out["client_id"] = _tail(self.oauth2.client_id)
+            out["certificate_id"] = _tail(self.oauth2.certificate_id)
+            out["algorithm"] = self.oauth2.algorithm
         if self.profile is not None:
             out["profile"] = self.profile
         return out
@@ -170,25 +214,30 @@ def load_credentials(
             return _build_profile(DEFAULT_PROFILE, path, profiles, env)
     raise InputError(
         "no NetSuite credentials found. Provide them in one of three ways: set "
-        f"{ENV_ACCOUNT}, {ENV_CONSUMER_KEY}, {ENV_CONSUMER_SECRET}, {ENV_TOKEN_ID} and {ENV_TOKEN_SECRET}; "
-        f"add a [profiles.{DEFAULT_PROFILE}] table to {path}; or name another profile of that file "
-        "with --profile"
+        f"{ENV_ACCOUNT} with {ENV_CONSUMER_KEY}, {ENV_CONSUMER_SECRET}, {ENV_TOKEN_ID} and {ENV_TOKEN_SECRET} "
+        f"(token-based auth) and/or {ENV_CLIENT_ID}, {ENV_CERTIFICATE_ID} and {ENV_PRIVATE_KEY_FILE} "
+        f"(OAuth 2.0); add a [profiles.{DEFAULT_PROFILE}] table to {path}; or name another profile of that "
+        "file with --profile"
     )
 
 
 # -- environment ------------------------------------------------------------------------------
 
 
-def _env_value(env: Mapping[str, str], name: str) -> str:
+def _env_value(env: Mapping[str, str], name: str, kind: str = "token-based auth") -> str:
     value = env.get(name, "").strip()
     if not value:
-        raise InputError("is not set or empty (needed with NSAUDIT_ACCOUNT)", source=f"env {name}")
+        raise InputError(f"is not set or empty (needed for {kind} with NSAUDIT_ACCOUNT)", source=f"env {name}")
     return value
 
 
 def _from_env(env: Mapping[str, str]) -> Credentials:
     account = AccountId.parse(env.get(ENV_ACCOUNT, ""), source=f"env {ENV_ACCOUNT}", field=None)
     base_url = _base_url(env, None, account, file_source=None)
+    has_tba = any(env.get(name, "").strip() for name in TBA_ENV)
+    m2m = _m2m_from_env(env) if any(env.get(name, "").strip() for name in M2M_ENV) else None
+    if not has_tba and m2m is not None:
+        return Credentials(account=account, base_url=base_url, source="env", oauth2=m2m)
     return Credentials(
         account=account,
         consumer_key=_env_value(env, ENV_CONSUMER_KEY),
@@ -197,6 +246,32 @@ def _from_env(env: Mapping[str, str]) -> Credentials:
         token_secret=Secret(_env_value(env, ENV_TOKEN_SECRET)),
         base_url=base_url,
         source="env",
+        oauth2=m2m,
+    )
+
+
+def _m2m_from_env(env: Mapping[str, str]) -> M2MKey:
+    key_file = env.get(ENV_PRIVATE_KEY_FILE, "").strip()
+    key_text = env.get(ENV_PRIVATE_KEY, "").strip()
+    if key_file and key_text:
+        raise InputError(f"give the private key once: {ENV_PRIVATE_KEY_FILE} or {ENV_PRIVATE_KEY}, not both",
+                         source=f"env {ENV_PRIVATE_KEY}")
+    if key_file:
+        source = f"env {ENV_PRIVATE_KEY_FILE}"
+        pem = read_key_file(Path(key_file).expanduser(), source=source)
+        key_source = f"file {key_file}"
+    elif key_text:
+        source = key_source = f"env {ENV_PRIVATE_KEY}"
+        pem = key_text
+    else:
+        raise InputError(f"is not set (OAuth 2.0 needs the private key, or its PEM text in {ENV_PRIVATE_KEY})",
+                         source=f"env {ENV_PRIVATE_KEY_FILE}")
+    algorithm = env.get(ENV_OAUTH2_ALGORITHM, "").strip() or None
+    scopes = parse_scopes(env.get(ENV_OAUTH2_SCOPES, "").strip() or None, source=f"env {ENV_OAUTH2_SCOPES}")
+    return build_key(
+        client_id=_env_value(env, ENV_CLIENT_ID, kind="OAuth 2.0"),
+        certificate_id=_env_value(env, ENV_CERTIFICATE_ID, kind="OAuth 2.0"),
+        pem=pem, algorithm=algorithm, scopes=scopes, key_source=key_source, source=source,
     )
 
 
@@ -327,39 +402,70 @@ def _build_profile(name: str, path: Path, profiles: Mapping[str, Any], env: Mapp
         )
     account_text = _field(table, "account", source, prefix, required=True) or ""
     account = AccountId.parse(account_text, source=source, field=f"{prefix}.account")
-    consumer_key = _field(table, "consumer_key", source, prefix, required=True) or ""
-    token_id = _field(table, "token_id", source, prefix, required=True) or ""
     file_base_url = _field(table, "base_url", source, prefix, required=False)
     base_url = _base_url(env, file_base_url, account, file_source=(source, f"{prefix}.base_url"))
+    auth = _field(table, "auth", source, prefix, required=False) or "tba"
+    if auth not in AUTH_KINDS:
+        raise InputError(f"must be one of {', '.join(AUTH_KINDS)}", source=source, field=f"{prefix}.auth")
+    other = sorted(set(table) & (_M2M_FIELDS if auth == "tba" else _TBA_FIELDS if auth == "oauth2" else set()))
+    if other:
+        raise InputError(f'does not belong in a profile with auth = "{auth}" (use auth = "both" for both kinds)',
+                         source=source, field=f"{prefix}.{other[0]}")
 
     mode = _field(table, "secrets", source, prefix, required=False)
-    if mode is not None:
+    keyring = mode is not None
+    if keyring:
         if mode != "keyring":
             raise InputError('the only accepted value is "keyring"', source=source, field=f"{prefix}.secrets")
-        inline = [key for key in _SECRET_FIELDS if key in table]
+        inline = [key for key in (*_SECRET_FIELDS, "private_key_file") if key in table]
         if inline:
             raise InputError(
                 'must not be given together with secrets = "keyring"; keep each secret in one place',
                 source=source,
                 field=f"{prefix}.{inline[0]}",
             )
-        consumer_secret, token_secret = (_from_keyring(name, key) for key in _SECRET_FIELDS)
-        origin = f"keyring:{name} ({path})"
+    origin = f"{'keyring' if keyring else 'profile'}:{name} ({path})"
+    tba: dict[str, Any] = {}
+    if auth in ("tba", "both"):
+        consumer_key = _field(table, "consumer_key", source, prefix, required=True) or ""
+        token_id = _field(table, "token_id", source, prefix, required=True) or ""
+        if keyring:
+            consumer_secret, token_secret = (_from_keyring(name, key) for key in _SECRET_FIELDS)
+        else:
+            consumer_secret, token_secret = (
+                _field(table, key, source, prefix, required=True) or "" for key in _SECRET_FIELDS
+            )
+            _refuse_exposed_inline(path, prefix)
+        tba = {
+            "consumer_key": consumer_key,
+            "consumer_secret": Secret(consumer_secret),
+            "token_id": token_id,
+            "token_secret": Secret(token_secret),
+        }
+    m2m = _m2m_from_profile(name, table, source, prefix, keyring=keyring) if auth != "tba" else None
+    return Credentials(account=account, base_url=base_url, source=origin, profile=name, oauth2=m2m, **tba)
+
+
+def _m2m_from_profile(name: str, table: Mapping[str, Any], source: str, prefix: str, *, keyring: bool) -> M2MKey:
+    if keyring:
+        pem = _from_keyring(name, PRIVATE_KEY_FIELD)
+        key_source = f"keyring {KEYRING_SERVICE}/{keyring_username(name, PRIVATE_KEY_FIELD)}"
+        key_field = None
     else:
-        consumer_secret, token_secret = (
-            _field(table, key, source, prefix, required=True) or "" for key in _SECRET_FIELDS
-        )
-        _refuse_exposed_inline(path, prefix)
-        origin = f"profile:{name} ({path})"
-    return Credentials(
-        account=account,
-        consumer_key=consumer_key,
-        consumer_secret=Secret(consumer_secret),
-        token_id=token_id,
-        token_secret=Secret(token_secret),
-        base_url=base_url,
-        source=origin,
-        profile=name,
+        key_file = _field(table, "private_key_file", source, prefix, required=True) or ""
+        key_field = f"{prefix}.private_key_file"
+        pem = read_key_file(Path(key_file).expanduser(), source=source, field_name=key_field)
+        key_source = f"file {key_file}"
+    scopes_value = table.get("scopes")
+    if scopes_value is not None and not isinstance(scopes_value, (str, list)):
+        raise InputError("must be a list of scope names", source=source, field=f"{prefix}.scopes")
+    return build_key(
+        client_id=_field(table, "client_id", source, prefix, required=True) or "",
+        certificate_id=_field(table, "certificate_id", source, prefix, required=True) or "",
+        pem=pem,
+        algorithm=_field(table, "algorithm", source, prefix, required=False),
+        scopes=parse_scopes(scopes_value, source=source, field_name=f"{prefix}.scopes"),
+        key_source=key_source, source=source, key_field=key_field, algorithm_field=f"{prefix}.algorithm",
     )
 
 

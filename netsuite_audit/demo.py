@@ -1,7 +1,14 @@
-"""`nsaudit run --demo`: the bundled demo account served by the simulator, in-process, on loopback."""
+"""`nsaudit run --demo`: the bundled demo account served by the simulator, in-process, on loopback.
+
+``--auth oauth2`` logs in with OAuth 2.0 client credentials instead of the demo tokens: a key pair is
+made for this run only (the private key in a 0600 file in a temporary directory, removed afterwards),
+and its certificate is mapped in the in-process account to the same user and roles as the tokens.
+"""
 
 from __future__ import annotations
 
+import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from netsuite_audit.account_id import AccountId
 from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.m2m_credentials import build_key, read_key_file
 from netsuite_audit.paths import fixtures_dir
 
 if TYPE_CHECKING:  # the simulator loads only when the demo runs
@@ -40,14 +48,30 @@ def token_credentials(fixture: AccountFixture, token_index: int, base_url: str, 
     )
 
 
+def m2m_credentials(fixture: AccountFixture, key_file: Path, certificate_id: str, client_id: str,
+                    base_url: str, profile: str) -> Credentials:
+    """OAuth 2.0 credentials with the key in ``key_file`` (read as any key file is: 0600 or refused)."""
+    source = f"demo key {key_file}"
+    key = build_key(client_id=client_id, certificate_id=certificate_id,
+                    pem=read_key_file(key_file, source=source), algorithm=None, scopes=None,
+                    key_source=f"file {key_file}", source=source)
+    return Credentials(account=AccountId.parse(fixture.account_id), base_url=base_url,
+                       source="demo key pair made for this run (simulated account)", profile=profile, oauth2=key)
+
+
 @contextmanager
-def demo_session(account: Path | None = None, workspace: Path | None = None) -> Iterator[DemoSession]:
+def demo_session(account: Path | None = None, workspace: Path | None = None,
+                 auth: str = "tba") -> Iterator[DemoSession]:
     from netsuite_audit.simulator.fixture import load_fixture
     from netsuite_audit.simulator.server import SimServer
 
     account = account or fixtures_dir() / "accounts" / "demo.json"
     workspace = workspace or fixtures_dir() / "workspaces" / "demo.toml"
     fixture = load_fixture(account)
+    if auth == "oauth2":
+        with _m2m_demo(fixture, workspace) as session:
+            yield session
+        return
     with SimServer(fixture) as server:
         yield DemoSession(
             creds=token_credentials(fixture, 0, server.url, "demo"),
@@ -55,3 +79,26 @@ def demo_session(account: Path | None = None, workspace: Path | None = None) -> 
             workspace=workspace,
             url=server.url,
         )
+
+
+@contextmanager
+def _m2m_demo(fixture: AccountFixture, workspace: Path) -> Iterator[DemoSession]:
+    """The demo tokens' user, role and application, each mapped to a certificate made for this run."""
+    from netsuite_audit.simulator.m2m_keys import generate_key_pair, with_mapping, write_private_key
+    from netsuite_audit.simulator.server import SimServer
+
+    with tempfile.TemporaryDirectory(prefix="nsaudit-demo-") as folder:
+        made: list[tuple[Path, str, str]] = []
+        for index in (0, 1):
+            token = fixture.tokens[index]
+            integration = next(i for i in fixture.integrations if i.id == token.integration)
+            pair = generate_key_pair("ec")
+            certificate_id = secrets.token_urlsafe(24)
+            fixture = with_mapping(fixture, certificate=pair.certificate_pem, certificate_id=certificate_id,
+                                   entity=token.user, role=token.role, application=integration.id)
+            key_file = write_private_key(pair.private_pem, Path(folder), f"demo-{index}.pem")
+            made.append((key_file, certificate_id, integration.consumer_key))
+        with SimServer(fixture) as server:
+            creds = [m2m_credentials(fixture, key_file, cert_id, client_id, server.url, name)
+                     for (key_file, cert_id, client_id), name in zip(made, ("demo", "demo-audit"), strict=True)]
+            yield DemoSession(creds=creds[0], audit_creds=creds[1], workspace=workspace, url=server.url)

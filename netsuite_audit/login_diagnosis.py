@@ -8,6 +8,7 @@ network failure looks like a name-resolution failure (usually a wrong account id
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from netsuite_audit.account_id import AccountId, Environment
@@ -114,3 +115,125 @@ def probe_evidence(snapshot: AccountSnapshot) -> dict[str, Any]:
     if skew is not None:
         out["clock_skew_seconds"] = round(skew, 1)
     return out
+
+
+# ---- OAuth 2.0 client credentials ------------------------------------------------------------------
+# Oracle documents only that the token endpoint answers with RFC 6749 errors (invalid_request,
+# invalid_client, invalid_grant, unauthorized_client, invalid_scope). Which cause gets which code, and
+# any error_description text, are ASSUMPTIONS: the phrases below are matched loosely, and when none
+# matches the diagnosis lists every cause the error code can stand for.
+OAUTH_ERROR_CODES = ("invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+                     "unsupported_grant_type", "invalid_scope")
+
+MAPPING_PAGE = ("Setup > Integration > Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup")
+INTEGRATION_PAGE = "Setup > Integration > Manage Integrations"
+
+
+@dataclass(frozen=True)
+class TokenCause:
+    key: str
+    sentence: str
+    fix: tuple[str, ...]
+
+
+_CERT_FIX = (
+    f"In NetSuite open {MAPPING_PAGE} and find the mapping for this integration, user and role. The mapping "
+    "is per account: it is not copied to sandboxes or Release Preview, and a sandbox refresh removes it.",
+    "If it is missing, revoked or expired, create a new mapping (Create New: entity, role, application, "
+    "the public certificate) and give nsaudit the new Certificate ID NetSuite shows.",
+)
+
+CAUSES: dict[str, TokenCause] = {c.key: c for c in (
+    TokenCause("wrong_account", "the token request reached a different account than the one the certificate is "
+               "mapped in: check the account id (production 1234567, sandbox 1234567_SB1).",
+               ("Use the account id of the account where the M2M mapping was created (Setup > Company > "
+                "Company Information > Account ID).", *_CERT_FIX)),
+    TokenCause("client_unknown", "no integration record in this account has this client id.",
+               (f"In NetSuite open {INTEGRATION_PAGE}, open the integration and copy its Client ID (shown once, "
+                "when the record is saved; reset the credentials to see a new one).",)),
+    TokenCause("grant_not_allowed", "the integration record does not allow the client credentials grant, or it "
+               "is blocked.",
+               (f"In NetSuite open {INTEGRATION_PAGE} > the integration > Edit: State Enabled, and under OAuth 2.0 "
+                "tick Client Credentials (Machine to Machine) Grant; save.",)),
+    TokenCause("certificate_unknown", "the certificate id is not known in this account for this integration.",
+               _CERT_FIX),
+    TokenCause("certificate_revoked", "the certificate mapping was revoked.", _CERT_FIX),
+    TokenCause("certificate_expired", "the mapped certificate has expired.",
+               ("Make a new key pair and certificate (docs/credentials.md), map it as a new M2M mapping and "
+                "give nsaudit the new Certificate ID and private key.", *_CERT_FIX)),
+    TokenCause("signature", "the assertion's signature does not verify with the mapped certificate: the private "
+               "key nsaudit signs with is not the key of the certificate uploaded for this Certificate ID.",
+               ("Check that the private key file belongs to the certificate uploaded on the mapping page "
+                "(openssl x509 -in cert.pem -noout -pubkey and openssl pkey -in key.pem -pubout must match).",
+                *_CERT_FIX)),
+    TokenCause("algorithm", "the signing algorithm was not accepted. NetSuite takes PS256/384/512 and "
+               "ES256/384/512, never RS256.",
+               ("Use an EC P-256 key (ES256) or an RSA key with PS256; leave the algorithm setting empty to let "
+                "nsaudit choose from the key.",)),
+    TokenCause("audience", "the assertion's aud is not this account's token endpoint URL.",
+               ("Check the account id and, if set, NSAUDIT_BASE_URL / base_url: aud must be "
+                "https://<account>.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token.",)),
+    TokenCause("exp_too_far", "the assertion's exp is more than an hour after its iat.",
+               ("Assertions must expire within 3600 seconds of being issued.",)),
+    TokenCause("clock", "the assertion is not valid by NetSuite's clock (iat in the future or exp already past): "
+               "this computer's clock is probably wrong.",
+               ("Set this computer's clock from a time server (enable NTP), then run nsaudit again.",)),
+    TokenCause("scope", "the scope asked for is not granted on the integration record.",
+               (f"In NetSuite open {INTEGRATION_PAGE} > the integration > Edit and tick the scopes nsaudit needs: "
+                "REST Web Services (SuiteQL) and, when the nsaudit RESTlet is used, RESTlets.",)),
+    TokenCause("entity_inactive", "the mapped user (entity) is inactive or no longer has access.",
+               ("Open the employee record: clear Inactive and tick Give Access; or map the certificate to an "
+                "active user.",)),
+    TokenCause("role_inactive", "the mapped role is inactive, no longer assigned to the user, or lacks Log In "
+               "using OAuth 2.0 Access Tokens.",
+               ("Open Setup > Users/Roles > Manage Roles > the role: active, with Log In using OAuth 2.0 Access "
+                "Tokens (Setup tab) at Full; and keep it on the user's Access tab.",)),
+    TokenCause("malformed", "NetSuite found the token request malformed.",
+               ("Run nsaudit with --debug logging and check the request (no secret is logged).",)),
+)}
+
+# ASSUMED phrases of error_description, most specific first.
+_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("another account",), "wrong_account"),
+    (("revoked",), "certificate_revoked"),
+    (("certificate", "expired"), "certificate_expired"),
+    (("certificate",), "certificate_unknown"),
+    (("algorithm",), "algorithm"),
+    (("signature",), "signature"),
+    (("audience",), "audience"),
+    (("3600",), "exp_too_far"),
+    (("not valid at this time",), "clock"),
+    (("scope",), "scope"),
+    (("role",), "role_inactive"),
+    (("entity",), "entity_inactive"),
+    (("client id",), "client_unknown"),
+    (("grant",), "grant_not_allowed"),
+)
+
+# What each RFC 6749 error can stand for at NetSuite's token endpoint (our reading, not Oracle's).
+_BY_CODE: dict[str, tuple[str, ...]] = {
+    "invalid_client": ("client_unknown", "certificate_unknown", "certificate_revoked", "certificate_expired",
+                       "signature", "algorithm", "audience", "wrong_account", "clock"),
+    "invalid_grant": ("entity_inactive", "role_inactive", "certificate_revoked", "clock"),
+    "unauthorized_client": ("grant_not_allowed",),
+    "invalid_scope": ("scope",),
+    "invalid_request": ("malformed", "exp_too_far", "audience"),
+    "unsupported_grant_type": ("grant_not_allowed",),
+}
+
+
+def token_causes(code: str | None, description: str | None) -> tuple[TokenCause, ...]:
+    """The cause(s) a token-endpoint refusal points at: one when the description names it (ASSUMED
+    wording), else every cause its RFC 6749 error code can stand for."""
+    text = (description or "").lower()
+    for words, key in _PHRASES:
+        if text and all(w in text for w in words):
+            return (CAUSES[key],)
+    keys = _BY_CODE.get(code or "", tuple(CAUSES))
+    return tuple(CAUSES[k] for k in keys)
+
+
+def is_token_refusal(probe: Probe | None) -> bool:
+    """True when the REST probe failed at the OAuth 2.0 token endpoint (not on the REST call itself)."""
+    return bool(probe and not probe.ok and probe.error == "auth" and probe.code
+                and (probe.code in OAUTH_ERROR_CODES or probe.code.startswith("HTTP_")))

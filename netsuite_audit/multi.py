@@ -48,6 +48,7 @@ class RunPlan:
     reports: Any = None
     reports_path: Path | None = None
     demo: bool = False
+    demo_auth: str = "tba"  # --auth: how the demo logs in (tba or oauth2)
     snapshot_path: Path | None = None
     audit_profile: str | None = None
     concurrency: int = 4
@@ -105,7 +106,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
                              report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout),
                              soap_version=plan.soap_version)
     if plan.demo:
-        with demo_session() as session, progress_display(plan.progress) as on_progress:
+        with demo_session(auth=plan.demo_auth) as session, progress_display(plan.progress) as on_progress:
             collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
                                   progress=on_progress)
             return collector.collect(), collector.network_use()

@@ -75,6 +75,8 @@ class Probe(Model):
     code: str | None = None  # NetSuite error code, e.g. INVALID_LOGIN, WS_REQUEST_BLOCKED
     http_status: int | None = None
     detail: str | None = None
+    # OAuth 2.0 only: the token endpoint's error_description, when it sent one (code holds the error).
+    description: str | None = None
     server_time: datetime | None = None  # from the body when login worked
     date_header: datetime | None = None  # HTTP Date header, sent even on a 401
     local_time: datetime | None = None  # our clock when the answer arrived
@@ -88,9 +90,25 @@ class Probe(Model):
         return (self.local_time - ref).total_seconds()
 
 
+class TokenInfo(Model):
+    """Who an OAuth 2.0 access token runs as, from its ``sub`` claim ("role;entity"). Never the token."""
+
+    subject: str | None = None  # e.g. "1001;5"
+    role_id: int | None = None
+    entity_id: int | None = None
+    scopes: tuple[str, ...] = ()
+    expires_in: int | None = None  # seconds, as the token endpoint said
+    algorithm: str | None = None  # how nsaudit signed its client assertion (PS256, ES256 ...)
+
+
 class Login(Model):
     rest: Probe | None = None
     soap: Probe | None = None
+    # How nsaudit logged in: REST with a TBA signature or an OAuth 2.0 Bearer token; SOAP only with TBA
+    # ("none": no TBA credentials were given, so SOAP was not tried).
+    rest_auth: Literal["tba", "oauth2"] = "tba"
+    soap_auth: Literal["tba", "none"] = "tba"
+    token: TokenInfo | None = None  # the OAuth 2.0 access token's subject, when REST used one
     # The SuiteTalk endpoint version nsaudit's own SOAP client called (e.g. "2025_2", from
     # --soap-version / config soap_version); None in snapshots written before it was recorded.
     soap_version: str | None = None

@@ -56,6 +56,11 @@ class Connection(_Model):
     role_id: int | None = Field(None, description="Internal id of that role, when known")
     application: str = Field("Expensify", description="Integration record (application) name of the token")
     user: str | None = Field(None, description="Email of the NetSuite user the token belongs to")
+    auth: Literal["tba", "oauth2"] = Field(
+        "tba", description="How the integration logs in: token-based auth (tba, what the Expensify connection "
+                           "uses today) or OAuth 2.0 client credentials (oauth2)"
+    )
+    soap: bool = Field(True, description="The integration talks to NetSuite over SOAP (the Expensify connection does)")
 
 
 class Export(_Model):

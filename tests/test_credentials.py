@@ -414,6 +414,7 @@ def test_repr_str_and_describe_hide_secrets(tmp_path: Path) -> None:
         "environment": "sandbox",
         "base_url": "https://1234567-sb1.suitetalk.api.netsuite.com",
         "source": "env",
+        "auth": "tba",
         "consumer_key": "****4444",
         "token_id": "****8888",
     }

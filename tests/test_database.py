@@ -122,9 +122,10 @@ def test_derived_tables(db: AccountDB) -> None:
                                     "name": "Classes"}
     assert by_key["REPO_ANALYTICS"]["permlevel"] == "3"
     assert by_key["LIST_VENDOR"]["permlevel"] == "4"
-    # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS, TRAN_FIND, and the two the Records
-    # Catalog names for employee and project status reads (LIST_EMPLOYEE_RECORD, ADMI_ACCOUNTINGLIST)
-    assert perms.total == 25
+    # the seed permissions, plus LIST_TAXITEM, ADMI_ACCTPERIODS, TRAN_FIND, the two the Records
+    # Catalog names for employee and project status reads (LIST_EMPLOYEE_RECORD, ADMI_ACCOUNTINGLIST),
+    # and ADMI_LOGIN_OAUTH2 (the demo's OAuth 2.0 login)
+    assert perms.total == 26
     tokens = db.query("SELECT * FROM oauthtoken ORDER BY id").items
     assert tokens[0] == {"id": "1", "tba_token_name": "Expensify - Alex Morgan - Expensify Integration",
                          "tba_app_name": "Expensify", "entity_name": "Alex Morgan",

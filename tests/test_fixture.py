@@ -335,6 +335,8 @@ SEED_LEVELS = {
     # Beyond the seed table: lets the audit read tax groups (NS0988), accounting periods (NS0320) and
     # the transactions that already carry a pending report's id (NS0034).
     "LIST_TAXITEM": "View", "ADMI_ACCTPERIODS": "View", "TRAN_FIND": "View",
+    # Lets `nsaudit run --demo --auth oauth2` log in as this role with OAuth 2.0 client credentials.
+    "ADMI_LOGIN_OAUTH2": "Full",
     # The Records Catalog's permissions for the employee and project status tables.
     "LIST_EMPLOYEE_RECORD": "Full", "ADMI_ACCOUNTINGLIST": "View",
 }

@@ -295,3 +295,60 @@ def test_write_guard_fails_a_session_that_writes(tmp_path: Path) -> None:
     assert "1 passed" in done.stdout, done.stdout + done.stderr
     assert done.returncode == 1, done.stdout + done.stderr
     assert "write guard" in done.stdout
+
+
+# ---- OAuth 2.0: the private key, the client assertion and the access token ---------------------------
+def _m2m_needles(key_pem: str, server: SimServer) -> list[str]:
+    """The key's base64 lines (each alone is a leak), and every assertion and token the simulator saw,
+    whole and by their signature part."""
+    body = [line for line in key_pem.splitlines() if line and not line.startswith("-----")]
+    jwts = [*server.account.seen_assertions, *server.account.issued_tokens]
+    return sorted({*body, *jwts, *(t.rsplit(".", 1)[-1] for t in jwts)})
+
+
+def _assert_m2m_clean(where: str, text: str, needles: list[str]) -> None:
+    leaked = [n for n in needles if n in text]
+    if leaked:
+        pytest.fail(f"OAuth 2.0 secret material in {where} (starting {leaked[0][:4]}...)", pytrace=False)
+
+
+@pytest.mark.parametrize("good_key", [True, False], ids=["logged-in", "refused"])
+def test_oauth2_key_assertion_and_token_never_leave(good_key: bool, tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    from netsuite_audit.simulator.fixture import parse_fixture
+    from netsuite_audit.simulator.m2m_keys import generate_key_pair, with_mapping, write_private_key
+
+    pair = generate_key_pair("ec")
+    signing = pair if good_key else generate_key_pair("ec")
+    fixture = with_mapping(parse_fixture(DEMO, "demo"), certificate=pair.certificate_pem, certificate_id="c-1",
+                           entity=5, role=1001, application=1)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key_file = write_private_key(signing.private_pem, keys)
+    out = tmp_path / "out"
+    out.mkdir()
+    caplog.set_level(logging.DEBUG)
+    with SimServer(fixture) as server:
+        env = {"NSAUDIT_ACCOUNT": DEMO["account_id"], "NSAUDIT_CLIENT_ID": DEMO["integrations"][0]["consumer_key"],
+               "NSAUDIT_CERTIFICATE_ID": "c-1", "NSAUDIT_PRIVATE_KEY_FILE": str(key_file),
+               "NSAUDIT_BASE_URL": server.url, "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+        args = ["run", "--workspace", str(WORKSPACE), "--no-progress", "-f", "text"]
+        for fmt in sorted(RENDERERS):
+            args += ["-f", f"{fmt}:{out / ('result.' + fmt)}"]
+        run = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+        snap = CliRunner().invoke(cli, ["snapshot", "--workspace", str(WORKSPACE), "--no-progress", "-o",
+                                        str(out / "snapshot.json")], env=env, catch_exceptions=False)
+        needles = _m2m_needles(signing.private_pem, server)
+        trail = "\n".join(e.line() for e in server.trail.entries())
+    assert server.account.seen_assertions, "no assertion reached the simulator"
+    assert bool(server.account.issued_tokens) is good_key
+    assert run.exit_code == (1 if good_key else 3), run.output
+    for name, text in (("run output", run.stdout + run.stderr), ("snapshot output", snap.stdout + snap.stderr),
+                       ("simulator trail", trail)):
+        _assert_m2m_clean(name, text, needles)
+    for record in caplog.records:
+        _assert_m2m_clean(f"log record {record.name}", record.getMessage() + repr(record.args), needles)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) == len(RENDERERS) + 1
+    for path in written:
+        _assert_m2m_clean(str(path), path.read_text(encoding="utf-8", errors="replace"), needles)

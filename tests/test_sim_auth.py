@@ -228,8 +228,8 @@ def test_valid_login_is_accepted_and_trailed(sim_server: Any, mini_account: dict
         (7, {}, Cause.PERMISSION_DENIED),  # inactive user
         (8, {}, Cause.PERMISSION_DENIED),  # role without Log in using Access Tokens
         (6, {}, Cause.CONSUMER_KEY_REFUSED),  # blocked integration
-        (1, {"timestamp": str(int(time.time()) - 400)}, Cause.INVALID_TIMESTAMP),
-        (1, {"timestamp": str(int(time.time()) + 400)}, Cause.INVALID_TIMESTAMP),
+        (1, {"timestamp": str(int(time.time()) - 4000)}, Cause.INVALID_TIMESTAMP),  # set at collection:
+        (1, {"timestamp": str(int(time.time()) + 4000)}, Cause.INVALID_TIMESTAMP),  # far off, stays off
         (1, {"nonce": "abc12"}, Cause.NONCE_REJECTED),
         (1, {"nonce": "abc-defghij"}, Cause.NONCE_REJECTED),
         (1, {"nonce": "a" * 65}, Cause.NONCE_REJECTED),

@@ -31,6 +31,7 @@ from netsuite_audit.credentials import Credentials
 from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
+from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
 from netsuite_audit.netsuite.soap_records import check_version
@@ -45,6 +46,7 @@ from netsuite_audit.snapshot import (
     RestletData,
     TableRead,
     Tables,
+    TokenInfo,
 )
 from netsuite_audit.tables import TABLES
 
@@ -57,6 +59,9 @@ _ORDER = ("employee", "job", "customer", "vendor", "classification", "department
           "jobresources", "expensecategory")
 
 Progress = Callable[[str, dict[str, Any]], None]
+
+SOAP_NEEDS_TBA = ("not read over SOAP: SOAP web services accept only token-based authentication (TBA) and "
+                  "nsaudit was given OAuth 2.0 credentials only")
 
 
 class CollectError(NsauditError):
@@ -185,11 +190,17 @@ class Collector:
         self.gate = AdaptiveGate(limit)  # halves on refusals, grows back (netsuite/adaptive.py)
         self.stats = CallStats()
         shared = {"gate": self.gate, "retry": self.options.retry, "stats": self.stats}
-        self.rest = RestClient(creds, **shared)  # type: ignore[arg-type]
+        # An OAuth 2.0 token asks only for the scopes this run needs (an integration record may not
+        # grant RESTlets).
+        scopes = (SCOPE_REST, SCOPE_RESTLETS) if self.options.restlet else (SCOPE_REST,)
+        self.rest = RestClient(creds, scopes=scopes, **shared)  # type: ignore[arg-type]
         self._shared = shared
         self._soap: Any = None
         self._soap_lock = threading.Lock()
-        self.audit_rest = RestClient(audit_creds, **shared) if audit_creds else None  # type: ignore[arg-type]
+        self.audit_rest = (RestClient(audit_creds, scopes=(SCOPE_REST,), **shared)  # type: ignore[arg-type]
+                           if audit_creds else None)
+        # SOAP accepts only token-based auth: without TBA credentials it is not tried at all.
+        self.soap_possible = creds.has_tba
         # Threads may wait on the gate or sleep between retries; the gate, not the pool, bounds requests.
         self.pool_size = limit * 2
 
@@ -203,6 +214,15 @@ class Collector:
 
     def _soap_server_time(self) -> Any:
         return self.soap.server_time()
+
+    def _token_info(self) -> TokenInfo | None:
+        """Who the OAuth 2.0 access token runs as (its ``sub``), when REST used one and got one."""
+        tokens = self.rest.tokens
+        current = tokens.current if tokens is not None else None
+        if tokens is None or current is None:
+            return None
+        return TokenInfo(subject=current.subject, role_id=current.role_id, entity_id=current.entity_id,
+                         scopes=current.scopes, expires_in=current.expires_in, algorithm=tokens.key.algorithm)
 
     # ---- public ---------------------------------------------------------------------------------
     def collect(self) -> AccountSnapshot:
@@ -218,13 +238,16 @@ class Collector:
         restlet_detail: str | None = None
         with ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="nsaudit") as pool:
             rest_probe = pool.submit(probe, "rest", self.rest.server_time)
-            soap_probe = pool.submit(probe, "soap", self._soap_server_time)
+            soap_probe = pool.submit(probe, "soap", self._soap_server_time) if self.soap_possible else None
             speculative = _TableReader(pool, self.progress)
             speculative.start(self._plan("rest"))
-            alt_futures = self._alt_reads(pool)
+            alt_futures = self._alt_reads(pool) if self.soap_possible else {}
             restlet_future = pool.submit(self._restlet) if self.options.restlet else None
-            login = Login(rest=rest_probe.result(), soap=soap_probe.result(),
-                          soap_version=self.options.soap_version)
+            login = Login(rest=rest_probe.result(), soap=soap_probe.result() if soap_probe else None,
+                          soap_version=self.options.soap_version,
+                          rest_auth="oauth2" if self.rest.tokens is not None else "tba",
+                          soap_auth="tba" if self.soap_possible else "none",
+                          token=self._token_info())
             self.progress("login", {"rest": login.rest_ok, "soap": login.soap_ok})
             transport = "rest" if login.rest_ok else "soap" if login.soap_ok else "none"
             outcomes = speculative.wait()
@@ -240,6 +263,7 @@ class Collector:
             for table in TABLES:
                 reads[table] = TableRead(state=ReadState.UNAVAILABLE, permission=TABLES[table].permission,
                                          detail="not read: nsaudit could not log in")
+
         else:
             for table, (source, outcome) in outcomes.items():
                 reads[table], table_rows = self._finish(table, source, outcome)
@@ -247,6 +271,10 @@ class Collector:
                     rows[table] = table_rows
             if transport == "rest" and login.soap_ok:
                 alt_reads = alt_results
+            if not self.soap_possible:
+                alt_reads = {key: TableRead(state=ReadState.UNAVAILABLE, via="soap", detail=SOAP_NEEDS_TBA,
+                                            permission=TABLES[key.split(":", 1)[1]].permission)
+                             for key in self._alt_keys()}
             if restlet_answer is not None:
                 restlet, restlet_detail = restlet_answer
             for table in TABLES:
@@ -343,11 +371,13 @@ class Collector:
     def _alt_reads(self, pool: ThreadPoolExecutor) -> dict[str, Future[TableRead]]:
         """One small SOAP search each of Class/Department/Location, the way the integration queries
         them; kept when REST is the main path and SOAP logs in."""
+        return {key: pool.submit(self._soap_probe_read, key.split(":", 1)[1]) for key in self._alt_keys()}
+
+    def _alt_keys(self) -> list[str]:
         if not self.options.probe_soap_classifications:
-            return {}
+            return []
         wanted = set(self._wanted())
-        tables = [t for t in CLASSIFICATION_TABLES if t in wanted]
-        return {f"soap:{t}": pool.submit(self._soap_probe_read, t) for t in tables}
+        return [f"soap:{t}" for t in CLASSIFICATION_TABLES if t in wanted]
 
     def _soap_probe_read(self, table: str) -> TableRead:
         spec = TABLES[table]

@@ -15,6 +15,7 @@ from netsuite_audit.netsuite.errors import (
     ServerError,
     TransportError,
 )
+from netsuite_audit.netsuite.m2m import TokenRefused
 from netsuite_audit.netsuite.redact import redact
 from netsuite_audit.netsuite.rest import ServerTime
 from netsuite_audit.netsuite.transport import parse_http_date
@@ -63,6 +64,7 @@ def probe(protocol: Literal["rest", "soap", "restlet"], call: Callable[[], Serve
             code=exc.code,
             http_status=exc.status,
             detail=exc.message,
+            description=redact(exc.description) if isinstance(exc, TokenRefused) and exc.description else None,
             date_header=parse_http_date(exc.date_header),
             local_time=datetime.now(UTC),
             elapsed_ms=int((time.monotonic() - started) * 1000),

@@ -32,6 +32,7 @@ from netsuite_audit.netsuite.errors import (
 )
 from netsuite_audit.netsuite.guard import check_request, check_suiteql
 from netsuite_audit.netsuite.http import SafeSession
+from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS, BearerAuth, TokenClient
 from netsuite_audit.netsuite.oauth import rest_auth
 from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.transport import (
@@ -141,8 +142,9 @@ def _snippet(text: str, limit: int = 200) -> str | None:
     return flat if len(flat) <= limit else flat[:limit] + "..."
 
 
-def error_from_response(response: requests.Response) -> NetSuiteError:
-    """The typed error for a NetSuite error answer (status >= 300)."""
+def error_from_response(response: requests.Response, *, bearer: bool = False) -> NetSuiteError:
+    """The typed error for a NetSuite error answer (status >= 300). ``bearer``: the request carried an
+    OAuth 2.0 access token rather than a TBA signature."""
     status = response.status_code
     parsed = _parse_error_body(response.text)
     code, detail = parsed.code, parsed.detail
@@ -156,6 +158,14 @@ def error_from_response(response: requests.Response) -> NetSuiteError:
     def label(default: str | None = None) -> str:
         return " ".join(part for part in (f"HTTP {status}", code or default) if part)
 
+    if status == 401 and bearer:
+        hint = (
+            " (NetSuite refused the OAuth 2.0 access token although it had just been issued: the token "
+            "may lack the scope this call needs (rest_webservices for REST and SuiteQL, restlets for a "
+            "RESTlet), or its certificate mapping, user or role changed; the Login Audit Trail shows why)"
+        )
+        text = f"NetSuite refused the login ({label('INVALID_LOGIN')}){said}{hint}"
+        return AuthenticationError(text, code="INVALID_LOGIN", **common)
     if status == 401:
         hint = (
             " (NetSuite does not say why a token login fails; the Login Audit Trail in NetSuite shows "
@@ -238,13 +248,22 @@ class RestClient:
         gate: Gate | None = None,
         retry: RetryPolicy | None = None,
         stats: CallStats | None = None,
+        scopes: tuple[str, ...] = (SCOPE_REST, SCOPE_RESTLETS),
     ) -> None:
         self.creds = creds
         self.session = session if session is not None else SafeSession()
         self.gate = gate
         self.retry = retry if retry is not None else RetryPolicy()
         self.stats = stats if stats is not None else CallStats()
-        self._auth = rest_auth(creds)
+        # With OAuth 2.0 credentials REST uses a Bearer token (even when TBA is given too: SOAP uses that).
+        self.tokens: TokenClient | None = None
+        self._auth: requests.auth.AuthBase
+        if creds.oauth2 is not None:
+            self.tokens = TokenClient(creds, session=self.session, scopes=scopes, retry=self.retry,
+                                      stats=self.stats)
+            self._auth = BearerAuth(self.tokens)
+        else:
+            self._auth = rest_auth(creds)
         register_credentials(creds)
         self.base_url = creds.base_url.rstrip("/")
         if creds.base_url_overridden:
@@ -279,28 +298,35 @@ class RestClient:
             check_suiteql(str((body or {}).get("q", "")))
         all_headers = {"Accept": "application/json", "User-Agent": f"nsaudit/{__version__}"}
         all_headers.update(headers or {})
-        timeout = self.retry.request_timeout()
         log.debug("%s %s %s", method, url, dict(params or {}))
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=dict(params) if params else None,
-                json=body,
-                headers=all_headers,
-                auth=self._auth,
-                timeout=timeout,
-                allow_redirects=False,
-            )
-        except TransportError as exc:  # from SafeSession: redirect, size, time, refused, dropped
-            exc.protocol = exc.protocol or PROTOCOL
-            raise
-        except TRANSPORT_FAILURES as exc:
-            raise TransportError(
-                f"no answer from NetSuite for {method} {url}: {type(exc).__name__}: {exc}", protocol=PROTOCOL
-            ) from exc
+        for attempt in (1, 2):
+            timeout = self.retry.request_timeout()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=dict(params) if params else None,
+                    json=body,
+                    headers=all_headers,
+                    auth=self._auth,
+                    timeout=timeout,
+                    allow_redirects=False,
+                )
+            except TransportError as exc:  # from SafeSession: redirect, size, time, refused, dropped
+                exc.protocol = exc.protocol or PROTOCOL
+                raise
+            except TRANSPORT_FAILURES as exc:
+                raise TransportError(
+                    f"no answer from NetSuite for {method} {url}: {type(exc).__name__}: {exc}", protocol=PROTOCOL
+                ) from exc
+            if response.status_code == 401 and attempt == 1 and isinstance(self._auth, BearerAuth):
+                used = self._auth.last_token
+                if used is not None and self.tokens is not None:
+                    self.tokens.invalidate(used)  # expired or revoked early: one more try with a new token
+                    continue
+            break
         if response.status_code >= 300:
-            raise error_from_response(response)
+            raise error_from_response(response, bearer=isinstance(self._auth, BearerAuth))
         return response
 
     def _call(self, kind: str, fn: Any) -> Any:

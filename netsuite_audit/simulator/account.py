@@ -25,6 +25,7 @@ from netsuite_audit.simulator.auth import (
 )
 from netsuite_audit.simulator.database import AccountDB
 from netsuite_audit.simulator.fixture import AccountFixture
+from netsuite_audit.simulator.oauth2 import Issued, OAuth2Server
 from netsuite_audit.simulator.trail import Cause, LoginAuditTrail
 from netsuite_audit.tables import TABLES
 
@@ -166,6 +167,10 @@ class SimAccount:
         self.trail = LoginAuditTrail()
         self.counters = Counters()
         self.auth = Authenticator(fixture, clock=self.now)
+        self.oauth2 = OAuth2Server(fixture, realm=self.auth.realm, clock=self.now)
+        # Every client assertion received and access token issued, so tests can search outputs for them.
+        self.seen_assertions: list[str] = []
+        self.issued_tokens: list[str] = []
 
     @property
     def realm(self) -> str:
@@ -199,6 +204,36 @@ class SimAccount:
             account=account, consumer_key=consumer_key, token=token, nonce=nonce, timestamp=timestamp,
             signature=signature, algorithm=algorithm,
         ))
+
+    def issue_token(self, form: dict[str, str]) -> Issued | LoginRefused:
+        """The token endpoint: a new access token, or the refusal (recorded in the trail either way)."""
+        if form.get("client_assertion"):
+            self.seen_assertions.append(form["client_assertion"])
+        try:
+            issued, principal = self.oauth2.issue(form)
+        except LoginRefused as refused:
+            self._record_refusal("token", refused)
+            return refused
+        self.issued_tokens.append(issued.value)
+        self._record_success("token", principal)
+        return issued
+
+    def verify_bearer(self, value: str, *, protocol: str) -> Principal | None:
+        """Check a REST/RESTlet request's access token; records the trail entry. None when refused."""
+        scope = "restlets" if protocol == "restlet" else "rest_webservices"
+
+        def login() -> Principal:
+            principal = self.oauth2.authenticate_bearer(value, scope=scope)
+            if protocol == "rest":
+                self.auth.require_rest(principal)
+            return principal
+
+        return self._attempt(protocol, login)
+
+    def refuse_bearer_on_soap(self) -> None:
+        """A SOAP request that brought an OAuth 2.0 token instead of a tokenPassport."""
+        self._record_refusal("soap", LoginRefused(
+            Cause.BEARER_ON_SOAP, "SOAP web services accept only token-based authentication, not OAuth 2.0"))
 
     def _attempt(self, protocol: str, login: Callable[[], Principal]) -> Principal | None:
         """Run one login check and record it in the login audit trail either way."""

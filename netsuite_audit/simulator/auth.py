@@ -29,7 +29,7 @@ from netsuite_audit.account_id import AccountId
 from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.passport import ACCEPTED_ALGORITHMS, passport_signature
 from netsuite_audit.permissions import Level
-from netsuite_audit.simulator.fixture import AccountFixture, Employee, Integration, Role, Token
+from netsuite_audit.simulator.fixture import AccountFixture, Employee, Integration, M2MMapping, Role, Token
 from netsuite_audit.simulator.trail import Cause
 
 TIMESTAMP_WINDOW_S = 300  # NetSuite accepts a timestamp within five minutes of its own clock
@@ -57,16 +57,22 @@ PERM_ANALYTICS = "REPO_ANALYTICS"
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request runs as once its token is accepted: a user, a role and an integration."""
+    """Who a request runs as once its token is accepted: a user, a role and an integration.
 
-    token: Token
+    ``token`` is the TBA access token, ``mapping`` the OAuth 2.0 certificate mapping (one of the two).
+    """
+
+    token: Token | None
     employee: Employee
     role: Role
     integration: Integration
+    mapping: M2MMapping | None = None
 
     @property
     def names(self) -> dict[str, str]:
-        return {"token": self.token.name, "user": self.employee.display_name, "role": self.role.name}
+        mapping = self.mapping.certificate_id if self.mapping else "?"
+        label = self.token.name if self.token else f"M2M certificate {mapping}"
+        return {"token": label, "user": self.employee.display_name, "role": self.role.name}
 
 
 class SimulatorError(NsauditError):
@@ -219,6 +225,10 @@ class Authenticator:
         key = f"{oauth_utils.escape(consumer_secret)}&{oauth_utils.escape(token_secret)}"
         digest = hmac.new(key.encode("utf-8"), base.encode("utf-8"), hashlib.sha256).digest()
         return base64.b64encode(digest).decode("ascii")
+
+    def require_rest(self, principal: Principal) -> None:
+        """REST web services feature on and the role holds REST Web Services at Full."""
+        self._require_rest(principal)
 
     def _require_rest(self, principal: Principal) -> None:
         if not self.fixture.feature(FEATURE_REST):

@@ -66,6 +66,26 @@ class Integration(_Model):
     consumer_secret: str = Field(min_length=1, repr=False)
     state: Literal["enabled", "blocked"] = "enabled"
     tba_enabled: bool = Field(True, description="Token-based Authentication ticked on the integration")
+    client_credentials: bool = Field(
+        False, description="Client Credentials (Machine to Machine) Grant ticked; the client id is consumer_key"
+    )
+    scopes: list[Literal["restlets", "rest_webservices", "suite_analytics"]] = Field(
+        default_factory=list, description="OAuth 2.0 scopes ticked on the integration record"
+    )
+
+
+class M2MMapping(_Model):
+    """An OAuth 2.0 client-credentials mapping (Setup > Integration > Manage Authentication > OAuth 2.0
+    Client Credentials (M2M) Setup): entity, role, application and the public certificate."""
+
+    id: Id
+    certificate_id: str = Field(min_length=1, description="The Certificate ID NetSuite shows for the mapping")
+    entity: Id = Field(description="Employee internal id")
+    role: Id = Field(description="Role internal id")
+    application: Id = Field(description="Integration internal id")
+    certificate: str = Field(min_length=1, repr=False, description="Public certificate (PEM, X.509)")
+    revoked: bool = False
+    expires: date | None = Field(None, description="Last day the certificate is valid")
 
 
 class Token(_Model):
@@ -281,6 +301,9 @@ class AccountFixture(_Model):
     employees: list[Employee] = Field(default_factory=list)
     integrations: list[Integration] = Field(default_factory=list)
     tokens: list[Token] = Field(default_factory=list)
+    m2m_mappings: list[M2MMapping] = Field(
+        default_factory=list, description="OAuth 2.0 client-credentials mappings; certificates are public keys"
+    )
     classes: list[Classification] = Field(default_factory=list)
     departments: list[Department] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
@@ -422,6 +445,11 @@ class _Checker:
             yield from self.ref(f"tokens.{n}.user", "employee", t.user)
             yield from self.ref(f"tokens.{n}.role", "role", t.role)
             yield from self.ref(f"tokens.{n}.integration", "integration", t.integration)
+        yield from self.unique_values("m2m_mappings", "certificate_id", [m.certificate_id for m in fx.m2m_mappings])
+        for n, m in enumerate(fx.m2m_mappings):
+            yield from self.ref(f"m2m_mappings.{n}.entity", "employee", m.entity)
+            yield from self.ref(f"m2m_mappings.{n}.role", "role", m.role)
+            yield from self.ref(f"m2m_mappings.{n}.application", "integration", m.application)
         for section, kind in (("classes", "class"), ("departments", "department"), ("locations", "location")):
             records: list[Classification] = getattr(fx, section)
             for n, rec in enumerate(records):
@@ -454,7 +482,7 @@ class _Checker:
     def unique_ids(self) -> Iterator[tuple[str, str]]:
         fx = self.fx
         sections = (
-            "subsidiaries", "currencies", "roles", "integrations", "tokens", "classes", "departments",
+            "subsidiaries", "currencies", "roles", "integrations", "tokens", "m2m_mappings", "classes", "departments",
             "locations", "project_statuses", "expense_categories", "accounts", "tax_groups",
             "accounting_periods", "transactions",
         )

@@ -24,8 +24,9 @@ from urllib.parse import quote, urlsplit
 from werkzeug.wrappers import Request, Response
 
 from netsuite_audit.simulator.account import SimAccount
-from netsuite_audit.simulator.auth import OAuthRequest, Principal
+from netsuite_audit.simulator.auth import LoginRefused, OAuthRequest, Principal
 from netsuite_audit.simulator.database import SuiteQLError
+from netsuite_audit.simulator.oauth2 import TOKEN_LIFETIME_S, TOKEN_PATH, answer_for
 
 REST_PREFIX = "/services/rest/"
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
@@ -147,11 +148,11 @@ def is_restlet(path: str) -> bool:
 
 
 def is_write(request: Request) -> bool:
-    """Every method that could change data, except the read-only SuiteQL POST."""
+    """Every method that could change data, except the read-only SuiteQL POST and the token request."""
     method = request.method.upper()
     if method in {"GET", "HEAD", "OPTIONS"}:
         return False
-    return not (method == "POST" and request.path == SUITEQL_PATH)
+    return not (method == "POST" and request.path in (SUITEQL_PATH, TOKEN_PATH))
 
 
 def request_kind(request: Request) -> str:
@@ -163,6 +164,8 @@ def request_kind(request: Request) -> str:
         return "rest.serverTime"
     if path == SUITEQL_PATH:
         return "rest.suiteql"
+    if path == TOKEN_PATH:
+        return "rest.token"
     if path.startswith(RECORD_PREFIX):
         return "rest.record"
     return "rest.other"
@@ -195,10 +198,12 @@ def handle(request: Request, account: SimAccount) -> Response:
     path = request.path
     restlet = is_restlet(path)
     protocol = "restlet" if restlet else "rest"
+    if path == TOKEN_PATH and request.method.upper() == "POST":
+        return _token(request, account)
     if is_write(request):
         account.record_write_attempt(protocol, f"{request.method.upper()} {path}")
         if restlet or path.startswith(REST_PREFIX):
-            principal = account.verify_oauth(oauth_request(request), protocol=protocol)
+            principal = _login(request, account, protocol)
             if principal is None:
                 return restlet_invalid_login_response() if restlet else invalid_login_response()
         if restlet:
@@ -209,7 +214,7 @@ def handle(request: Request, account: SimAccount) -> Response:
         account.refuse("not_found")
         return not_found_response(path)
 
-    principal = account.verify_oauth(oauth_request(request), protocol=protocol)
+    principal = _login(request, account, protocol)
     if principal is None:
         return restlet_invalid_login_response() if restlet else invalid_login_response()
 
@@ -223,7 +228,29 @@ def handle(request: Request, account: SimAccount) -> Response:
     return not_found_response(path)
 
 
+def _login(request: Request, account: SimAccount, protocol: str) -> Principal | None:
+    """TBA (OAuth 1.0a header) or OAuth 2.0 (Bearer access token), whichever the request carries."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return account.verify_bearer(header[7:].strip(), protocol=protocol)
+    return account.verify_oauth(oauth_request(request), protocol=protocol)
+
+
 # -------------------------------------------------------------------------------- endpoints
+def _token(request: Request, account: SimAccount) -> Response:
+    """``POST /services/rest/auth/oauth2/v1/token`` (form-encoded client credentials request).
+
+    ASSUMED: the refusal body is RFC 6749's ``{"error", "error_description"}``; see simulator/oauth2.py.
+    """
+    form = dict(request.form.items()) if request.mimetype == "application/x-www-form-urlencoded" else {}
+    answer = account.issue_token(form)
+    if isinstance(answer, LoginRefused):
+        error, status, description = answer_for(answer.cause)
+        return _json({"error": error, "error_description": description}, status, JSON_CONTENT_TYPE)
+    body = {"access_token": answer.value, "expires_in": str(TOKEN_LIFETIME_S), "token_type": "Bearer"}
+    return _json(body, 200, JSON_CONTENT_TYPE)
+
+
 def _server_time(account: SimAccount) -> Response:
     now = account.now_utc()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"

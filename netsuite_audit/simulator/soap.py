@@ -283,6 +283,14 @@ def _refuse(account: SimAccount, reason: str) -> None:
 
 
 
+def _bearer_refusal(account: SimAccount) -> bool:
+    """SOAP accepts only TBA: a request that brings an OAuth 2.0 Bearer token is refused (and trailed)."""
+    refuse = getattr(account, "refuse_bearer_on_soap", None)
+    if callable(refuse):
+        refuse()
+    return True
+
+
 def handle(request: Request, account: SimAccount) -> Response:
     """Answer one SOAP request for ``account``, in the SuiteTalk version its URL names."""
     use_version(request)
@@ -307,6 +315,8 @@ def handle(request: Request, account: SimAccount) -> Response:
             "INSUFFICIENT_PERMISSION",
             "This is the nsaudit NetSuite simulator and it is read-only: it refuses every write.",
         )
+    if request.headers.get("Authorization", "")[:7].lower() == "bearer " and _bearer_refusal(account):
+        return login_failed_response()
     principal = account.verify_passport(**_passport_fields(env.header))
     if principal is None:
         return login_failed_response()

@@ -33,6 +33,26 @@ class Cause(StrEnum):
     INVALID_TIMESTAMP = "InvalidTimestamp"
     TOKEN_REJECTED = "token_rejected"
     VERSION_REJECTED = "VersionRejected"
+    # OAuth 2.0 client credentials. UNCERTAIN: Oracle does not publish the Login Audit Trail's wording
+    # for OAuth 2.0 refusals; these names are the simulator's own, one per cause nsaudit diagnoses.
+    M2M_BAD_REQUEST = "oauth2_invalid_request"  # not a client-credentials request, or a malformed JWT
+    M2M_CLIENT_UNKNOWN = "oauth2_client_unknown"
+    M2M_GRANT_NOT_ALLOWED = "oauth2_grant_not_allowed"  # integration blocked or M2M grant not ticked
+    M2M_WRONG_ACCOUNT = "oauth2_wrong_account"  # aud names another account's token endpoint
+    M2M_AUDIENCE_REJECTED = "oauth2_audience_rejected"
+    M2M_CERTIFICATE_UNKNOWN = "oauth2_certificate_unknown"
+    M2M_CERTIFICATE_REVOKED = "oauth2_certificate_revoked"
+    M2M_CERTIFICATE_EXPIRED = "oauth2_certificate_expired"
+    M2M_ALGORITHM_REJECTED = "oauth2_algorithm_rejected"
+    M2M_INVALID_SIGNATURE = "oauth2_invalid_signature"
+    M2M_EXPIRY_TOO_FAR = "oauth2_exp_too_far"
+    M2M_CLOCK_SKEW = "oauth2_clock_skew"  # iat in the future or exp already past
+    M2M_SCOPE_REJECTED = "oauth2_scope_rejected"
+    M2M_ENTITY_INACTIVE = "oauth2_entity_inactive"
+    M2M_ROLE_INACTIVE = "oauth2_role_inactive"
+    BEARER_REJECTED = "oauth2_token_rejected"  # access token expired, forged, or its mapping revoked
+    BEARER_SCOPE_MISSING = "oauth2_scope_missing"  # the token lacks the scope this endpoint needs
+    BEARER_ON_SOAP = "oauth2_not_for_soap"  # SOAP web services accept only TBA
 
 
 @dataclass(frozen=True)
