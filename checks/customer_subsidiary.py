@@ -9,6 +9,7 @@ from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 from netsuite_audit.records import Customer
 
 META = CheckMeta(
@@ -140,7 +141,7 @@ def _missing_or_inactive(ctx: Context, ref: str, customer: Customer | None, wher
     if customer is None:
         return ctx.fail(
             f"Customer [{ref}] does not exist in NetSuite (or this role cannot see it), so NetSuite refuses "
-            "it as a customer reference.",
+            "it as a customer reference." + hint(ctx.snapshot, "customer", ref),
             subject=Subject(kind="customer", id=ref), evidence={"reference": ref, "used_by": where},
             fix=("Pick a customer that exists in NetSuite, or remove the tag.", SYNC),
         )

@@ -110,8 +110,21 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
         return Reference(path, table, ref, "ok", matches)
     if matches:
         return Reference(path, table, ref, "ambiguous", matches)
-    names = sorted({n for row in rows for n in _names(row)})
-    return Reference(path, table, ref, "unresolved", hints=tuple(difflib.get_close_matches(wanted, names, n=3)))
+    return Reference(path, table, ref, "unresolved", hints=closest_names(snapshot, table, ref))
+
+
+def closest_names(snapshot: AccountSnapshot, table: str, ref: Ref) -> tuple[str, ...]:
+    """Up to three record names of ``table`` closest to a name ``ref`` (none for an internal id)."""
+    if _is_id(ref) or not snapshot.readable(table):
+        return ()
+    names = sorted({n for row in snapshot.tables.get(table) or () for n in _names(row)})
+    return tuple(difflib.get_close_matches(str(ref).strip(), names, n=3))
+
+
+def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
+    """`` Closest in NetSuite: A, B.`` for a name that matches nothing (empty when there is none)."""
+    near = closest_names(snapshot, table, ref)
+    return f" Closest in NetSuite: {', '.join(near)}." if near else ""
 
 
 _CACHE: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
