@@ -91,6 +91,16 @@ def _one(ctx: Context, table: str, record: str) -> Iterator[Finding]:
             + (f" NetSuite said: {said}." if said else ""),
             severity=Severity.LOW, subject=subject, evidence=evidence,
         )
+    elif not ok and any(r.failed_in_transit for r in attempts.values()):
+        failures = {p: r.detail or r.state.value for p, r in attempts.items() if r.failed_in_transit}
+        yield ctx.unverifiable(
+            f"Not checked: the token's query of {record} records failed in transit, not because NetSuite "
+            f"refused it ({'; '.join(f'{PROTOCOL[p]}: {d}' for p, d in failures.items())}).",
+            missing=f"a complete answer from NetSuite for the {record} query", subject=subject,
+            evidence={**evidence, "read_failures": failures},
+            manual=("Run nsaudit again; if the failure repeats, check the network path to NetSuite and the "
+                    "account's concurrency use.",),
+        )
     elif not ok:
         errors = [f"{PROTOCOL[p]}: {r.detail or r.state.value}" for p, r in attempts.items()]
         yield ctx.unverifiable(

@@ -229,6 +229,15 @@ def _token_refused(ctx: Context, rest: Probe, soap: Probe | None, evidence: dict
 
 def _rest_only_down(ctx: Context, rest: Probe, evidence: dict[str, object]) -> Finding:
     said = f" NetSuite said: {rest.code or ''} {rest.detail or ''}".rstrip() if rest.code or rest.detail else ""
+    if rest.error in ("network", "concurrency", "server"):  # failed in transit: nothing about permissions
+        return ctx.unverifiable(
+            "Not checked: the REST (SuiteQL) login probe failed in transit, not because NetSuite refused it "
+            f"({rest.error}: {rest.detail or 'no detail'}); SOAP works, so nsaudit read what it could over "
+            "SOAP instead.",
+            missing="a complete answer to the REST login probe", evidence=evidence,
+            manual=("Run nsaudit again; if REST keeps failing, check the network path to NetSuite's REST "
+                    "endpoint and the account's concurrency use.",),
+        )
     return ctx.warn(
         "REST (SuiteQL) is not available to this token, but SOAP works, so the integration is not "
         "affected and nsaudit read what it could over SOAP instead." + said

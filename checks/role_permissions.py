@@ -106,6 +106,20 @@ def _from_token(ctx: Context, reqs: Sequence[Requirement], why_not: str) -> Iter
         else:
             shown = (f" The token showed at least {proof.at_least.label} ({proof.shown_by[0]})."
                      if proof and proof.at_least is not None else "")
+            # A proving read that failed in transit: say so, never call the permission missing.
+            failed = {t: r.detail or "failed in transit" for t, r in ctx.snapshot.reads.items()
+                      if r.failed_in_transit and r.permission == req.permkey}
+            if failed:
+                yield ctx.unverifiable(
+                    f"Not proven: {describe_permission(req.permkey, req.level)}; the read that would show it "
+                    f"failed in transit, not for lack of a permission: "
+                    f"{'; '.join(f'{t}: {d}' for t, d in failed.items())}.",
+                    code=req.code, subject=_subject(req), evidence={**evidence, "read_failures": failed},
+                    missing=f"a complete answer from NetSuite for {', '.join(failed)}",
+                    manual=("Run nsaudit again; if the failure repeats, check the network path to NetSuite "
+                            "and the account's concurrency use.",),
+                )
+                continue
             yield ctx.unverifiable(
                 f"Not proven: {describe_permission(req.permkey, req.level)}; {why_not}.{shown}",
                 code=req.code, subject=_subject(req), evidence=evidence,

@@ -178,7 +178,10 @@ def _source_options(func: F) -> F:
     return func
 
 
-def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool) -> tuple[Any, Any]:
+def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool,
+                 background: bool = False) -> tuple[Any, Any]:
+    """The workspace, and the pending reports; with ``background`` the reports are parsed in a thread
+    (``background.InBackground``) while the account is read, once the file is known to be there."""
     from netsuite_audit.paths import fixtures_dir
     from netsuite_audit.pending import PendingReports
     from netsuite_audit.workspace import Workspace
@@ -188,8 +191,14 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     if demo and reports_path is None:
         reports_path = fixtures_dir() / "reports" / "demo.json"
     workspace = Workspace.load(workspace_path) if workspace_path else None
-    reports = PendingReports.load(reports_path) if reports_path else None
-    return workspace, reports
+    if reports_path is None:
+        return workspace, None
+    if background and reports_path.is_file():
+        from netsuite_audit.background import InBackground
+
+        path = reports_path
+        return workspace, InBackground(lambda: PendingReports.load(path), name="nsaudit-reports")
+    return workspace, PendingReports.load(reports_path)
 
 
 def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
@@ -275,7 +284,9 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
-    workspace, reports = _load_inputs(workspace_path, reports_path, demo)
+    # A live audit of one account reads the reports while it waits for NetSuite.
+    live_single = snapshot_path is None and len(names) <= 1
+    workspace, reports = _load_inputs(workspace_path, reports_path, demo, background=live_single)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",

@@ -18,6 +18,7 @@ from typing import Any
 
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.background import InBackground, resolved
 from netsuite_audit.errors import InputError
 from netsuite_audit.network_use import NetworkUse
 from netsuite_audit.render.emit import Target
@@ -98,12 +99,21 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     from netsuite_audit.progress import progress_display
 
     workspace, reports = plan.workspace, plan.reports
-    report_ids = tuple(r.id for r in reports.reports) if reports else ()
+    later: Any = None
+    if isinstance(reports, InBackground):  # still being read: the ids are asked for when needed
+        def later() -> tuple[str, ...]:
+            loaded = reports.get()
+            return tuple(r.id for r in loaded.reports) if loaded else ()
+
+        report_ids: tuple[str, ...] = ()
+    else:
+        report_ids = tuple(r.id for r in reports.reports) if reports else ()
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
     options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, restlet=restlet, retry=overall_deadline(plan.timeout),
+                             report_ids=report_ids, later_report_ids=later, restlet=restlet,
+                             retry=overall_deadline(plan.timeout),
                              soap_version=plan.soap_version)
     if plan.demo:
         with demo_session(auth=plan.demo_auth) as session, progress_display(plan.progress) as on_progress:
@@ -139,8 +149,9 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, plan.reports)
-    verdicts = report_verdicts(plan.reports, findings)
+    reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports)
+    verdicts = report_verdicts(reports, findings)
     warnings: list[str] = []
     if mutes is not None:
         outcome = apply_mutes(findings, mutes, plan.today)

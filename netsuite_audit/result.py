@@ -257,9 +257,12 @@ _TRANSIT_KINDS = ("network", "concurrency", "server")
 
 
 def failed_in_transit(snapshot: AccountSnapshot, findings: Iterable[Finding]) -> bool:
-    """True when a login probe, or a read some finding depends on, failed in transit."""
+    """True when a login probe, the configured RESTlet, or a read some finding depends on, failed in
+    transit (network, timeout, concurrency limit or server error after the retries)."""
     probes = (snapshot.login.rest, snapshot.login.soap)
     if any(p is not None and not p.ok and p.error in _TRANSIT_KINDS for p in probes):
+        return True
+    if snapshot.restlet_failure is not None:
         return True
     return any(f.evidence.get("read_failures") for f in findings)
 

@@ -229,6 +229,8 @@ class AccountSnapshot(Model):
     tables: Tables = Field(default_factory=Tables)
     restlet: RestletData | None = None
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
+    # Set when the configured RESTlet failed in transit (network, timeout, 429s, 5xx): the run is incomplete.
+    restlet_failure: Literal["network", "concurrency", "server"] | None = None
 
     @field_validator("schema_version", mode="before")
     @classmethod

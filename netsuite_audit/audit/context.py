@@ -26,13 +26,16 @@ class Context:
     reports: PendingReports | None = None
     workspace_given: bool = False
     _readable: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _touched: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     # ---- data access ---------------------------------------------------------------------------
     def rows(self, table: str) -> tuple[Any, ...]:
         """Rows of a table in META.reads (guaranteed read), or of an optional one (``()`` if unread)."""
+        self._touched.add(table)
         return self.snapshot.tables.get(table) or ()
 
     def readable(self, table: str) -> bool:
+        self._touched.add(table)
         known = self._readable.get(table)
         if known is None:  # checks ask this per row; the snapshot cannot change
             known = self._readable[table] = self.snapshot.readable(table)
@@ -92,4 +95,21 @@ class Context:
         return self._finding(Status.PASS, message, **kwargs)
 
     def unverifiable(self, message: str, *, missing: str, **kwargs: Any) -> Finding:
-        return self._finding(Status.UNVERIFIABLE, message, missing=missing, **kwargs)
+        """An UNVERIFIABLE finding. When a table this check uses failed in transit (network, timeout,
+        429s or 5xx after the retries), the finding says so instead of naming a permission: nothing
+        was learnt about permissions, and the run exits 3."""
+        evidence = dict(kwargs.pop("evidence", None) or {})
+        failed = self._failed_in_transit()
+        if failed and "read_failures" not in evidence:
+            evidence["read_failures"] = failed
+            message = (f"{message} The read of {', '.join(failed)} failed in transit, not for lack of a "
+                       f"permission: {'; '.join(f'{t}: {d}' for t, d in failed.items())}")
+            missing = f"a complete answer from NetSuite for {', '.join(failed)}"
+            kwargs["manual"] = ("Run nsaudit again; if the failure repeats, check the network path to "
+                                "NetSuite and the account's concurrency use.",)
+        return self._finding(Status.UNVERIFIABLE, message, missing=missing, evidence=evidence, **kwargs)
+
+    def _failed_in_transit(self) -> dict[str, str]:
+        tables = {*self.meta.reads, *self.meta.optional_reads, *self._touched}
+        reads = {t: self.snapshot.read(t) for t in sorted(tables)}
+        return {t: r.detail or f"{r.failure} failure" for t, r in reads.items() if r.failed_in_transit}

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
-from netsuite_audit.collect.probes import probe, transit_failure
+from netsuite_audit.collect.probes import TransitKind, probe, transit_failure
 from netsuite_audit.collect.sources import (
     PAGE_SIZE,
     SoapSource,
@@ -74,6 +74,9 @@ class CollectOptions:
     account_limit: int | None = None  # the account's concurrency limit, when known
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     report_ids: tuple[str, ...] = ()
+    # The report ids, when they are still being read: asked for by the transaction read, which waits
+    # (in its worker) until they are known. Either this or ``report_ids``.
+    later_report_ids: Callable[[], tuple[str, ...]] | None = None
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
@@ -236,6 +239,7 @@ class Collector:
         rows: dict[str, list[dict[str, Any]]] = {}
         restlet: RestletData | None = None
         restlet_detail: str | None = None
+        restlet_failure: TransitKind | None = None
         with ThreadPoolExecutor(max_workers=self.pool_size, thread_name_prefix="nsaudit") as pool:
             rest_probe = pool.submit(probe, "rest", self.rest.server_time)
             soap_probe = pool.submit(probe, "soap", self._soap_server_time) if self.soap_possible else None
@@ -276,7 +280,7 @@ class Collector:
                                             permission=TABLES[key.split(":", 1)[1]].permission)
                              for key in self._alt_keys()}
             if restlet_answer is not None:
-                restlet, restlet_detail = restlet_answer
+                restlet, restlet_detail, restlet_failure = restlet_answer
             for table in TABLES:
                 if table not in reads:
                     reads[table] = self._not_planned(table, transport)
@@ -295,6 +299,7 @@ class Collector:
             tables=tables,
             restlet=restlet,
             restlet_detail=restlet_detail,
+            restlet_failure=restlet_failure,
         )
 
     def network_use(self) -> NetworkUse:
@@ -311,17 +316,19 @@ class Collector:
             wanted = list(self.options.tables)
         else:
             wanted = [t for t, spec in TABLES.items() if not spec.optional]
-        if self.options.report_ids and "transaction" not in wanted:
+        reports = bool(self.options.report_ids) or self.options.later_report_ids is not None
+        if reports and "transaction" not in wanted:
             wanted.append("transaction")
-        if not self.options.report_ids and "transaction" in wanted:
+        if not reports and "transaction" in wanted:
             wanted.remove("transaction")
         order = {name: i for i, name in enumerate(_ORDER)}
         return sorted(wanted, key=lambda t: order.get(t, len(order)))
 
     def _plan(self, transport: str) -> list[tuple[str, TableSource]]:
-        audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=self.options.report_ids)
+        ids, later = self.options.report_ids, self.options.later_report_ids
+        audit = (SuiteQLSource(self.audit_rest, via="audit-profile", report_ids=ids, later_report_ids=later)
                  if self.audit_rest is not None else None)
-        primary: TableSource = (SuiteQLSource(self.rest, report_ids=self.options.report_ids) if transport == "rest"
+        primary: TableSource = (SuiteQLSource(self.rest, report_ids=ids, later_report_ids=later) if transport == "rest"
                                 else SoapSource(self.soap))
         plan: list[tuple[str, TableSource]] = []
         for table in self._wanted():
@@ -392,16 +399,18 @@ class Collector:
         return TableRead(state=ReadState.OK, permission=spec.permission, via="soap",
                          rows=page.total_records or len(page.rows), calls=1)
 
-    def _restlet(self) -> tuple[RestletData | None, str | None]:
+    def _restlet(self) -> tuple[RestletData | None, str | None, TransitKind | None]:
+        """(data, why it was not read, the kind of transit failure when it failed in transit)."""
         assert self.options.restlet is not None
         script, deploy = self.options.restlet
         try:
             answer = self.rest.restlet(script, deploy)
-            return RestletData.model_validate(answer), None
+            return RestletData.model_validate(answer), None, None
         except NetSuiteError as exc:
-            return None, f"the nsaudit RESTlet (script {script}, deploy {deploy}) failed: {exc.message}"
+            return (None, f"the nsaudit RESTlet (script {script}, deploy {deploy}) failed: {exc.message}",
+                    transit_failure(exc))
         except ValidationError as exc:
-            return None, f"the nsaudit RESTlet answered in an unexpected shape: {exc.errors()[0]['msg']}"
+            return None, f"the nsaudit RESTlet answered in an unexpected shape: {exc.errors()[0]['msg']}", None
 
     # ---- assembling -----------------------------------------------------------------------------
     def _build_tables(self, rows: dict[str, list[dict[str, Any]]], reads: dict[str, TableRead]) -> Tables:

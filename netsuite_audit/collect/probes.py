@@ -37,7 +37,10 @@ def error_kind(exc: NetSuiteError) -> str:
     return "other"
 
 
-def transit_failure(exc: BaseException) -> Literal["network", "concurrency", "server"] | None:
+TransitKind = Literal["network", "concurrency", "server"]
+
+
+def transit_failure(exc: BaseException) -> TransitKind | None:
     """The kind of an error that happened in transit (nothing was learnt about permissions), else None."""
     if not isinstance(exc, NetSuiteError):
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from netsuite_audit import names
@@ -49,6 +49,10 @@ def _uncertain_refusal(table: str, exc: NetSuiteError) -> UncertainNameUnknown |
 
 
 PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask for
+# Report ids per transaction look-up. Oracle SQL takes at most 1000 expressions in an IN list
+# (ORA-01795); that SuiteQL keeps that limit is UNCERTAIN. The read-only guard's SQL tokenizer also
+# stops at 10,000 tokens, which one query with 5,000 ids exceeds.
+REPORT_ID_BATCH = 1000
 
 
 class TableSource(Protocol):
@@ -81,10 +85,12 @@ class SuiteQLSource:
     after ``SELECT *`` a column of ours never seen in any row may simply not exist, so it is unknown.
     """
 
-    def __init__(self, client: RestClient, *, via: str = "rest", report_ids: Sequence[str] = ()) -> None:
+    def __init__(self, client: RestClient, *, via: str = "rest", report_ids: Sequence[str] = (),
+                 later_report_ids: Callable[[], Sequence[str]] | None = None) -> None:
         self.client = client
         self.via = via
         self.report_ids = list(report_ids)
+        self._later = later_report_ids  # the ids are still being read: asked for (and waited on) when needed
         self._queries: dict[str, tuple[str, list[object]]] = {}
         self._seen: dict[str, set[str]] = {}  # tables read with SELECT *: the columns NetSuite returned
         self._lock = threading.Lock()
@@ -92,15 +98,21 @@ class SuiteQLSource:
     def can_read(self, table: str) -> bool:
         return True
 
-    def _query(self, table: str, star: bool = False) -> tuple[str, list[object]]:
+    def _query(self, table: str, star: bool = False, batch: int = 0) -> tuple[str, list[object]]:
         columns = "*" if star else ", ".join(TABLES[table].columns)
         if table == "transaction":
-            marks = ", ".join("?" for _ in self.report_ids)
-            return (f"SELECT {columns} FROM transaction WHERE externalid IN ({marks}) ORDER BY id",
-                    list(self.report_ids))
+            ids = self.report_ids[batch * REPORT_ID_BATCH:(batch + 1) * REPORT_ID_BATCH]
+            marks = ", ".join("?" for _ in ids)
+            return (f"SELECT {columns} FROM transaction WHERE externalid IN ({marks}) ORDER BY id", list(ids))
         return f"SELECT {columns} FROM {table} ORDER BY {_order_column(table)}", []
 
     def first_page(self, table: str) -> tuple[list[dict[str, Any]], list[Any]]:
+        if table == "transaction" and self._later is not None:
+            with self._lock:
+                if self._later is not None:
+                    self.report_ids, self._later = list(self._later()), None
+        if table == "transaction" and not self.report_ids:
+            return [], []  # no pending report to look up
         query, params = self._query(table)
         try:
             page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
@@ -125,12 +137,28 @@ class SuiteQLSource:
         self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
         pages = math.ceil(total / PAGE_SIZE)
-        rest = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
+        rest: list[Any] = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
+        if table == "transaction":  # the other batches of report ids, each a query of its own
+            rest += [("batch", n) for n in range(1, math.ceil(len(self.report_ids) / REPORT_ID_BATCH))]
         return _typed(table, page.items), rest
 
     def page(self, table: str, key: Any) -> list[Any]:
+        if isinstance(key, tuple):
+            return self._batch(table, key[1])
         query, params = self._queries[table]
         items = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=int(key)).items
+        self._note_columns(table, items)
+        return _typed(table, items)
+
+    def _batch(self, table: str, batch: int) -> list[Any]:
+        """Every page of one further batch of report ids (rarely more than one page)."""
+        query, params = self._query(table, star=table in self._seen, batch=batch)
+        items: list[dict[str, str]] = []
+        while True:
+            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=len(items))
+            items += page.items
+            if not page.has_more or not page.items:
+                break
         self._note_columns(table, items)
         return _typed(table, items)
 

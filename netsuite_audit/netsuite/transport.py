@@ -297,5 +297,8 @@ def call_with_retry(
         if deadline_hit:
             raise _deadline_error(last, started, policy.deadline_label) from last
         if last is not None:
+            if isinstance(last, NetSuiteError) and started > 1:  # say how hard we tried
+                last.message = f"{last.message} (gave up after {started} attempts)"
+                last.args = (last.message,)
             raise last from None
         raise
