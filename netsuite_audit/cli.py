@@ -194,11 +194,11 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     if reports_path is None:
         return workspace, None
     if background and reports_path.is_file():
-        from netsuite_audit.audit.line_index import read_and_index
+        from netsuite_audit.audit.prepare import read_reports
         from netsuite_audit.background import InBackground
 
         path = reports_path
-        return workspace, InBackground(lambda: read_and_index(path), name="nsaudit-reports")
+        return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports")
     return workspace, PendingReports.load(reports_path)
 
 

@@ -50,6 +50,7 @@ class ConfigFile(BaseModel):
     reports: str | None = None
     concurrency: int | None = Field(None, ge=1, le=50)
     account_limit: int | None = Field(None, ge=1, le=1000)
+    timeout: float | None = Field(None, ge=1, le=86400, description="seconds for reading the account")
     soap_version: Literal["2024_2", "2025_2"] | None = Field(
         None, description="SuiteTalk (SOAP) endpoint version nsaudit calls")
     progress: bool | None = None
@@ -82,6 +83,7 @@ KEYS: dict[str, Key] = {
     "concurrency": Key({"run": "concurrency", "snapshot": "concurrency"}),
     "account_limit": Key({"run": "account_limit", "snapshot": "account_limit"}),
     "soap_version": Key({"run": "soap_version", "snapshot": "soap_version"}),
+    "timeout": Key({"run": "timeout", "snapshot": "timeout"}),
     "progress": Key({"run": "progress", "snapshot": "progress"}),
     "fail_on": Key({"run": "fail_on"}),
     "strict": Key({"run": "strict"}),

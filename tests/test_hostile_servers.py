@@ -301,3 +301,14 @@ def test_the_default_cap_is_well_above_a_real_page() -> None:
 
     # A 1000-row SuiteQL page of the widest table is a few MB; a SOAP page of employees some tens of MB.
     assert MAX_BODY_BYTES >= 100 * 1024 * 1024
+
+
+def test_a_restlet_answer_is_redacted_before_it_is_stored() -> None:
+    from netsuite_audit.collect.collector import _redacted
+    from netsuite_audit.netsuite.redact import register
+
+    register(CONSUMER_KEY)
+    answer = {"preferences": {"NOTE": f"echo oauth_signature=\"abc\" key {CONSUMER_KEY}"}, "features": {"X": True}}
+    cleaned = _redacted(answer)
+    assert CONSUMER_KEY not in json.dumps(cleaned) and "abc" not in json.dumps(cleaned)
+    assert cleaned["features"] == {"X": True}

@@ -12,7 +12,6 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from netsuite_audit.pending import PendingReports, Report, ReportLine
@@ -73,16 +72,6 @@ class LineIndex:
 
 # The line fields the bundled checks look lines up by.
 COMMON_FIELDS = ("class_", "department", "location", "project", "customer", "category", "currency")
-
-
-def read_and_index(path: Path) -> PendingReports:
-    """Load a pending-reports file and index its lines for the checks: what a live run does in the
-    background while it waits for NetSuite (cli), so the checks find the index ready."""
-    reports = PendingReports.load(path)
-    index = line_index(reports)
-    for field in COMMON_FIELDS:
-        index.values(field)
-    return reports
 
 
 def line_index(reports: PendingReports | None) -> LineIndex:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import Finding
 from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import PendingReports
@@ -94,7 +95,32 @@ _PER_INPUTS: dict[tuple[str, int, int], tuple[Workspace, PendingReports | None, 
 _PER_INPUTS_KEPT = 8
 
 
-def _per_inputs(name: str, ctx: Context, build: Callable[[Context], T]) -> T:
+class Inputs(Protocol):
+    """What the per-inputs facts are built from: a Context, or the inputs alone (``warm``)."""
+
+    @property
+    def workspace(self) -> Workspace: ...
+
+    @property
+    def reports(self) -> PendingReports | None: ...
+
+
+@dataclass(frozen=True)
+class _Given:
+    workspace: Workspace
+    reports: PendingReports | None
+
+
+def warm(workspace: Workspace, reports: PendingReports | None) -> None:
+    """Build the facts of the workspace and reports alone before the account is read (a live run
+    does this in the background while it waits for NetSuite)."""
+    given = _Given(workspace, reports)
+    for name, build in (("members", _members), ("enabled_categories", _enabled_categories),
+                        ("project_lines", _project_lines)):
+        _per_inputs(name, given, build)
+
+
+def _per_inputs(name: str, ctx: Inputs, build: Callable[[Inputs], T]) -> T:
     key = (name, id(ctx.workspace), id(ctx.reports))
     cached = _PER_INPUTS.get(key)
     if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports:
@@ -116,7 +142,7 @@ def members(ctx: Context) -> dict[str, list[str]]:
     return _copy_uses(_per_inputs("members", ctx, _members))
 
 
-def _members(ctx: Context) -> dict[str, list[str]]:
+def _members(ctx: Inputs) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for email in ctx.workspace.employees:
         found.setdefault(email, []).append("workspace member")
@@ -130,21 +156,24 @@ def enabled_categories(ctx: Context) -> dict[str, list[str]]:
     return _copy_uses(_per_inputs("enabled_categories", ctx, _enabled_categories))
 
 
-def _enabled_categories(ctx: Context) -> dict[str, list[str]]:
+def _enabled_categories(ctx: Inputs) -> dict[str, list[str]]:
     uses: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
         uses.setdefault(ref_key(ref), []).append("workspace category")
-    lists: dict[Ref, list[str]] = {}  # category as written -> its list in ``uses``
-    for report in ctx.reports.reports if ctx.reports else ():
-        prefix = f"report {report.id} line "
-        for number, line in enumerate(report.lines, start=1):
-            category = line.category
-            if category is not None:
-                where = lists.get(category)
-                if where is None:
-                    where = lists[category] = uses.setdefault(ref_key(category), [])
-                where.append(f"{prefix}{number}")
+    index = line_index(ctx.reports)
+    for key, numbers in _lines_by_key(index, "category").items():
+        uses.setdefault(key, []).extend(index.where(g) for g in numbers)
     return uses
+
+
+def _lines_by_key(index: LineIndex, field: str) -> dict[str, Sequence[int]]:
+    """``ref_key`` of each value of a line field -> its lines in file order; keys in order of first use."""
+    keyed: dict[str, list[Sequence[int]]] = {}
+    for ref, numbers in index.values(field).items():
+        keyed.setdefault(ref_key(ref), []).append(numbers)
+    merged = {key: parts[0] if len(parts) == 1 else sorted(g for part in parts for g in part)
+              for key, parts in keyed.items()}
+    return dict(sorted(merged.items(), key=lambda item: item[1][0]))
 
 
 def project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
@@ -153,18 +182,12 @@ def project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
     return _per_inputs("project_lines", ctx, _project_lines)
 
 
-def _project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
-    found: dict[Ref, list[tuple[str, int]]] = {}
-    for report in ctx.reports.reports if ctx.reports else ():
-        report_id = report.id
-        for number, line in enumerate(report.lines, start=1):
-            project = line.project
-            if project is not None:
-                where = found.get(project)
-                if where is None:
-                    where = found[project] = []
-                where.append((report_id, number))
-    return found
+def _project_lines(ctx: Inputs) -> dict[Ref, list[tuple[str, int]]]:
+    index = line_index(ctx.reports)
+    ids = [report.id for report in index.reports]
+    report_of, number_of = index.report_of, index.number_of
+    return {project: [(ids[report_of[g]], number_of[g]) for g in numbers]
+            for project, numbers in index.values("project").items()}
 
 
 def mapped_accounts(ws: Workspace) -> dict[str, Ref]:

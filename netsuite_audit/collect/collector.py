@@ -32,6 +32,7 @@ from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS
+from netsuite_audit.netsuite.redact import redact
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
 from netsuite_audit.netsuite.soap_records import check_version
@@ -404,7 +405,7 @@ class Collector:
         assert self.options.restlet is not None
         script, deploy = self.options.restlet
         try:
-            answer = self.rest.restlet(script, deploy)
+            answer = _redacted(self.rest.restlet(script, deploy))
             return RestletData.model_validate(answer), None, None
         except NetSuiteError as exc:
             return (None, f"the nsaudit RESTlet (script {script}, deploy {deploy}) failed: {exc.message}",
@@ -435,6 +436,17 @@ class Collector:
             credential_source=creds.source,
             audit_profile=(self.audit_creds.profile or self.audit_creds.source) if self.audit_creds else None,
         )
+
+
+def _redacted(value: Any) -> Any:
+    """The RESTlet's answer with every string redacted (a broken script may echo the request)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value
 
 
 def _validation_detail(exc: ValidationError) -> str:

@@ -13,6 +13,7 @@ anything with a second statement or a data-changing or schema-changing keyword i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import sqlparse
@@ -47,6 +48,7 @@ _WRITE_KEYWORDS = frozenset({
 })
 
 
+@lru_cache(maxsize=256)  # every page of a table sends the same text; a refusal is raised each time
 def check_suiteql(query: str) -> None:
     """Raise ``WriteRefused`` unless ``query`` is a single SELECT statement (WITH ... SELECT included)."""
     statements = [s for s in sqlparse.parse(query) if s.value.strip() and _meaningful(s.flatten())]
