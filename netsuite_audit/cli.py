@@ -257,6 +257,9 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="Colour in text output (default: on a terminal).")
 @click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
               help="Text output in full: every finding's evidence and fix steps, every item to check by hand.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, envvar="NSAUDIT_AS_OF",
+              help="Judge dates (NetSuite's retirement dates, mute expiry) as of this day, YYYY-MM-DD "
+                   "(default: today).")
 @click.option("--mutes", "mutes_path", type=click.Path(path_type=Path), envvar="NSAUDIT_MUTES",
               help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
@@ -266,8 +269,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         reports_path: Path | None, demo: bool, demo_auth: str | None, concurrency: int, account_limit: int | None,
         progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
-        output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, mutes_path: Path | None,
-        baseline_path: Path | None) -> None:
+        output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
+        mutes_path: Path | None, baseline_path: Path | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
     With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
@@ -297,6 +300,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None,
+        **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:
         if demo or snapshot_path is not None:
@@ -356,7 +360,11 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
     ok = sum(1 for r in reads if r.state == "ok")
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
                f"login {'ok' if snap.login.any_ok else 'FAILED'}", err=True)
-    sys.exit(0 if snap.login.any_ok else 3)
+    failed = [table for table, read in snap.reads.items() if read.failed_in_transit]
+    if failed:
+        click.echo(f"nsaudit: {len(failed)} table(s) failed in transit (network, timeout, 429s or 5xx): "
+                   f"{', '.join(failed)}; the snapshot is incomplete", err=True)
+    sys.exit(0 if snap.login.any_ok and not failed and snap.restlet_failure is None else 3)
 
 
 # ---- checks --------------------------------------------------------------------------------------------

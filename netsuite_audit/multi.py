@@ -150,7 +150,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
     reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports)
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, today=plan.today)
     verdicts = report_verdicts(reports, findings)
     warnings: list[str] = []
     if mutes is not None:

@@ -71,8 +71,12 @@ def test_healthy_account_with_the_integration_token_alone_exits_0(healthy: SimSe
     result = run(["--workspace", str(ws), "-f", f"json:{out}", "-f", "text"], _env(healthy, tmp_path))
     found = json.loads(out.read_text())
     problems = [(f["check_id"], f["status"], f["message"]) for f in found["findings"]
-                if f["status"] in ("FAIL", "WARN", "ERROR")]
+                if f["status"] in ("FAIL", "ERROR") or (f["status"] == "WARN" and f["severity"] != "info")]
     assert not problems
+    # The only WARNs are dated advisories (Oracle's retirement of SOAP and TBA, issue 11) at severity
+    # info, read from the calendar and the connection, never a guess; they never count toward the exit.
+    advisories = {f["check_id"] for f in found["findings"] if f["status"] == "WARN"}
+    assert advisories <= {"soap-retirement", "tba-retirement"}, advisories
     assert result.exit_code == 0, result.stdout
     assert found["account"]["transport"] == "rest" and found["account"]["audit_profile"] is None
     unverifiable = [f for f in found["findings"] if f["status"] == "UNVERIFIABLE"]

@@ -238,17 +238,30 @@ def test_a_silent_server_ends_at_the_overall_timeout_with_exit_3(tmp_path: Path)
     assert "--timeout of 2 s" in json.dumps(result), "the findings should name the time limit"
 
 
+def _login_then_hang(request: Request) -> None:
+    """serverTime answers; every SuiteQL read hangs; anything else is a 404."""
+    if request.path.startswith("/services/rest/system/v1/serverTime"):
+        request.answer(200, json.dumps({"serverTime": "2026-12-01T10:00:00.000Z"}))
+    elif request.path.startswith(SUITEQL_PATH):
+        request.release.wait(30)
+    else:
+        request.answer(404, "{}")
+
+
+def test_a_snapshot_with_reads_cut_by_the_timeout_exits_3(tmp_path: Path) -> None:
+    out = tmp_path / "snap.json"
+    with Hostile(_login_then_hang) as server:
+        result = CliRunner().invoke(cli, ["snapshot", "--no-progress", "--timeout", "2", "-o", str(out)],
+                                    env=_env(server.url), catch_exceptions=False)
+    assert result.exit_code == 3
+    assert "failed in transit" in result.stderr
+    reads = json.loads(out.read_text())["reads"]
+    assert any(r["failure"] == "network" and "--timeout of 2 s" in r["detail"] for r in reads.values())
+
+
 def test_reads_cut_by_the_overall_timeout_are_unverifiable_naming_it(tmp_path: Path) -> None:
     """Login works, then every SuiteQL read hangs: UNVERIFIABLE naming the timeout, never a permission."""
-    def answer(request: Request) -> None:
-        if request.path.startswith("/services/rest/system/v1/serverTime"):
-            request.answer(200, json.dumps({"serverTime": "2026-12-01T10:00:00.000Z"}))
-        elif request.path.startswith(SUITEQL_PATH):
-            request.release.wait(30)
-        else:
-            request.answer(404, "{}")
-
-    with Hostile(answer) as server:
+    with Hostile(_login_then_hang) as server:
         code, _said, result, _ = _run(server.url, tmp_path, "--timeout", "2")
     assert code == 3
     unverifiable = [f for f in result["findings"] if f["status"] == "UNVERIFIABLE"

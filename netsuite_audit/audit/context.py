@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject, finding_id
@@ -25,6 +26,7 @@ class Context:
     workspace: Workspace = field(default_factory=Workspace)
     reports: PendingReports | None = None
     workspace_given: bool = False
+    today: date | None = None  # the run's date; None: the day the snapshot was collected
     _readable: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
     _touched: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
@@ -53,6 +55,11 @@ class Context:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
             return self.by_id(table).get(int(ref))
         return self.snapshot.tables.by_name(table).get(ref.strip())
+
+    @property
+    def run_date(self) -> date:
+        """The date date-based checks judge by: the run's date, else the snapshot's collection day."""
+        return self.today if self.today is not None else self.snapshot.collected_at.date()
 
     # ---- findings -----------------------------------------------------------------------------
     def _finding(

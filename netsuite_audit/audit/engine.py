@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable
+from datetime import date
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
@@ -155,8 +156,11 @@ def run_checks(
     snapshot: AccountSnapshot,
     workspace: Workspace | None = None,
     reports: PendingReports | None = None,
+    *,
+    today: date | None = None,
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
-    """All findings, in check order, and the checks skipped as (check id, reason)."""
+    """All findings, in check order, and the checks skipped as (check id, reason). ``today`` is the
+    run's date for date-based checks (default: the day the snapshot was collected)."""
     workspace_given = workspace is not None
     ws = workspace or Workspace()
     findings: list[Finding] = []
@@ -167,7 +171,7 @@ def run_checks(
             skipped.append((check.meta.id, reason))
             continue
         ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
-                      workspace_given=workspace_given)
+                      workspace_given=workspace_given, today=today)
         findings.extend(run_check(check, ctx))
     return findings, skipped
 
