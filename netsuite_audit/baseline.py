@@ -28,7 +28,9 @@ class Baseline:
         from netsuite_audit.result import AuditResult
 
         result = AuditResult.load(path)
-        known = frozenset(f.id for f in result.findings if f.status in _OPEN)
+        # An aggregated finding (a group folded into one) is known by its own id and its examples' ids.
+        known = frozenset(ident for f in result.findings if f.status in _OPEN
+                          for ident in (f.id, *(e.id for e in f.examples)))
         return cls(result.account.account_id, known, str(path))
 
     def check_account(self, account_id: str) -> None:

@@ -292,14 +292,13 @@ def _headline(diff: Diff) -> str:
 def render_markdown(diff: Diff) -> str:
     lines = [f"# nsaudit diff: {diff.old_file} -> {diff.new_file}", "", _headline(diff), ""]
 
-    def cell(text: object) -> str:
-        return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    from netsuite_audit.render.markdown import _code, cell
 
     if isinstance(diff, ResultDiff):
         rows = _finding_rows(diff)
         if rows:
             lines += ["| change | finding | code | status | message |", "| --- | --- | --- | --- | --- |"]
-            lines += [f"| {label} | `{cell(f.id)}` | {cell(f.code)} | {cell(_status_text(f, label))} | "
+            lines += [f"| {label} | {_code(f.id)} | {cell(f.code)} | {cell(_status_text(f, label))} | "
                       f"{cell(f.message)} |" for label, f in rows]
     elif diff.drift:
         lines += ["| change | table | id | name | before | after |", "| --- | --- | --- | --- | --- | --- |"]
@@ -345,4 +344,6 @@ def render(diff: Diff, fmt: str, *, color: bool = False) -> str:
         return render_json(diff)
     if fmt == "markdown":
         return render_markdown(diff)
-    return render_text(diff, color=color)
+    from netsuite_audit.render.safe import clean_result
+
+    return render_text(clean_result(diff), color=color)

@@ -140,7 +140,7 @@ def overall_deadline(seconds: float) -> Any:
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
     """The whole pipeline for one account. Input files are read before the account is."""
     from netsuite_audit.audit.engine import run_checks
-    from netsuite_audit.audit.verdicts import report_verdicts
+    from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.baseline import apply_baseline
     from netsuite_audit.mutes import apply_mutes
     from netsuite_audit.result import Selection, build_result, current_user
@@ -150,8 +150,10 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
     reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, today=plan.today)
-    verdicts = report_verdicts(reports, findings)
+    tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
+    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, today=plan.today,
+                                   tally=tally)
+    verdicts = tally.verdicts(reports)
     warnings: list[str] = []
     if mutes is not None:
         outcome = apply_mutes(findings, mutes, plan.today)

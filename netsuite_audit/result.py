@@ -192,11 +192,15 @@ def not_run_note(result: AuditResult) -> str | None:
 
 def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int,
               skipped: Iterable[tuple[str, str]] = ()) -> Summary:
-    findings = list(findings)
-    by_status = Counter(f.status.value for f in findings)
-    by_severity = Counter(f.severity.value for f in findings if f.status in (Status.FAIL, Status.WARN))
+    """Counts by status and severity; an aggregated finding counts as the ``count`` findings it stands for."""
+    by_status: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    for f in findings:
+        by_status[f.status.value] += f.count
+        if f.status in (Status.FAIL, Status.WARN):
+            by_severity[f.severity.value] += f.count
     return Summary(
-        total=len(findings),
+        total=sum(by_status.values()),
         by_status={s.value: by_status.get(s.value, 0) for s in Status},
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
         checks_run=checks_run,

@@ -5,14 +5,16 @@ is one PASS."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
+from netsuite_audit.audit.aggregate import fold_findings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.references import Reference, UnresolvedReference
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
+from netsuite_audit.audit.verdicts import VerdictTally
 from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import describe_permission
@@ -32,7 +34,24 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
     return None
 
 
-def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
+def run_check(check: LoadedCheck, ctx: Context, tally: VerdictTally | None = None) -> list[Finding]:
+    """The check's findings. With ``tally``, every finding is counted into the per-report verdicts as it
+    is produced and large groups are folded (audit.aggregate), so a check that yields a million findings
+    never holds them all; the tally only takes the findings of a check that finished."""
+    if tally is None:
+        return _run(check, ctx, None)[0]
+    staged = VerdictTally()
+    findings, counted = _run(check, ctx, staged)
+    if counted:
+        tally.merge(staged)
+    else:
+        for finding in findings:
+            tally.add(finding)
+    return findings
+
+
+def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None) -> tuple[list[Finding], bool]:
+    """The findings, and whether ``staged`` already counted them (the check ran to the end)."""
     meta = check.meta
     snap = ctx.snapshot
     if meta.needs_login and not snap.login.any_ok:
@@ -40,28 +59,40 @@ def run_check(check: LoadedCheck, ctx: Context) -> list[Finding]:
             "Not checked: nsaudit could not log in to NetSuite, so nothing could be read.",
             missing=LOGIN_MISSING,
             manual=("Fix the login first (see the NS0109 finding), then run nsaudit again.",),
-        )]
+        )], False
     unread = [t for t in meta.reads if not snap.readable(t)]
     if unread:
-        return [_unreadable(ctx, unread)]
+        return [_unreadable(ctx, unread)], False
     not_returned = missing_columns(snap, meta.columns)
     if not_returned:
-        return [_columns_unknown(ctx, not_returned)]
+        return [_columns_unknown(ctx, not_returned)], False
     try:
         with cycle_collection_paused():
-            results = list(check.run(ctx))
+            if staged is None:
+                results = list(check.run(ctx))
+            else:
+                produced = _unique_ids_lazy(_with_catalog_fix(f) for f in check.run(ctx))
+                results = list(fold_findings(_counted(produced, staged)))
     except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
-        return [_depends_on(ctx, exc.reference)]
+        return [_depends_on(ctx, exc.reference)], False
     except Exception as exc:  # a broken check is reported, never silently a PASS
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return [ctx._finding(
             Status.ERROR,
             f"The check itself failed: {type(exc).__name__}: {exc} "
             f"({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}). Its verdict is unknown.",
-        )]
+        )], False
+    if staged is not None:
+        return results or [ctx.passed("No problems found.")], bool(results)
     if not results:
         results = [ctx.passed("No problems found.")]
-    return _unique_ids([_with_catalog_fix(f) for f in results])
+    return _unique_ids([_with_catalog_fix(f) for f in results]), False
+
+
+def _counted(findings: Iterable[Finding], tally: VerdictTally) -> Iterator[Finding]:
+    for finding in findings:
+        tally.add(finding)
+        yield finding
 
 
 def _with_catalog_fix(finding: Finding) -> Finding:
@@ -142,13 +173,15 @@ def _depends_on(ctx: Context, ref: Reference) -> Finding:
 
 
 def _unique_ids(findings: list[Finding]) -> list[Finding]:
+    return list(_unique_ids_lazy(findings))
+
+
+def _unique_ids_lazy(findings: Iterable[Finding]) -> Iterator[Finding]:
     seen: dict[str, int] = {}
-    out = []
     for finding in findings:
         count = seen.get(finding.id, 0)
         seen[finding.id] = count + 1
-        out.append(finding if count == 0 else finding.model_copy(update={"id": f"{finding.id}#{count + 1}"}))
-    return out
+        yield finding if count == 0 else finding.model_copy(update={"id": f"{finding.id}#{count + 1}"})
 
 
 def run_checks(
@@ -158,9 +191,13 @@ def run_checks(
     reports: PendingReports | None = None,
     *,
     today: date | None = None,
+    tally: VerdictTally | None = None,
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
     """All findings, in check order, and the checks skipped as (check id, reason). ``today`` is the
-    run's date for date-based checks (default: the day the snapshot was collected)."""
+    run's date for date-based checks (default: the day the snapshot was collected).
+
+    With ``tally`` the per-report verdicts are gathered while the checks run and large groups of
+    findings are folded into one each (see ``run_check``)."""
     workspace_given = workspace is not None
     ws = workspace or Workspace()
     findings: list[Finding] = []
@@ -172,7 +209,7 @@ def run_checks(
             continue
         ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
                       workspace_given=workspace_given, today=today)
-        findings.extend(run_check(check, ctx))
+        findings.extend(run_check(check, ctx, tally))
     return findings, skipped
 
 

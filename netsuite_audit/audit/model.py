@@ -118,6 +118,23 @@ class Finding(BaseModel):
     mute: dict[str, Any] | None = None  # set when MUTED: owner, reason, expires
     baseline: bool = Field(False, description="Known from the --baseline result: shown, but never counts "
                                                "toward the exit code")
+    count: int = Field(1, ge=1, description="How many findings this one stands for: above 1 it is an "
+                                            "aggregate of one check and cause (code, status, severity), "
+                                            "with the first few in examples")
+    examples: tuple[Example, ...] = Field((), description="For an aggregate: the first findings it stands for")
+
+
+class Example(BaseModel):
+    """One finding an aggregate stands for, reduced to what tells it apart."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    subject: Subject | None = None
+    message: str
+
+
+Finding.model_rebuild()
 
 
 def finding_id(check_id: str, subject: Subject | None) -> str:

@@ -1,8 +1,8 @@
 """Per-report verdicts: which pending reports export cleanly and which NS codes each would raise.
 
-A finding names a pending report when any of these holds, and :func:`finding_targets` is the one
-place that decides it (the verdicts are built from it alone, so they are identical live and offline,
-and a report's verdict can never disagree with a finding about it):
+A finding names a pending report when any of these holds, and :func:`explicit_targets` with
+:func:`submitter_emails` are the one place that decides it (the verdicts are built from them alone, so
+they are identical live and offline, and a report's verdict can never disagree with a finding about it):
 
 * ``evidence["report_lines"]`` lists ``"<report id>/<line number>"`` (1-based) or ``"<report id>"``;
 * the subject is of kind ``report`` (id = report id) or ``report-line`` (id = ``"<report id>/<line>"``);
@@ -28,7 +28,7 @@ from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.pending import PendingReports
 
 REPORT_LINES = "report_lines"
-BLOCKING = (Status.FAIL, Status.ERROR)
+_BLOCKING = (Status.FAIL, Status.ERROR)
 _USED_BY = re.compile(r"^report (\S+?)(?: line (\d+))?$")
 _SUBMITTER_KEYS = ("email", "employee")
 
@@ -62,11 +62,8 @@ def _split(ref: str) -> tuple[str, int | None]:
     return (report_id, int(number)) if report_id and number.isdigit() else (ref, None)
 
 
-def finding_targets(finding: Finding, submitters: Mapping[str, Sequence[str]]) -> set[tuple[str, int | None]]:
-    """(report id, line or ``None`` for the whole report) for each pending report the finding names.
-
-    ``submitters`` maps a submitter email, as written on the reports, to the ids of their reports.
-    """
+def explicit_targets(finding: Finding) -> set[tuple[str, int | None]]:
+    """(report id, line or ``None`` for the whole report) the finding names itself."""
     out: set[tuple[str, int | None]] = set()
     evidence = finding.evidence
     for ref in evidence.get(REPORT_LINES, ()) or ():
@@ -79,12 +76,22 @@ def finding_targets(finding: Finding, submitters: Mapping[str, Sequence[str]]) -
         match = _USED_BY.match(str(where))
         if match:
             out.add((match.group(1), int(match.group(2)) if match.group(2) else None))
-    if out:
-        return out
-    for key in _SUBMITTER_KEYS:
-        value = evidence.get(key)
-        if isinstance(value, str):
-            out.update((report_id, None) for report_id in submitters.get(value, ()))
+    return out
+
+
+def submitter_emails(finding: Finding) -> tuple[str, ...]:
+    """The submitter emails a finding is about (used when it names no report of its own)."""
+    evidence = finding.evidence
+    return tuple(v for key in _SUBMITTER_KEYS if isinstance(v := evidence.get(key), str))
+
+
+def finding_targets(finding: Finding, submitters: Mapping[str, Sequence[str]]) -> set[tuple[str, int | None]]:
+    """Every (report id, line or ``None``) the finding names; ``submitters`` maps a submitter email, as
+    written on the reports, to the ids of their reports."""
+    out = explicit_targets(finding)
+    if not out:
+        for email in submitter_emails(finding):
+            out.update((report_id, None) for report_id in submitters.get(email, ()))
     return out
 
 
@@ -95,29 +102,87 @@ def submitters(reports: PendingReports) -> dict[str, list[str]]:
     return found
 
 
+class VerdictTally:
+    """Per-line blocking findings, gathered one finding at a time (the engine feeds it before findings
+    are folded, so verdicts stay exact however many findings there are). Holds ids and codes only."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, dict[int | None, list[tuple[str | None, str]]]] = defaultdict(
+            lambda: defaultdict(list))
+        self._by_submitter: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+        self._unverified: set[str] = set()
+
+    def add(self, finding: Finding) -> None:
+        if finding.status in _BLOCKING:
+            targets = explicit_targets(finding)
+            for report_id, line in targets:
+                self._lines[report_id][line].append((finding.code, finding.id))
+            if not targets:  # about a submitter: every report of theirs (finding_targets' rule)
+                for email in submitter_emails(finding):
+                    self._by_submitter[email].append((finding.code, finding.id))
+        elif finding.status == Status.UNVERIFIABLE:
+            self._unverified.add(finding.check_id)
+
+    def merge(self, other: VerdictTally) -> None:
+        for report_id, lines in other._lines.items():
+            mine = self._lines[report_id]
+            for line, items in lines.items():
+                mine[line].extend(items)
+        for email, items in other._by_submitter.items():
+            self._by_submitter[email].extend(items)
+        self._unverified |= other._unverified
+
+    def verdicts(self, reports: PendingReports | None) -> list[ReportVerdict]:
+        if reports is None:
+            return []
+        # A check that could not run (login failed, table unreadable) leaves every report unverified.
+        unverified = tuple(sorted(self._unverified))
+        verdicts = []
+        for report in reports.reports:
+            lines = self._lines.get(report.id, {})
+            line_verdicts = tuple(
+                LineVerdict(line=number, codes=tuple(sorted({code for code, _ in items if code})),
+                            findings=tuple(fid for _, fid in items))
+                for number, items in sorted(lines.items(), key=lambda kv: kv[0] or 0) if number is not None
+            )
+            named = [item for items in lines.values() for item in items]
+            named += self._by_submitter.get(report.employee, ())
+            codes = tuple(sorted({code for code, _ in named if code}))
+            verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
+                                          exports_cleanly=not named, codes=codes, lines=line_verdicts,
+                                          findings=tuple(dict.fromkeys(fid for _, fid in named)),
+                                          unverified=unverified))
+        return verdicts
+
+
 def report_verdicts(reports: PendingReports | None, findings: Iterable[Finding]) -> list[ReportVerdict]:
-    if reports is None:
-        return []
-    by_submitter = submitters(reports)
-    per_report: dict[str, dict[int | None, list[Finding]]] = defaultdict(lambda: defaultdict(list))
-    findings = list(findings)
+    tally = VerdictTally()
     for finding in findings:
-        if finding.status in BLOCKING:
-            for report_id, line in finding_targets(finding, by_submitter):
-                per_report[report_id][line].append(finding)
-    # A check that could not run (login failed, table unreadable) leaves every report unverified.
-    unverified = tuple(sorted({f.check_id for f in findings if f.status == Status.UNVERIFIABLE}))
-    verdicts = []
-    for report in reports.reports:
-        lines = per_report.get(report.id, {})
-        line_verdicts = tuple(
-            LineVerdict(line=number, codes=tuple(sorted({f.code for f in items if f.code})),
-                        findings=tuple(f.id for f in items))
-            for number, items in sorted(lines.items(), key=lambda kv: kv[0] or 0) if number is not None
-        )
-        named = tuple(dict.fromkeys(f.id for items in lines.values() for f in items))
-        codes = tuple(sorted({f.code for items in lines.values() for f in items if f.code}))
-        verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
-                                      exports_cleanly=not named, codes=codes, lines=line_verdicts,
-                                      findings=named, unverified=unverified))
-    return verdicts
+        tally.add(finding)
+    return tally.verdicts(reports)
+
+
+SHOWN_REPORTS = 50  # reports a terminal listing shows; the JSON and CSV outputs have them all
+SHOWN_LINES = 10  # lines per report a terminal listing shows
+
+
+def listed_verdicts(verdicts: Iterable[ReportVerdict], limit: int = SHOWN_REPORTS,
+                    ) -> tuple[list[ReportVerdict], int, int]:
+    """At most ``limit`` verdicts for a listing, the reports that would fail first (each in file order),
+    and how many were left out: (shown, failing left out, clean left out)."""
+    failing: list[ReportVerdict] = []
+    clean: list[ReportVerdict] = []
+    more_failing = more_clean = 0
+    for verdict in verdicts:
+        if not verdict.exports_cleanly:
+            if len(failing) < limit:
+                failing.append(verdict)
+            else:
+                more_failing += 1
+        elif len(clean) < limit:
+            clean.append(verdict)
+        else:
+            more_clean += 1
+    room = max(limit - len(failing), 0)
+    more_clean += len(clean) - min(len(clean), room)
+    return failing + clean[:room], more_failing, more_clean

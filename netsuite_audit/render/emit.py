@@ -14,9 +14,11 @@ Renderer = Callable[[AuditResult, bool], str]
 
 
 def render_text_output(result: AuditResult, color: bool, verbose: bool = False) -> str:
+    from netsuite_audit.render.safe import clean_result
     from netsuite_audit.render.text import render_text
 
-    return render_text(result, color=color, code_title=code_title, verbose=verbose)
+    # Strings from NetSuite and report files reach a terminal: no escape sequences, no control characters.
+    return render_text(clean_result(result), color=color, code_title=code_title, verbose=verbose)
 
 
 def _json(result: AuditResult, color: bool) -> str:

@@ -7,6 +7,7 @@ import re
 
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.render.compliance import Compliance, FindingView, build_compliance
+from netsuite_audit.render.safe import clean_text, markdown_text
 from netsuite_audit.render.text import MEANING
 from netsuite_audit.result import AuditResult
 
@@ -14,15 +15,16 @@ _TABLE_ORDER = (Status.FAIL, Status.WARN, Status.ERROR, Status.UNVERIFIABLE, Sta
 
 
 def cell(text: object) -> str:
-    """A value safe inside a Markdown table cell: pipes escaped, line breaks turned into <br>."""
+    """A value safe inside a Markdown table cell: control characters removed, Markdown, pipes and raw
+    HTML escaped, line breaks turned into <br>."""
     value = "" if text is None else str(text)
-    value = _html(value).replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(part.strip() for part in value.splitlines()) if value else ""
+    return "<br>".join(markdown_text(part, table=True).strip() for part in value.splitlines()) if value else ""
 
 
 def inline(text: object) -> str:
-    """A value on one Markdown line (list item): line breaks folded into spaces, no raw HTML."""
-    return _html(" ".join(str(text).split()))
+    """A value on one Markdown line (list item): line breaks folded into spaces, control characters
+    removed, Markdown and raw HTML escaped (a record named ``![x](https://...)`` stays text)."""
+    return markdown_text(" ".join(str(text).split()))
 
 
 def _html(text: str) -> str:
@@ -32,7 +34,7 @@ def _html(text: str) -> str:
 
 def _code(value: object) -> str:
     """Inline code that survives backticks in the value."""
-    text = " ".join(str(value).split())
+    text = clean_text(" ".join(str(value).split()))
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if longest else ""

@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Severity, Status
+from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
 from netsuite_audit.render.values import evidence_line, subject_text
 from netsuite_audit.result import AuditResult, not_run_note
 
@@ -402,15 +403,21 @@ def _reports(out: _Printer, result: AuditResult) -> None:
     if not result.report_verdicts:
         return
     out.heading("Pending reports")
-    for verdict in result.report_verdicts:
+    shown, more_failing, more_clean = listed_verdicts(result.report_verdicts)  # bounded: 50 reports, 10 lines
+    for verdict in shown:
         if verdict.exports_cleanly:
             note = " (some checks could not verify it)" if verdict.unverified else ""
             out.console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
                               f"({escape(verdict.employee)}){note}")
             continue
-        where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines)
+        where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines[:SHOWN_LINES])
+        if len(verdict.lines) > SHOWN_LINES:
+            where += f"; {len(verdict.lines) - SHOWN_LINES:,} more lines"
         out.console.print(f"  [red]would fail[/red]      {escape(verdict.report_id)} ({escape(verdict.employee)}): "
                           f"{escape(', '.join(verdict.codes))}" + (f" [dim]({escape(where)})[/dim]" if where else ""))
+    if more_failing or more_clean:
+        out.console.print(f"  [dim]... and {more_failing + more_clean:,} more reports ({more_failing:,} would fail, "
+                          f"{more_clean:,} export cleanly): the json and csv outputs list every report[/dim]")
 
 
 def render_account_brief(result: AuditResult, profile: str, *, color: bool = False, width: int = 100,
