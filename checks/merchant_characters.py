@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
 META = CheckMeta(
@@ -50,32 +51,32 @@ def _characters(merchant: str) -> tuple[list[str], list[str]]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    verdicts: dict[str, tuple[list[str], list[str]]] = {}  # merchant -> (bad, odd): few distinct names
-    for report in ctx.reports.reports if ctx.reports else ():
-        for number, line in enumerate(report.lines, start=1):
-            merchant = line.merchant or ""
-            verdict = verdicts.get(merchant)
-            if verdict is None:
-                verdict = verdicts[merchant] = _characters(merchant)
-            bad, odd = verdict
-            if not bad and not odd:
-                continue
-            subject = Subject(kind="report", id=f"{report.id}/{number}", name=merchant)
-            evidence = {"merchant": merchant, "rejected": [_describe(c) for c in bad],
-                        "unusual": [_describe(c) for c in odd], "employee": report.employee}
-            fix = (f"Edit the merchant on report {report.id}, expense {number}, and remove "
-                   f"{', '.join(_describe(c) for c in bad or odd)}; then export again.",
-                   "If NetSuite still answers with an Error ID, give that id to NetSuite support.")
-            if bad:
-                yield ctx.fail(
-                    f"Merchant {merchant!r} (report {report.id}, expense {number}) contains "
-                    f"{', '.join(_describe(c) for c in bad)}, which makes NetSuite fail with an unexpected "
-                    "error.",
-                    subject=subject, evidence=evidence, fix=fix,
-                )
-            else:
-                yield ctx.warn(
-                    f"Merchant {merchant!r} (report {report.id}, expense {number}) contains unusual "
-                    f"symbols ({', '.join(_describe(c) for c in odd)}) that may make NetSuite fail.",
-                    severity=Severity.LOW, subject=subject, evidence=evidence, fix=fix,
-                )
+    index = line_index(ctx.reports)
+    # Few distinct merchant names: each is looked at once, and only its lines are visited.
+    verdicts: dict[int, tuple[str, list[str], list[str]]] = {}  # line -> (merchant, bad, odd)
+    for merchant, numbers in index.values("merchant").items():
+        bad, odd = _characters(merchant)
+        if bad or odd:
+            verdicts.update((g, (merchant, bad, odd)) for g in numbers)
+    for g in sorted(verdicts):
+        merchant, bad, odd = verdicts[g]
+        report, number = index.report(g), index.number_of[g]
+        subject = Subject(kind="report", id=f"{report.id}/{number}", name=merchant)
+        evidence = {"merchant": merchant, "rejected": [_describe(c) for c in bad],
+                    "unusual": [_describe(c) for c in odd], "employee": report.employee}
+        fix = (f"Edit the merchant on report {report.id}, expense {number}, and remove "
+               f"{', '.join(_describe(c) for c in bad or odd)}; then export again.",
+               "If NetSuite still answers with an Error ID, give that id to NetSuite support.")
+        if bad:
+            yield ctx.fail(
+                f"Merchant {merchant!r} (report {report.id}, expense {number}) contains "
+                f"{', '.join(_describe(c) for c in bad)}, which makes NetSuite fail with an unexpected "
+                "error.",
+                subject=subject, evidence=evidence, fix=fix,
+            )
+        else:
+            yield ctx.warn(
+                f"Merchant {merchant!r} (report {report.id}, expense {number}) contains unusual "
+                f"symbols ({', '.join(_describe(c) for c in odd)}) that may make NetSuite fail.",
+                severity=Severity.LOW, subject=subject, evidence=evidence, fix=fix,
+            )

@@ -20,7 +20,8 @@ META = CheckMeta(
     description=(
         "Every active access token of the integration's application must be tied to the integration "
         "role (a token's role cannot be changed later), at least one such token must exist, and the "
-        "connection user must hold that role."
+        "connection user must hold that role. For an OAuth 2.0 connection the role comes from the access "
+        "token's sub (role;entity) instead of the access token list."
     ),
     optional_reads=("oauthtoken", "employee", "role"),
     columns=("oauthtoken.binactive", "oauthtoken.brevoked"),
@@ -43,8 +44,17 @@ def _new_token_steps(app: str, role: str, user: str | None) -> tuple[str, ...]:
     )
 
 
+SUB_SOURCE = ("the OAuth 2.0 access token's sub claim (role;entity), read when nsaudit logged in; the "
+              "oauthtoken table is not needed for this")
+MAPPING_PAGE = "Setup > Integration > Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     conn = ctx.workspace.connection
+    if conn.auth == "oauth2":
+        yield from _mapping_role(ctx)
+        yield from _user_holds_role(ctx, [], _token_entity(ctx))
+        return
     active: list[AccessToken] = []
     if ctx.readable("oauthtoken"):
         tokens = [t for t in ctx.rows("oauthtoken") if (t.tba_app_name or "").strip() == conn.application]
@@ -67,6 +77,53 @@ def check(ctx: Context) -> Iterator[Finding]:
     else:
         yield _tokens_unreadable(ctx)
     yield from _user_holds_role(ctx, active)
+
+
+def _mapping_role(ctx: Context) -> Iterator[Finding]:
+    """An OAuth 2.0 integration has no access token records: the role it runs as is the role of its
+    certificate mapping, which the access token names in ``sub``."""
+    conn = ctx.workspace.connection
+    token = ctx.snapshot.login.token
+    manual = (f"In NetSuite open {MAPPING_PAGE}, find the mapping of {conn.application!r} and confirm its role "
+              f"is {conn.role!r}.",)
+    if token is None or token.role_id is None:
+        yield ctx.unverifiable(
+            "Not checked: the integration logs in with OAuth 2.0, but nsaudit did not get an access token with "
+            "its client credentials, so the role its certificate mapping runs as is unknown.",
+            missing="an OAuth 2.0 login with the integration's client credentials", code="NS0384",
+            subject=Subject(kind="integration", id=conn.application), manual=manual,
+        )
+        return
+    expected = _role_id(ctx)
+    evidence = {"subject": token.subject, "role_id": token.role_id, "entity_id": token.entity_id,
+                "expected_role": conn.role, "expected_role_id": expected, "source": SUB_SOURCE}
+    subject = Subject(kind="integration", id=conn.application)
+    if expected is None:
+        yield ctx.unverifiable(
+            f"The OAuth 2.0 access token runs as role id {token.role_id} (its sub), but the internal id of role "
+            f"{conn.role!r} is unknown, so nsaudit cannot compare them.",
+            missing=f"{describe_permission('ADMI_MANAGEROLES')} or connection.role_id in the workspace",
+            code="NS0384", subject=subject, evidence=evidence, manual=manual,
+        )
+        return
+    if token.role_id != expected:
+        roles = ctx.by_id("role")
+        actual = getattr(roles.get(token.role_id), "name", None) or f"id {token.role_id}"
+        yield ctx.fail(
+            f"The integration's OAuth 2.0 access token runs as role {actual!r}, not {conn.role!r} (from the "
+            "token's sub, role;entity). Its queries then have that role's permissions, and the sync is expected "
+            "to stop with a permission error (NS0384).",
+            code="NS0384", subject=subject, evidence=evidence,
+            fix=(f"In NetSuite open {MAPPING_PAGE}, revoke the mapping of {conn.application!r} and create a new "
+                 f"one for the same user with role {conn.role!r} and the public certificate; give the connection "
+                 "the new Certificate ID.", SYNC_NOW),
+        )
+        return
+    yield ctx.passed(
+        f"The integration's OAuth 2.0 access token runs as role {conn.role!r} (id {expected}), per the token's "
+        "sub; no access token records are needed for OAuth 2.0.",
+        code="NS0384", subject=subject, evidence=evidence,
+    )
 
 
 def _no_token(ctx: Context, tokens: Sequence[AccessToken]) -> Finding:
@@ -131,9 +188,19 @@ def _find_user(ctx: Context, who: str) -> Employee | None:
     return None
 
 
-def _user_holds_role(ctx: Context, active: Sequence[AccessToken]) -> Iterator[Finding]:
+def _token_entity(ctx: Context) -> str | None:
+    """The email (or entity id) of the employee an OAuth 2.0 access token's sub names, when readable."""
+    token = ctx.snapshot.login.token
+    if token is None or token.entity_id is None or not ctx.readable("employee"):
+        return None
+    emp = ctx.by_id("employee").get(token.entity_id)
+    return (emp.email or emp.entityid) if emp is not None else None
+
+
+def _user_holds_role(ctx: Context, active: Sequence[AccessToken], entity: str | None = None) -> Iterator[Finding]:
     conn = ctx.workspace.connection
-    users = [conn.user] if conn.user else list(dict.fromkeys(t.entity_name for t in active if t.entity_name))
+    users = ([conn.user] if conn.user else [entity] if entity
+             else list(dict.fromkeys(t.entity_name for t in active if t.entity_name)))
     if not users:
         if not ctx.readable("oauthtoken"):
             yield ctx.unverifiable(

@@ -42,11 +42,14 @@ def handle_input_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from netsuite_audit.errors import InputError
+        from netsuite_audit.expensify.errors import ExpensifyError
 
         try:
             return func(*args, **kwargs)
         except InputError as exc:
             fail(str(exc))
+        except ExpensifyError as exc:  # one line: bad credentials, unknown policy, not admin (2); unreachable (3)
+            fail(str(exc), exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -159,6 +162,15 @@ def _source_options(func: F) -> F:
                      envvar="NSAUDIT_DEMO_AUTH",
                      help="With --demo: log in with the demo tokens (tba, default) or with OAuth 2.0 client "
                           "credentials made for this run (oauth2). Real credentials say their kind themselves."),
+        click.option("--expensify-policy", metavar="ID_OR_NAME", envvar="NSAUDIT_EXPENSIFY_POLICY",
+                     help="Read the workspace (members, tags, categories, tax) from this Expensify policy; the "
+                          "--workspace file then only needs what the API cannot give. Credentials: "
+                          "NSAUDIT_EXPENSIFY_USER_ID/_SECRET, a profile or the keyring (docs/expensify.md)."),
+        click.option("--expensify-reports", type=click.Choice(["approved", "processing", "all-unexported"]),
+                     envvar="NSAUDIT_EXPENSIFY_REPORTS",
+                     help="Also read the reports about to be exported from Expensify and give each a verdict."),
+        click.option("--expensify", "expensify_demo", is_flag=True, envvar="NSAUDIT_DEMO_EXPENSIFY",
+                     help="With --demo: read the demo's workspace and reports through the simulated Expensify."),
         click.option("--concurrency", type=click.IntRange(1, 50), default=4, show_default=True,
                      envvar="NSAUDIT_CONCURRENCY", help="Requests in flight at most (never above the account limit)."),
         click.option("--account-limit", type=click.IntRange(1, 1000), default=None, envvar="NSAUDIT_ACCOUNT_LIMIT",
@@ -179,27 +191,48 @@ def _source_options(func: F) -> F:
 
 
 def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool,
-                 background: bool = False) -> tuple[Any, Any]:
-    """The workspace, and the pending reports; with ``background`` the reports are parsed in a thread
-    (``background.InBackground``) while the account is read, once the file is known to be there."""
+                 expensify_demo: bool = False, background: bool = False) -> tuple[Any, Any, Path | None]:
+    """The workspace, the pending reports and the workspace file given (the demo's own with --expensify);
+    with ``background`` the reports are parsed in a thread (``background.InBackground``) while the account
+    is read, once the file is known to be there."""
     from netsuite_audit.paths import fixtures_dir
     from netsuite_audit.pending import PendingReports
     from netsuite_audit.workspace import Workspace
 
+    given = workspace_path
     if demo and workspace_path is None:
-        workspace_path = fixtures_dir() / "workspaces" / "demo.toml"
-    if demo and reports_path is None:
+        # With --expensify the demo's workspace file keeps only what the Integration Server cannot give.
+        workspace_path = fixtures_dir() / "workspaces" / ("demo-expensify.toml" if expensify_demo else "demo.toml")
+        given = workspace_path if expensify_demo else None
+    if demo and reports_path is None and not expensify_demo:
         reports_path = fixtures_dir() / "reports" / "demo.json"
     workspace = Workspace.load(workspace_path) if workspace_path else None
     if reports_path is None:
-        return workspace, None
+        return workspace, None, given
     if background and reports_path.is_file():
         from netsuite_audit.audit.prepare import read_reports
         from netsuite_audit.background import InBackground
 
         path = reports_path
-        return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports")
-    return workspace, PendingReports.load(reports_path)
+        return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports"), given
+    return workspace, PendingReports.load(reports_path), given
+
+
+def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool,
+                    demo: bool) -> dict[str, Any]:
+    from netsuite_audit.errors import InputError
+    from netsuite_audit.expensify.models import ReportScope
+
+    if expensify_demo and not demo:
+        raise InputError("--expensify reads the demo's simulated Expensify; use it with --demo, or give "
+                         "--expensify-policy for a real policy", source="--expensify")
+    if expensify_demo and expensify_policy:
+        raise InputError("--demo --expensify reads the demo's own policy; drop --expensify-policy",
+                         source="--expensify-policy")
+    if expensify_reports and not (expensify_policy or expensify_demo):
+        raise InputError("needs --expensify-policy (the policy whose reports are read)", source="--expensify-reports")
+    return {"expensify_policy": expensify_policy, "expensify_demo": expensify_demo,
+            "expensify_reports": ReportScope(expensify_reports) if expensify_reports else None}
 
 
 def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
@@ -256,7 +289,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 @click.option("--color/--no-color", default=None, envvar="NSAUDIT_COLOR",
               help="Colour in text output (default: on a terminal).")
 @click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE",
-              help="Text output in full: every finding's evidence and fix steps, every item to check by hand.")
+              help="Text output in full: every finding's evidence and fix steps, every item to check by hand; "
+                   "and each Expensify job as it runs.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, envvar="NSAUDIT_AS_OF",
               help="Judge dates (NetSuite's retirement dates, mute expiry) as of this day, YYYY-MM-DD "
                    "(default: today).")
@@ -266,7 +300,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
-        reports_path: Path | None, demo: bool, demo_auth: str | None, concurrency: int, account_limit: int | None,
+        reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
+        expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
         progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
@@ -288,9 +323,11 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
+    expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     # A live audit of one account reads the reports while it waits for NetSuite.
     live_single = snapshot_path is None and len(names) <= 1
-    workspace, reports = _load_inputs(workspace_path, reports_path, demo, background=live_single)
+    workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo,
+                                                      background=live_single)
     plan = RunPlan(
         checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
         reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",
@@ -299,7 +336,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
         strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
-        baseline_path=str(baseline_path) if baseline_path else None,
+        baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, **expensify,
         **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:
@@ -341,25 +378,30 @@ def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | Non
 @_source_options
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, envvar="NSAUDIT_SNAPSHOT_OUTPUT",
               help="Snapshot file to write.")
+@click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE", help="Show each Expensify job as it runs.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
-             reports_path: Path | None, demo: bool, demo_auth: str | None, concurrency: int, account_limit: int | None,
-             progress: bool | None, soap_version: str, timeout: float, output: Path) -> None:
+             reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
+             expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+             progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.multi import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     _check_demo_auth(demo, demo_auth)
-    workspace, reports = _load_inputs(workspace_path, reports_path, demo)
+    expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
+    workspace, reports, _ = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
     plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, demo_auth=demo_auth or "tba",
                    audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
-                   soap_version=soap_version, progress=_show_progress(progress), timeout=timeout)
+                   soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, verbose=verbose,
+                   **expensify)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()
     ok = sum(1 for r in reads if r.state == "ok")
+    side = f"; {snap.expensify.label()}" if snap.expensify is not None else ""
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
-               f"login {'ok' if snap.login.any_ok else 'FAILED'}", err=True)
+               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}", err=True)
     failed = [table for table, read in snap.reads.items() if read.failed_in_transit]
     if failed:
         click.echo(f"nsaudit: {len(failed)} table(s) failed in transit (network, timeout, 429s or 5xx): "
@@ -485,8 +527,10 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
 
     root = click.get_current_context().find_root()
     rows, creds, label = describe_options(run, root, run_args, CONFIG_META)
+    sources = _workspace_sources(rows)
     if as_json:
-        click.echo(json.dumps({"config_file": label, "options": rows, "credentials": creds}, indent=2))
+        click.echo(json.dumps({"config_file": label, "options": rows, "credentials": creds,
+                               "workspace_sources": sources}, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -505,6 +549,36 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
     for name, value in creds.items():
         creds_table.add_row(name, value)
     console.print(creds_table)
+    if sources:
+        ws_table = Table(pad_edge=False, title="workspace values and where they come from", title_justify="left")
+        ws_table.add_column("workspace key")
+        ws_table.add_column("source")
+        for key, source in sources.items():
+            ws_table.add_row(key, source)
+        console.print(ws_table)
+
+
+def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each workspace key and where `nsaudit run` would take it from: the Expensify policy (read at
+    run time) or the workspace file (which wins when both give it)."""
+    from netsuite_audit.errors import InputError
+    from netsuite_audit.expensify.mapping import EXPENSIFY_KEYS, set_keys
+    from netsuite_audit.workspace import Workspace
+
+    values = {row["option"]: row["value"] for row in rows}
+    policy, path = values.get("--expensify-policy"), values.get("--workspace")
+    given: set[str] = set()
+    if path:
+        try:
+            given = set_keys(Workspace.load(Path(path)))
+        except InputError as exc:
+            return {"(workspace file)": f"unreadable: {exc}"}
+    sources = dict.fromkeys(sorted(given), f"file {path}")
+    if policy:
+        for key in EXPENSIFY_KEYS:
+            if key not in given:
+                sources[key] = f"Expensify policy {policy} (read when the run starts)"
+    return dict(sorted(sources.items()))
 
 
 def main() -> None:

@@ -48,6 +48,8 @@ class ConfigFile(BaseModel):
     audit_profile: str | None = None
     workspace: str | None = None
     reports: str | None = None
+    expensify_policy: str | None = Field(None, description="Expensify policy id or name (docs/expensify.md)")
+    expensify_reports: Literal["approved", "processing", "all-unexported"] | None = None
     concurrency: int | None = Field(None, ge=1, le=50)
     account_limit: int | None = Field(None, ge=1, le=1000)
     timeout: float | None = Field(None, ge=1, le=86400, description="seconds for reading the account")
@@ -80,6 +82,8 @@ KEYS: dict[str, Key] = {
     "audit_profile": Key({"run": "audit_profile", "snapshot": "audit_profile"}),
     "workspace": Key({"run": "workspace_path", "snapshot": "workspace_path"}, path=True),
     "reports": Key({"run": "reports_path", "snapshot": "reports_path"}, path=True),
+    "expensify_policy": Key({"run": "expensify_policy", "snapshot": "expensify_policy"}),
+    "expensify_reports": Key({"run": "expensify_reports", "snapshot": "expensify_reports"}),
     "concurrency": Key({"run": "concurrency", "snapshot": "concurrency"}),
     "account_limit": Key({"run": "account_limit", "snapshot": "account_limit"}),
     "soap_version": Key({"run": "soap_version", "snapshot": "soap_version"}),
@@ -218,8 +222,9 @@ def _join(base: Path, text: str) -> str:
 
 
 # ---- nsaudit config show -----------------------------------------------------------------------------
-CREDENTIAL_VARS = ("NSAUDIT_ACCOUNT", "NSAUDIT_CONSUMER_KEY", "NSAUDIT_TOKEN_ID")
-SECRET_VARS = ("NSAUDIT_CONSUMER_SECRET", "NSAUDIT_TOKEN_SECRET")
+CREDENTIAL_VARS = ("NSAUDIT_ACCOUNT", "NSAUDIT_CONSUMER_KEY", "NSAUDIT_TOKEN_ID", "NSAUDIT_CLIENT_ID",
+                   "NSAUDIT_CERTIFICATE_ID", "NSAUDIT_PRIVATE_KEY_FILE")
+SECRET_VARS = ("NSAUDIT_CONSUMER_SECRET", "NSAUDIT_TOKEN_SECRET", "NSAUDIT_PRIVATE_KEY")
 
 
 def _plain(value: Any) -> Any:
@@ -277,6 +282,11 @@ def describe_options(command: Any, root: Any, args: tuple[str, ...],
     for var in SECRET_VARS:
         creds[var] = "set" if var in os.environ else "not set"
     creds["NSAUDIT_BASE_URL"] = os.environ.get("NSAUDIT_BASE_URL", "") or "not set"
+    from netsuite_audit.expensify import credentials as x
+
+    creds[x.ENV_USER_ID] = "set" if os.environ.get(x.ENV_USER_ID) else "not set"  # an id, but never printed
+    creds[x.ENV_USER_SECRET] = "set" if os.environ.get(x.ENV_USER_SECRET) else "not set"
+    creds[x.ENV_BASE_URL] = os.environ.get(x.ENV_BASE_URL, "") or "not set"
     path = default_profiles_file()
     creds["profiles file"] = str(path)
     try:

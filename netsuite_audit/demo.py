@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netsuite_audit.account_id import AccountId
 from netsuite_audit.credentials import Credentials, Secret
@@ -30,6 +30,8 @@ class DemoSession:
     audit_creds: Credentials
     workspace: Path
     url: str
+    expensify_creds: Any = None  # ExpensifyCredentials for the fixture's Expensify side, if it has one
+    expensify_policy: str | None = None
 
 
 def token_credentials(fixture: AccountFixture, token_index: int, base_url: str, profile: str) -> Credentials:
@@ -73,11 +75,21 @@ def demo_session(account: Path | None = None, workspace: Path | None = None,
             yield session
         return
     with SimServer(fixture) as server:
+        expensify_creds, policy = None, None
+        if fixture.expensify is not None:
+            from netsuite_audit.expensify.credentials import ExpensifyCredentials
+
+            side = fixture.expensify
+            expensify_creds = ExpensifyCredentials(side.partner_user_id, Secret(side.partner_user_secret), server.url,
+                                                   "demo fixture (simulated Expensify)")
+            policy = side.policy.id
         yield DemoSession(
             creds=token_credentials(fixture, 0, server.url, "demo"),
             audit_creds=token_credentials(fixture, 1, server.url, "demo-audit"),
             workspace=workspace,
             url=server.url,
+            expensify_creds=expensify_creds,
+            expensify_policy=policy,
         )
 
 

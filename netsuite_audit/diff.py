@@ -258,6 +258,10 @@ def diff_snapshots(old: AccountSnapshot, new: AccountSnapshot, old_file: str = "
             drift.extend(_record_drift(table, old_rows, new_rows, roles))
         else:
             drift.extend(_link_drift(table, old_rows, new_rows))
+    from netsuite_audit.expensify.drift import expensify_drift
+
+    drift.extend(Drift(change=c, table=t, id=i, name=n, before=b, after=a)
+                 for c, t, i, n, b, a in expensify_drift(old.expensify, new.expensify))
     return SnapshotDiff(old_file=old_file, new_file=new_file, old_account=old.account.account_id,
                         new_account=new.account.account_id, drift=tuple(drift))
 

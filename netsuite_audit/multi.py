@@ -62,6 +62,10 @@ class RunPlan:
     mutes_path: str | None = None  # may contain {profile}
     baseline_path: str | None = None  # may contain {profile}
     today: date = field(default_factory=date.today)
+    expensify_policy: str | None = None  # id or name: read the workspace from Expensify
+    expensify_reports: Any = None  # expensify.models.ReportScope: read pending reports from Expensify
+    expensify_demo: bool = False  # with demo: read the demo's Expensify side from the simulator
+    verbose: bool = False
 
 
 def fill(template: str, profile: str | None) -> str:
@@ -111,21 +115,39 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
-    options = CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
-                             report_ids=report_ids, later_report_ids=later, restlet=restlet,
-                             retry=overall_deadline(plan.timeout),
-                             soap_version=plan.soap_version)
+
+    def options(expensify: Any) -> CollectOptions:
+        ids = list(report_ids)
+        ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
+        return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
+                              report_ids=tuple(dict.fromkeys(ids)), later_report_ids=later, restlet=restlet,
+                              retry=overall_deadline(plan.timeout), soap_version=plan.soap_version)
+
+    def with_expensify(snap: AccountSnapshot, expensify: Any) -> AccountSnapshot:
+        return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
+
     if plan.demo:
-        with demo_session(auth=plan.demo_auth) as session, progress_display(plan.progress) as on_progress:
-            collector = Collector(session.creds, audit_creds=session.audit_creds, options=options,
-                                  progress=on_progress)
-            return collector.collect(), collector.network_use()
+        with demo_session(auth=plan.demo_auth) as session:
+            expensify = None
+            if plan.expensify_demo:
+                if session.expensify_creds is None or session.expensify_policy is None:
+                    raise InputError("the demo account has no Expensify side", source="--expensify")
+                expensify = _read_expensify(plan, session.expensify_creds, session.expensify_policy)
+            with progress_display(plan.progress) as on_progress:
+                collector = Collector(session.creds, audit_creds=session.audit_creds, options=options(expensify),
+                                      progress=on_progress)
+                return with_expensify(collector.collect(), expensify), collector.network_use()
     profile = profile or (workspace.connection.profile if workspace else None)
+    expensify = None
+    if plan.expensify_policy:
+        from netsuite_audit.expensify.credentials import load_expensify_credentials
+
+        expensify = _read_expensify(plan, load_expensify_credentials(profile), plan.expensify_policy)
     creds = load_credentials(profile)
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
-        collector = Collector(creds, audit_creds=audit_creds, options=options, progress=on_progress)
-        return collector.collect(), collector.network_use()
+        collector = Collector(creds, audit_creds=audit_creds, options=options(expensify), progress=on_progress)
+        return with_expensify(collector.collect(), expensify), collector.network_use()
 
 
 def overall_deadline(seconds: float) -> Any:
@@ -135,6 +157,26 @@ def overall_deadline(seconds: float) -> Any:
     from netsuite_audit.netsuite.transport import RetryPolicy
 
     return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
+
+
+def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
+    """Read the policy (and the pending reports when asked) before NetSuite: the reports' ids are
+    looked up in NetSuite's transactions."""
+    from netsuite_audit.expensify.models import ReportScope
+    from netsuite_audit.expensify.reader import read_expensify
+
+    scope = plan.expensify_reports
+    if plan.expensify_demo and scope is None:
+        scope = ReportScope.APPROVED
+
+    def show(job: Any) -> None:
+        print(f"nsaudit: expensify job: {job.kind} - {job.detail}: responseCode {job.response_code} "
+              f"(HTTP {job.http_status}, {job.attempts} attempt(s), {job.elapsed_ms} ms)", file=sys.stderr, flush=True)
+
+    read = read_expensify(creds, policy, scope, today=plan.today, on_job=show if plan.verbose else None)
+    if plan.verbose:
+        print(f"nsaudit: {read.label()}: {len(read.jobs)} Integration Server job(s)", file=sys.stderr, flush=True)
+    return read
 
 
 def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
@@ -149,15 +191,30 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
+    notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
     reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
+    workspace, workspace_label = plan.workspace, (
+        str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None))
+    if snapshot.expensify is not None:
+        from netsuite_audit.expensify.mapping import build_workspace
+
+        built = build_workspace(snapshot.expensify, snapshot, plan.workspace, plan.workspace_path)
+        notes.extend(built.overrides)
+        workspace = built.workspace
+        if built.reports is not None:
+            if reports is not None:
+                notes.append(f"pending reports: {plan.reports_path} is used; the reports read from Expensify are not")
+            else:
+                reports = built.reports
+        workspace_label = workspace_source(snapshot.expensify, plan.workspace_path)
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
-    findings, skipped = run_checks(list(plan.checks), snapshot, plan.workspace, reports, today=plan.today,
+    findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today,
                                    tally=tally)
     verdicts = tally.verdicts(reports)
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)
     if mutes is not None:
         outcome = apply_mutes(findings, mutes, plan.today)
-        findings, warnings = outcome.findings, outcome.warnings
+        findings, warnings = outcome.findings, [*notes, *outcome.warnings]
     if baseline is not None:
         baseline.check_account(snapshot.account.account_id)
         findings = apply_baseline(findings, baseline)
@@ -170,13 +227,25 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
         selection=Selection(include=plan.include, exclude=plan.exclude, fail_on=plan.fail_on, strict=plan.strict,
                             mutes=fill(plan.mutes_path, profile) if plan.mutes_path else None,
                             baseline=fill(plan.baseline_path, profile) if plan.baseline_path else None),
-        role=plan.workspace.connection.role if plan.workspace else None,
-        workspace=str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None),
-        workspace_name=plan.workspace.name if plan.workspace is not None else None, run_by=current_user(),
-        reports=str(plan.reports_path) if plan.reports_path else None, explicit=explicit,
-        verdicts=verdicts, warnings=warnings, network=network,
-        permissions=_permissions(snapshot, plan.workspace, warn),
+        role=workspace.connection.role if workspace else None,
+        workspace=workspace_label,
+        workspace_name=workspace.name if workspace is not None else None, run_by=current_user(),
+        reports=str(plan.reports_path) if plan.reports_path else (
+            f"{snapshot.expensify.label()}: {snapshot.expensify.report_scope} reports"
+            if snapshot.expensify is not None and reports is not None and snapshot.expensify.reports is not None
+            else None),
+        explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
+        permissions=_permissions(snapshot, workspace, warn),
     )
+
+
+def workspace_source(read: Any, path: Path | None) -> str:
+    """Where the workspace came from, for every report header."""
+    from netsuite_audit.expensify.mapping import EXPENSIFY_KEYS
+
+    keys = ", ".join(EXPENSIFY_KEYS)
+    text = f"{read.label()} ({keys}; {len(read.jobs)} job(s))"
+    return f"{text}; everything else and any key it sets: file {path}" if path else text
 
 
 def _permissions(snapshot: AccountSnapshot, workspace: Workspace | None, warn: Warn) -> list[PermissionRow]:

@@ -1,6 +1,6 @@
 """Oracle's retirement dates for what the expense integration (and nsaudit) stand on.
 
-Facts (Oracle's help; docs/retirement.md names the sections): the 2025.2 SOAP endpoint is the last
+Facts (Oracle's help, sections N3418637 and 158618788810; docs/workspace.md): the 2025.2 SOAP endpoint is the last
 one; from NetSuite 2027.1 only the 2025.2 endpoint is supported and no new integration using
 token-based authentication (TBA) can be created, for SOAP, REST or RESTlets (existing ones keep
 working); with 2028.2 SOAP web services are removed. New integrations use REST with OAuth 2.0.

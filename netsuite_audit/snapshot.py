@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
+from netsuite_audit.expensify.models import ExpensifyRead
 from netsuite_audit.gcpause import cycle_collection_paused
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -231,6 +232,8 @@ class AccountSnapshot(Model):
     restlet_detail: str | None = None  # why the RESTlet was not read, when it was not
     # Set when the configured RESTlet failed in transit (network, timeout, 429s, 5xx): the run is incomplete.
     restlet_failure: Literal["network", "concurrency", "server"] | None = None
+    # What was read from Expensify's Integration Server in the same run (no secrets), when asked for.
+    expensify: ExpensifyRead | None = None
 
     @field_validator("schema_version", mode="before")
     @classmethod

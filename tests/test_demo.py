@@ -128,15 +128,17 @@ def test_demo_reports_exactly_the_seeded_defects(demo_json: tuple[int, dict[str,
     assert SEEDED - found == set(), "seeded defects the audit missed"
     assert exit_code == 1 and result["exit_code"] == 1
     assert result["login_ok"] is True
-    assert result["skipped_checks"] == []  # workspace and pending reports are both loaded by --demo
+    # workspace and pending reports are both loaded by --demo; the Expensify tag check runs with --expensify
+    assert [s["check_id"] for s in result["skipped_checks"]] == ["expensify-tags"]
 
 
 def test_every_seeded_check_has_a_seed_and_the_rest_pass(demo_json: tuple[int, dict[str, Any]]) -> None:
     _, result = demo_json
     checks = {c["id"] for c in result["checks"]}
     failing = {f["check_id"] for f in result["findings"] if f["status"] != "PASS"}
+    skipped = {s["check_id"] for s in result["skipped_checks"]}  # expensify-tags: seeded for --expensify
     assert checks >= UNSEEDED
-    assert failing == checks - UNSEEDED
+    assert failing == checks - UNSEEDED - skipped
     for finding in result["findings"]:
         if finding["check_id"] in UNSEEDED:
             assert finding["status"] == "PASS", finding
@@ -187,7 +189,7 @@ def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int
     seeded_fails = [s for s in SEEDED if s[0] == "FAIL"]
     # the verdict comes first
     assert lines[1].startswith(f"Result: {len(seeded_fails)} findings need action (exit 1")
-    assert lines[2].startswith("46 checks: ")
+    assert lines[2].startswith("47 checks: ")  # 46, and expensify-tags (not run without --expensify)
     # the critical findings come first, in full; the rest one line each, every FAIL named once
     assert "Fix these first: they stop every sync" in lines[4:6]  # after the counts (one or two lines)
     fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)

@@ -309,3 +309,29 @@ def test_soap_refuses_bearer(pair: KeyPair) -> None:
         causes = server.trail.causes()
     assert answer.status_code == 500 and "invalidCredentialsFault" in answer.text
     assert causes == [Cause.BEARER_ON_SOAP.value]
+
+
+# ---- who the token runs as: the sub claim, without the oauthtoken table --------------------------------
+@pytest.mark.parametrize(("role", "status"), [(ROLE, "PASS"), (3, "FAIL")])
+def test_token_role_from_sub_for_an_oauth2_connection(role: int, status: str, pair: KeyPair,
+                                                      tmp_path: Path) -> None:
+    data = account_data("demo")
+    fixture = with_mapping(parse_fixture(copy.deepcopy(data), "test"), certificate=pair.certificate_pem,
+                           certificate_id=CERT_ID, entity=USER, role=role, application=APP)
+    workspace = tmp_path / "ws.toml"
+    workspace.write_text(WORKSPACE.read_text().replace('application = "Expensify"\n',
+                                                        'application = "Expensify"\nauth = "oauth2"\n'))
+    with SimServer(fixture) as server:
+        env = _env(server, tmp_path, pair.private_pem)
+        result = CliRunner().invoke(cli, ["run", "--workspace", str(workspace), "--no-progress", "-f",
+                                          f"json:{tmp_path / 'r.json'}"], env=env, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    body = json.loads((tmp_path / "r.json").read_text())
+    found = [f for f in body["findings"] if f["check_id"] == "token-role"
+             and (f["subject"] or {}).get("kind") == "integration"]
+    assert [f["status"] for f in found] == [status]
+    assert found[0]["evidence"]["subject"] == f"{role};{USER}"
+    assert "oauthtoken table is not needed" in found[0]["evidence"]["source"]
+    # no access-token-list finding: an OAuth 2.0 connection has no access tokens
+    assert not any(f["check_id"] == "token-role" and (f["subject"] or {}).get("kind") == "token"
+                   for f in body["findings"])

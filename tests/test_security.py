@@ -29,9 +29,11 @@ from tests.e2e import FIXTURES, account_data, serve
 from tests.write_guard import unexpected_writes
 
 DEMO = account_data("demo")
-FIXTURE_SECRETS = [i["consumer_secret"] for i in DEMO["integrations"]] + [t["token_secret"] for t in DEMO["tokens"]]
+FIXTURE_SECRETS = [i["consumer_secret"] for i in DEMO["integrations"]] + [t["token_secret"] for t in DEMO["tokens"]] \
+    + [DEMO["expensify"]["partner_user_secret"]]
 PROFILE_SECRETS = ["pf-consumer-S3cret-0123456789abcdef", "pf-token-S3cret-fedcba9876543210"]
-WRONG_SECRETS = ["env-wrong-consumer-S3cret-000111", "env-wrong-token-S3cret-222333"]
+WRONG_SECRETS = ["env-wrong-consumer-S3cret-000111", "env-wrong-token-S3cret-222333",
+                 "env-wrong-expensify-S3cret-444555"]
 ALL_SECRETS = FIXTURE_SECRETS + PROFILE_SECRETS + WRONG_SECRETS
 WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
 
@@ -160,6 +162,43 @@ def test_run_and_snapshot_with_profiles_file(profile: str, sim: SimServer, tmp_p
                       "-o", str(snap)], env, caplog)
     assert snap.exists()
     assert assert_files_clean(tmp_path) == 2  # the result and the snapshot (the profiles file is input)
+
+
+# ---- the Expensify side: partnerUserSecret from env, profile or the demo fixture ---------------------
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_run_demo_expensify_every_format(fmt: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    out, snap = tmp_path / f"result.{fmt}", tmp_path / "snap.json"
+    env = {"NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+    result = _invoke(["run", "--demo", "--expensify", "-v", "--no-progress", "-f", f"{fmt}:{out}", "-f", "text"],
+                     env, caplog)
+    assert result.exit_code in (0, 1), result.stderr
+    result = _invoke(["snapshot", "--demo", "--expensify", "-v", "--no-progress", "-o", str(snap)], env, caplog)
+    assert result.exit_code == 0, result.stderr
+    assert assert_files_clean(tmp_path) == 2
+
+
+@pytest.mark.parametrize("secret", ["right", "wrong"])
+@pytest.mark.parametrize("where", ["env", "profile"])
+def test_run_expensify_policy_secrets(secret: str, where: str, sim: SimServer, tmp_path: Path,
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    side = DEMO["expensify"]
+    value = side["partner_user_secret"] if secret == "right" else WRONG_SECRETS[2]
+    env = _env(sim, tmp_path)
+    env["NSAUDIT_EXPENSIFY_BASE_URL"] = sim.url
+    if where == "env":
+        env.update({"NSAUDIT_EXPENSIFY_USER_ID": side["partner_user_id"], "NSAUDIT_EXPENSIFY_USER_SECRET": value})
+    else:
+        profiles = tmp_path / "profiles.toml"
+        profiles.write_text(f'[expensify.default]\nuser_id = "{side["partner_user_id"]}"\nuser_secret = "{value}"\n')
+        env["NSAUDIT_PROFILES_FILE"] = str(profiles)
+    out = tmp_path / "result.json"
+    result = _invoke(["run", "--workspace", str(FIXTURES / "workspaces" / "demo-expensify.toml"), "-v",
+                      "--expensify-policy", side["policy"]["id"], "--expensify-reports", "all-unexported",
+                      "--no-progress", "-f", f"json:{out}", "-f", "text"], env, caplog)
+    assert result.exit_code == (2 if secret == "wrong" else 1), result.stderr
+    result = _invoke(["config", "show", "--expensify-policy", side["policy"]["id"]], env, caplog)
+    assert result.exit_code == 0
+    assert assert_files_clean(tmp_path) == (1 if secret == "right" else 0)
 
 
 # ---- the other commands ----------------------------------------------------------------------------

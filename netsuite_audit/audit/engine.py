@@ -25,8 +25,11 @@ NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
 LOGIN_MISSING = "a working token-based login (see NS0109)"
 
 
-def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_given: bool) -> str | None:
+def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_given: bool,
+               expensify: bool = False) -> str | None:
     """Why a check does not apply to this run (``None`` when it does)."""
+    if check.meta.needs_expensify and not expensify:
+        return "needs an Expensify policy read in this run (--expensify-policy)"
     if check.meta.needs_reports and reports is None:
         return "needs pending reports (--reports)"
     if check.meta.needs_workspace and not workspace_given:
@@ -203,7 +206,8 @@ def run_checks(
     findings: list[Finding] = []
     skipped: list[tuple[str, str]] = []
     for check in checks:
-        reason = applicable(check, reports=reports, workspace_given=workspace_given)
+        reason = applicable(check, reports=reports, workspace_given=workspace_given,
+                            expensify=snapshot.expensify is not None)
         if reason:
             skipped.append((check.meta.id, reason))
             continue

@@ -71,7 +71,7 @@ class LineIndex:
 
 
 # The line fields the bundled checks look lines up by.
-COMMON_FIELDS = ("class_", "department", "location", "project", "customer", "category", "currency")
+COMMON_FIELDS = ("class_", "department", "location", "project", "customer", "category", "currency", "merchant")
 
 
 def line_index(reports: PendingReports | None) -> LineIndex:

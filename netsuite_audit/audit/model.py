@@ -69,6 +69,7 @@ class CheckMeta(BaseModel):
     needs_login: bool = True
     needs_workspace: bool = False
     needs_reports: bool = False
+    needs_expensify: bool = False  # runs only when the snapshot holds what was read from Expensify
 
     @field_validator("id")
     @classmethod

@@ -35,6 +35,7 @@ from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS, BearerAuth, TokenClient
 from netsuite_audit.netsuite.oauth import rest_auth
 from netsuite_audit.netsuite.redact import register_credentials
+from netsuite_audit.netsuite.server_time import ServerTime
 from netsuite_audit.netsuite.transport import (
     TRANSPORT_FAILURES,
     CallStats,
@@ -59,26 +60,6 @@ _MISSING_RECORD = re.compile(r"Record '(?P<name>[^']+)' was not found", re.IGNOR
 _UNKNOWN_IDENTIFIER = re.compile(r"Unknown identifier '(?P<name>[^']+)'", re.IGNORECASE)
 _CODE_RE = re.compile(r'"o:errorCode"\s*:\s*"(?P<code>[A-Za-z0-9_.]+)"')
 _DETAIL_RE = re.compile(r'"detail"\s*:\s*"(?P<detail>(?:[^"\\]|\\.)*)"')
-
-
-@dataclass(frozen=True)
-class ServerTime:
-    """NetSuite's clock as seen from here.
-
-    ``server_time`` is the body's ``serverTime``; ``date_header`` the HTTP ``Date`` header;
-    ``local_time`` our UTC clock at the middle of the round trip; ``elapsed_ms`` the round trip.
-    """
-
-    server_time: datetime | None
-    date_header: datetime | None
-    local_time: datetime
-    elapsed_ms: int
-
-    @property
-    def skew_seconds(self) -> float | None:
-        """NetSuite minus local, in seconds (positive: our clock is behind)."""
-        reference = self.server_time or self.date_header
-        return None if reference is None else (reference - self.local_time).total_seconds()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from netsuite_audit.netsuite.errors import NetSuiteError, TransportError
 from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.passport import build_passport
 from netsuite_audit.netsuite.redact import register_credentials
-from netsuite_audit.netsuite.rest import ServerTime
+from netsuite_audit.netsuite.server_time import ServerTime
 from netsuite_audit.netsuite.soap_envelope import check_envelope
 from netsuite_audit.netsuite.transport import (
     TRANSPORT_FAILURES,

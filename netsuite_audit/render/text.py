@@ -359,8 +359,6 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
         console.print(Text("Network: " + result.network.summary(), style="dim"))
     console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
                                 f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
-    if not_run:
-        console.print(Text(not_run, style="bold yellow"))
     if not verbose and (open_findings or unverifiable):
         console.print(Text("Each finding is one line here: --verbose shows its evidence and fix steps; "
                            "nsaudit explain CODE explains a code.", style="dim"))

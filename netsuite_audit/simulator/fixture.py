@@ -36,6 +36,7 @@ from netsuite_audit.account_id import AccountId
 from netsuite_audit.errors import InputError
 from netsuite_audit.inputs import error_from_validation, load_mapping
 from netsuite_audit.paths import schemas_dir
+from netsuite_audit.simulator.expensify_fixture import ExpensifyFixture
 
 Level = Literal["None", "View", "Create", "Edit", "Full"]
 
@@ -316,6 +317,7 @@ class AccountFixture(_Model):
     tax_groups: list[TaxGroup] = Field(default_factory=list)
     accounting_periods: list[AccountingPeriod] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
+    expensify: ExpensifyFixture | None = Field(None, description="The Expensify side (docs/account-fixture.md)")
 
     @field_validator("account_id")
     @classmethod

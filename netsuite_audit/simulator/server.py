@@ -112,6 +112,8 @@ class SimServer:
         seed: int = 0,
         clock_offset: float = 0.0,
         expect_writes: bool = False,
+        expensify_windows: tuple[tuple[int, float], ...] | None = None,
+        expensify_retry_after: float | None = None,
     ) -> None:
         if not isinstance(fixture, AccountFixture):
             fixture = load_fixture(Path(fixture))
@@ -124,6 +126,11 @@ class SimServer:
         # True only for tests that send writes on purpose; left out of total_write_attempts().
         self.expect_writes = expect_writes
         self.account = SimAccount(fixture, clock_offset=clock_offset)
+        from netsuite_audit.simulator.expensify import WINDOWS, ExpensifyStandIn
+
+        # The Integration Server stand-in (Expensify side), on the same port: /Integration-Server/...
+        self.expensify = ExpensifyStandIn(fixture.expensify, self.account, windows=expensify_windows or WINDOWS,
+                                          retry_after=expensify_retry_after)
         # Unexpected exceptions inside handlers (bugs, not simulated faults); tests assert none.
         self.errors: list[str] = []
         self._errors_lock = threading.Lock()
@@ -198,6 +205,14 @@ class SimServer:
 
     def dispatch(self, request: Request) -> Response:
         account = self.account
+        if request.path.startswith("/Integration-Server/"):
+            try:
+                return self.expensify.handle(request)
+            except Exception:
+                with self._errors_lock:
+                    self.errors.append(traceback.format_exc())
+                return Response('{"responseCode": 500, "responseMessage": "Internal error"}', status=500,
+                                content_type="application/json")
         counters = account.counters
         kind = request_kind(request)
         account.count(kind)

@@ -1,0 +1,5 @@
+<#-- nsaudit: the reports about to be exported, one JSON object per report per line (JSON Lines). -->
+<#-- Shipped with nsaudit; it only formats what the Report Exporter hands it. Amounts stay in cents. -->
+<#list reports as report>
+{"id":"${report.reportID?json_string}","employee":"${report.accountEmail?json_string}","title":"${(report.reportName!"")?json_string}","currency":"${(report.currency!"")?json_string}","status":"${(report.status!"")?json_string}","policyID":"${(report.policyID!"")?json_string}","lines":[<#list report.transactionList as expense>{"transactionID":"${(expense.transactionID!"")?json_string}","merchant":"${(expense.merchant!"")?json_string}","amount":${expense.amount?c},"currency":"${(expense.currency!"")?json_string}","category":"${(expense.category!"")?json_string}","tag":"${(expense.tag!"")?json_string}","billable":${expense.billable?c},"reimbursable":${expense.reimbursable?c},"created":"${(expense.created!"")?json_string}","taxName":"${(expense.taxName!"")?json_string}"}<#sep>,</#sep></#list>]}
+</#list>
