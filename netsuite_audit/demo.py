@@ -75,22 +75,25 @@ def demo_session(account: Path | None = None, workspace: Path | None = None,
             yield session
         return
     with SimServer(fixture) as server:
-        expensify_creds, policy = None, None
-        if fixture.expensify is not None:
-            from netsuite_audit.expensify.credentials import ExpensifyCredentials
-
-            side = fixture.expensify
-            expensify_creds = ExpensifyCredentials(side.partner_user_id, Secret(side.partner_user_secret), server.url,
-                                                   "demo fixture (simulated Expensify)")
-            policy = side.policy.id
         yield DemoSession(
             creds=token_credentials(fixture, 0, server.url, "demo"),
             audit_creds=token_credentials(fixture, 1, server.url, "demo-audit"),
             workspace=workspace,
             url=server.url,
-            expensify_creds=expensify_creds,
-            expensify_policy=policy,
+            **expensify_side(fixture, server.url),
         )
+
+
+def expensify_side(fixture: AccountFixture, url: str) -> dict[str, Any]:
+    """The demo's Expensify partner credentials and policy id, served by the simulator at ``url``."""
+    if fixture.expensify is None:
+        return {}
+    from netsuite_audit.expensify.credentials import ExpensifyCredentials
+
+    side = fixture.expensify
+    creds = ExpensifyCredentials(side.partner_user_id, Secret(side.partner_user_secret), url,
+                                 "demo fixture (simulated Expensify)")
+    return {"expensify_creds": creds, "expensify_policy": side.policy.id}
 
 
 @contextmanager
@@ -113,4 +116,5 @@ def _m2m_demo(fixture: AccountFixture, workspace: Path) -> Iterator[DemoSession]
         with SimServer(fixture) as server:
             creds = [m2m_credentials(fixture, key_file, cert_id, client_id, server.url, name)
                      for (key_file, cert_id, client_id), name in zip(made, ("demo", "demo-audit"), strict=True)]
-            yield DemoSession(creds=creds[0], audit_creds=creds[1], workspace=workspace, url=server.url)
+            yield DemoSession(creds=creds[0], audit_creds=creds[1], workspace=workspace, url=server.url,
+                              **expensify_side(fixture, server.url))

@@ -165,3 +165,30 @@ def test_docs_ci_commands_parse(repo: Path) -> None:
             continue  # needs two earlier results; covered in tests/test_diff.py
         result = CliRunner().invoke(cli, on_demo(argv), catch_exceptions=False)
         assert result.exit_code in (0, 1), (argv, result.stderr)
+
+
+def test_nightly_expensify_recipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nightly recipe with only secrets and a policy id: each command runs against the demo, whose
+    simulated Expensify stands in for the policy (--demo --expensify instead of the environment)."""
+    text = (EXAMPLES / "github-actions-expensify.yml").read_text()
+    steps = yaml.safe_load(text)["jobs"]["audit"]["steps"]
+    audit_step = next(s for s in steps if s.get("id") == "audit")
+    assert {"NSAUDIT_EXPENSIFY_USER_ID", "NSAUDIT_EXPENSIFY_USER_SECRET", "NSAUDIT_EXPENSIFY_POLICY"} <= set(
+        audit_step["env"])
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "fixtures" / "workspaces" / "demo-expensify.toml", tmp_path / "workspace.toml")
+    (tmp_path / "reports").mkdir()
+    env = {"NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+    found = commands(audit_step["run"])
+    assert [c[1] for c in found] == ["snapshot", "run", "diff"]
+    snapshot_cmd = [*found[0][1:], "--demo", "--expensify"]
+    result = CliRunner().invoke(cli, snapshot_cmd, env=env)
+    assert result.exit_code == 0, result.output
+    assert "expensify job:" in result.stderr
+    result = CliRunner().invoke(cli, found[1][1:], env=env)
+    assert result.exit_code == 1, result.output
+    body = json.loads((tmp_path / "reports" / "nsaudit.json").read_text())
+    assert body["workspace"].startswith("Expensify policy ") and body["report_verdicts"]
+    shutil.copy(tmp_path / "reports" / "nsaudit.snapshot.json", tmp_path / "previous.snapshot.json")
+    result = CliRunner().invoke(cli, found[2][1:], env=env)
+    assert result.exit_code == 0 and (tmp_path / "reports" / "drift.md").exists()

@@ -8,7 +8,6 @@ user ``<profile>:expensify_user_secret``). The secret lives in a :class:`Secret`
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from netsuite_audit.credentials import KEYRING_SERVICE, Secret, default_profiles_file
+from netsuite_audit.credentials import KEYRING_SERVICE, Secret, default_profiles_file, is_loopback
 from netsuite_audit.errors import InputError
 
 ENV_USER_ID = "NSAUDIT_EXPENSIFY_USER_ID"
@@ -46,7 +45,8 @@ class ExpensifyCredentials:
 
 
 def check_base_url(text: str, source: str) -> str:
-    """https anywhere; plain http only to a loopback address (the simulator, a local proxy)."""
+    """https anywhere; plain http only to a loopback address (the simulator, a local proxy), judged by
+    the same ``is_loopback`` as the NetSuite base URL."""
     parts = urlsplit(text.strip())
     if "@" in parts.netloc:
         raise InputError("must not contain a user name or password", source=source)
@@ -54,18 +54,9 @@ def check_base_url(text: str, source: str) -> str:
         raise InputError(f"{text!r} is not an http(s) URL", source=source)
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise InputError(f"{text!r} must be a bare origin such as https://host:port", source=source)
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InputError("plain http is allowed only to a loopback address; use https", source=source)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def load_expensify_credentials(profile: str | None = None, env: Mapping[str, str] | None = None,

@@ -73,6 +73,12 @@ def serve(
     click.echo("Point nsaudit at it with:")
     click.echo(f"  export NSAUDIT_BASE_URL={server.url}")
     click.echo(f"  export NSAUDIT_ACCOUNT={realm}")
+    if fixture.expensify is not None:  # the partner secret is in the fixture file; it is never printed
+        click.echo(f"Expensify Integration Server stand-in at {server.url}/Integration-Server/ExpensifyIntegrations "
+                   f"(policy {fixture.expensify.policy.id}):")
+        click.echo(f"  export NSAUDIT_EXPENSIFY_BASE_URL={server.url}")
+        click.echo(f"  export NSAUDIT_EXPENSIFY_USER_ID={fixture.expensify.partner_user_id}")
+        click.echo("  export NSAUDIT_EXPENSIFY_USER_SECRET=<partner_user_secret from the fixture file>")
     click.echo("  and the consumer key/secret and token id/secret of a token in the fixture file.")
     click.echo("Login audit trail (Ctrl-C to stop):")
     try:
