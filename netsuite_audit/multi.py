@@ -191,6 +191,8 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
     snapshot, network = read_account(plan, profile)
+    if plan.snapshot_path is not None and plan.expensify_policy:
+        _check_saved_policy(snapshot, plan.expensify_policy, str(plan.snapshot_path))
     notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
     reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
     workspace, workspace_label = plan.workspace, (
@@ -237,6 +239,16 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
     )
+
+
+def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> None:
+    """Offline, --expensify-policy must name the policy the snapshot holds (nothing is read again)."""
+    saved = snapshot.expensify
+    if saved is None:
+        raise InputError("holds nothing read from Expensify; take it with nsaudit snapshot --expensify-policy",
+                         source=source)
+    if policy not in (saved.policy_id, saved.policy.name):
+        raise InputError(f"holds Expensify policy {saved.policy_id}, not {policy!r}", source=source)
 
 
 def workspace_source(read: Any, path: Path | None) -> str:

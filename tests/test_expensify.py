@@ -320,3 +320,33 @@ def test_snapshot_keeps_the_expensify_side_offline_and_diff_shows_drift(tmp_path
     assert {(d["change"], d["table"], d["id"]) for d in drift} == {
         ("submitsTo-changed", "expensify:members", "sam.rivera@northwind.example"),
         ("added", "expensify:tags", "Locations:Austin")}
+
+
+@responses.activate
+def test_policy_getter_without_employees_when_the_field_is_refused() -> None:
+    """'employees' is not in the manual's field list: a 410 for it leads to one more job without it."""
+    from netsuite_audit.expensify.reader import read_expensify
+
+    responses.post(ENDPOINT, json={"responseCode": 200, "policyList": [
+        {"id": POLICY, "name": "P", "role": "admin", "outputCurrency": "USD"}]})
+    responses.post(ENDPOINT, json={"responseCode": 410, "responseMessage": "Argument 'fields' is malformed"})
+    responses.post(ENDPOINT, json={"responseCode": 200, "policyInfo": {POLICY: {
+        "categories": [{"name": "Travel", "enabled": True}], "tags": [], "tax": {}, "reportFields": []}}})
+    read = read_expensify(_creds(), POLICY, None, client=ExpensifyClient(_creds(), sleep=lambda s: None))
+    assert read.policy.members is None and read.policy.categories is not None
+    bodies = [requests.utils.unquote(str(c.request.body)) for c in responses.calls]
+    assert len(bodies) == 3 and "employees" in bodies[1] and "employees" not in bodies[2]
+
+
+def test_offline_policy_must_match_the_snapshot(tmp_path: Path) -> None:
+    env = {"NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+    plain, with_side = tmp_path / "plain.json", tmp_path / "side.json"
+    assert CliRunner().invoke(cli, ["snapshot", "--demo", "--no-progress", "-o", str(plain)], env=env).exit_code == 0
+    assert CliRunner().invoke(cli, ["snapshot", "--demo", "--expensify", "--no-progress", "-o", str(with_side)],
+                              env=env).exit_code == 0
+    for snap, policy, message in ((plain, POLICY, "holds nothing read from Expensify"),
+                                  (with_side, "0000000000000000", "holds Expensify policy")):
+        result = _run(["--snapshot", str(snap), "--workspace", str(WORKSPACE), "--expensify-policy", policy], env)
+        assert result.exit_code == 2 and message in result.stderr
+    assert _run(["--snapshot", str(with_side), "--workspace", str(WORKSPACE), "--expensify-policy", POLICY],
+                env).exit_code == 1

@@ -335,3 +335,37 @@ def test_token_role_from_sub_for_an_oauth2_connection(role: int, status: str, pa
     # no access-token-list finding: an OAuth 2.0 connection has no access tokens
     assert not any(f["check_id"] == "token-role" and (f["subject"] or {}).get("kind") == "token"
                    for f in body["findings"])
+
+
+def test_demo_key_pair_is_made_for_the_run_and_removed() -> None:
+    import stat
+
+    from netsuite_audit.demo import demo_session
+
+    with demo_session(auth="oauth2") as session:
+        assert session.creds.oauth2 is not None and session.audit_creds.oauth2 is not None
+        key_file = Path(session.creds.oauth2.key_source.removeprefix("file "))
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert not session.creds.has_tba and session.creds.auth == "oauth2"
+    assert not key_file.exists() and not key_file.parent.exists()
+
+
+@pytest.mark.parametrize(("kind", "algorithm"), [("rsa", None), ("rsa", "PS384"), ("rsa", "PS512"),
+                                                 ("ec", None), ("ec384", None)])
+def test_simulator_verifies_every_accepted_algorithm(kind: str, algorithm: str | None) -> None:
+    from netsuite_audit.account_id import AccountId
+    from netsuite_audit.credentials import Credentials
+    from netsuite_audit.m2m_credentials import build_key
+
+    pair = generate_key_pair(kind)  # type: ignore[arg-type]
+    with _serve(account_data("demo"), pair) as server:
+        fixture = server.account.fixture
+        key = build_key(client_id=next(i for i in fixture.integrations if i.id == APP).consumer_key,
+                        certificate_id=CERT_ID, pem=pair.private_pem, algorithm=algorithm, scopes=None,
+                        key_source="test", source="test")
+        creds = Credentials(account=AccountId.parse(fixture.account_id), base_url=server.url, source="test",
+                            oauth2=key)
+        token = m2m.TokenClient(creds, session=requests.Session(), scopes=("rest_webservices",)).token()
+        header = jwt.get_unverified_header(server.account.seen_assertions[-1])
+    assert token.subject == f"{ROLE};{USER}"
+    assert header["alg"] == (algorithm or {"rsa": "PS256", "ec": "ES256", "ec384": "ES384"}[kind])

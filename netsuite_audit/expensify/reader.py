@@ -1,8 +1,9 @@
 """Read one policy (and optionally its pending reports) from the Integration Server.
 
-At most four jobs per audit: the policy list (turns a name into an id, and says whether these
-credentials administer the policy), the policy getter, and with ``--expensify-reports`` the report
-exporter plus one download. Each is recorded in ``ExpensifyRead.jobs``.
+At most four jobs per audit (five when the policy getter refuses the assumed ``employees`` field):
+the policy list (turns a name into an id, and says whether these credentials administer the policy),
+the policy getter, and with ``--expensify-reports`` the report exporter plus one download. Each is
+recorded in ``ExpensifyRead.jobs``.
 """
 
 from __future__ import annotations
@@ -56,8 +57,17 @@ def read_expensify(creds: ExpensifyCredentials, policy: str, scope: ReportScope 
     if role is not None and str(role).lower() != "admin":
         raise e.NotPolicyAdmin(f"these credentials are '{role}' on policy {policy_id}, not an admin; the "
                                "policy getter and report exporter need a policy admin")
-    got = client.send("policy", f"policy {policy_id}: {', '.join(jobs.POLICY_FIELDS)}",
-                      jobs.policy_job(creds.user_id, secret, policy_id))
+    try:
+        got = client.send("policy", f"policy {policy_id}: {', '.join(jobs.POLICY_FIELDS)}",
+                          jobs.policy_job(creds.user_id, secret, policy_id))
+    except e.ExpensifyError as exc:
+        # "employees" is not in the manual's list of fields: when it is refused as invalid (410), ask
+        # again for the documented fields only; the members then stay unknown (the file gives them).
+        if exc.response_code != 410 or type(exc) is not e.ExpensifyError:
+            raise
+        fields = jobs.DOCUMENTED_FIELDS
+        got = client.send("policy", f"policy {policy_id} again without employees: {', '.join(fields)}",
+                          jobs.policy_job(creds.user_id, secret, policy_id, fields))
     info = ((got.data or {}).get("policyInfo") or {}).get(policy_id)
     if not isinstance(info, dict):
         raise e.UnknownPolicy(f"policy {policy_id} is not in the policy getter's answer")
