@@ -16,6 +16,7 @@ from netsuite_audit import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_INPUT = 2
+EXIT_SYSTEM = 3  # could not audit, or the local system failed (an output file could not be written)
 
 
 class OutputFormat(StrEnum):
@@ -43,6 +44,7 @@ def handle_input_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from netsuite_audit.errors import InputError
         from netsuite_audit.expensify.errors import ExpensifyError
+        from netsuite_audit.render.output import OutputFailed
 
         try:
             return func(*args, **kwargs)
@@ -50,6 +52,12 @@ def handle_input_errors(func: F) -> F:
             fail(str(exc))
         except ExpensifyError as exc:  # one line: bad credentials, unknown policy, not admin (2); unreachable (3)
             fail(str(exc), exc.exit_code)
+        except OutputFailed as exc:  # the local system, not the input: each file on its own line, exit 3
+            for line in exc.lines:
+                click.echo(f"nsaudit: error: {line}", err=True)
+            sys.exit(EXIT_SYSTEM)
+        except RecursionError:  # a parser that slipped past inputs.parsing: still one line, never a traceback
+            fail("an input file is nested too deeply to read")
 
     return wrapper  # type: ignore[return-value]
 
@@ -582,4 +590,7 @@ def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def main() -> None:
+    from netsuite_audit.signals import install
+
+    install()  # Ctrl-C / SIGTERM: stop within a second, exit 130 / 143, no temporary files left
     cli()

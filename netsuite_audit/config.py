@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import error_from_validation, read_text
+from netsuite_audit.inputs import error_from_validation, parsing, read_text
 
 CONFIG_FILE = "nsaudit.toml"
 PYPROJECT = "pyproject.toml"
@@ -145,7 +145,8 @@ def discover(cwd: Path | None = None) -> tuple[Path, str] | None:
 
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(read_text(path))
+        with parsing(str(path)):
+            return tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=str(path)) from exc
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import error_from_validation, read_text
+from netsuite_audit.inputs import error_from_validation, parsing, read_text
 from netsuite_audit.result import AuditResult
 from netsuite_audit.snapshot import AccountSnapshot
 
@@ -89,7 +89,8 @@ def load_either(path: Path) -> AuditResult | AccountSnapshot:
     """A JSON result or a snapshot, told apart by their top-level keys."""
     text = read_text(path)
     try:
-        data = json.loads(text)
+        with parsing(str(path)):
+            data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg} (line {exc.lineno})", source=str(path)) from exc
     if not isinstance(data, dict):
@@ -102,7 +103,8 @@ def load_either(path: Path) -> AuditResult | AccountSnapshot:
     else:
         raise InputError("neither an nsaudit JSON result nor a snapshot", source=str(path))
     try:
-        return model.model_validate(data)
+        with parsing(str(path)):
+            return model.model_validate(data)
     except ValidationError as exc:
         raise error_from_validation(exc, str(path)) from exc
 

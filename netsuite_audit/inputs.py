@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +15,25 @@ from pydantic import BaseModel, ValidationError
 from netsuite_audit.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@contextmanager
+def parsing(source: str) -> Iterator[None]:
+    """Turn what a parser raises on hostile input into one-line input errors naming ``source``: nesting
+    deeper than the interpreter's recursion limit (JSON, YAML or TOML 100,000 levels deep), an integer
+    with more digits than Python converts (4,300), or bytes that are not UTF-8."""
+    try:
+        yield
+    except RecursionError:
+        raise InputError("nested too deeply to read (lists or tables inside each other thousands of levels "
+                         "deep)", source=source) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x})",
+                         source=source) from None
+    except ValueError as exc:
+        if "digits" not in str(exc) or isinstance(exc, json.JSONDecodeError):
+            raise
+        raise InputError("a number has too many digits to read (the limit is 4,300)", source=source) from None
 
 
 def read_text(path: Path) -> str:
@@ -30,14 +50,15 @@ def load_mapping(path: Path) -> dict[str, Any]:
     text = read_text(path)
     suffix = path.suffix.lower()
     try:
-        if suffix == ".toml":
-            data: Any = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text)
-        elif suffix == ".json":
-            data = json.loads(text)
-        else:
-            raise InputError("unsupported file type; use .toml, .yaml, .yml or .json", source=str(path))
+        with parsing(str(path)):
+            if suffix == ".toml":
+                data: Any = tomllib.loads(text)
+            elif suffix in (".yaml", ".yml"):
+                data = yaml.safe_load(text)
+            elif suffix == ".json":
+                data = json.loads(text)
+            else:
+                raise InputError("unsupported file type; use .toml, .yaml, .yml or .json", source=str(path))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", source=str(path)) from exc
     except yaml.YAMLError as exc:
@@ -54,7 +75,8 @@ def load_mapping(path: Path) -> dict[str, Any]:
 def validate(model: type[M], data: Any, source: str) -> M:
     """Validate ``data`` against ``model``; a failure names the first bad field, on one line."""
     try:
-        return model.model_validate(data)
+        with parsing(source):
+            return model.model_validate(data)
     except ValidationError as exc:
         raise error_from_validation(exc, source) from exc
 

@@ -257,7 +257,8 @@ def workspace_source(read: Any, path: Path | None) -> str:
 
     keys = ", ".join(EXPENSIFY_KEYS)
     text = f"{read.label()} ({keys}; {len(read.jobs)} job(s))"
-    return f"{text}; everything else and any key it sets: file {path}" if path else text
+    # Only the file's name: reports never show where files live on the machine that ran them.
+    return f"{text}; everything else and any key it sets: file {path.name}" if path else text
 
 
 def _permissions(snapshot: AccountSnapshot, workspace: Workspace | None, warn: Warn) -> list[PermissionRow]:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from netsuite_audit.errors import InputError
 from netsuite_audit.gcpause import cycle_collection_paused
-from netsuite_audit.inputs import error_from_validation, read_text, validate
+from netsuite_audit.inputs import error_from_validation, parsing, read_text, validate
 from netsuite_audit.workspace import Ref
 
 
@@ -53,6 +53,11 @@ class PendingReports(_Model):
 
     @classmethod
     def load(cls, path: Path) -> PendingReports:
+        with parsing(str(path)):
+            return cls._load(path)
+
+    @classmethod
+    def _load(cls, path: Path) -> PendingReports:
         text = read_text(path)
         if path.suffix.lower() == ".csv":
             rows, lines = _rows_to_reports(text, str(path))
@@ -158,6 +163,7 @@ CSV_COLUMNS = (
     "category", "project", "customer", "class", "department", "location", "billable", "reimbursable",
     "date", "tax",
 )
+_ASCII_ID = re.compile(r"[0-9]{1,18}")  # an internal id; anything else stays a name
 _REQUIRED = ("report_id", "employee", "amount")
 
 
@@ -192,6 +198,13 @@ def _column(name: int | str) -> str:
 
 def _rows_to_reports(text: str, source: str) -> tuple[list[dict[str, Any]], CsvLines]:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_rows(reader, source)
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise InputError(f"not readable as CSV: {exc}", source=source, field=f"line {reader.line_num + 1}") from None
+
+
+def _read_rows(reader: csv.DictReader[str], source: str) -> tuple[list[dict[str, Any]], CsvLines]:
     where = CsvLines()
     index_of: dict[str, int] = {}
     header = reader.fieldnames or []
@@ -221,7 +234,7 @@ def _rows_to_reports(text: str, source: str) -> tuple[list[dict[str, Any]], CsvL
             if flag in line:
                 line[flag] = line[flag].strip().lower() in ("1", "true", "yes", "y", "t")
         for ref in ("category", "project", "customer", "class", "department", "location"):
-            if ref in line and line[ref].strip().isdigit():
+            if ref in line and _ASCII_ID.fullmatch(line[ref].strip()):  # not isdigit(): "²" is a digit
                 line[ref] = int(line[ref])
         where.lines[(index_of[report_id], len(report["lines"]))] = number
         report["lines"].append(line)

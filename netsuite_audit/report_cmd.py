@@ -37,7 +37,7 @@ def report_command(result_path: Path, fmt: str | None, output: Path | None, verb
     JSON or text, without reading the account again."""
     from netsuite_audit.errors import InputError
     from netsuite_audit.render.emit import RENDERERS, render_text_output
-    from netsuite_audit.render.output import write_atomic
+    from netsuite_audit.render.output import OutputFailed, write_atomic
     from netsuite_audit.result import AuditResult
 
     try:
@@ -56,5 +56,8 @@ def report_command(result_path: Path, fmt: str | None, output: Path | None, verb
     except InputError as exc:
         click.echo(f"nsaudit: error: {exc}", err=True)
         sys.exit(2)
+    except OutputFailed as exc:
+        click.echo(f"nsaudit: error: {exc}", err=True)
+        sys.exit(3)
     if output is not None:
         click.echo(f"wrote {chosen} report to {output}", err=True)

@@ -270,12 +270,15 @@ class AccountSnapshot(Model):
 
     @classmethod
     def load(cls, path: Path) -> AccountSnapshot:
+        from netsuite_audit.inputs import parsing
+
         try:
-            text = path.read_text(encoding="utf-8")
+            with parsing(str(path)):
+                text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
         try:
-            with cycle_collection_paused():  # the rows form no reference cycles
+            with cycle_collection_paused(), parsing(str(path)):  # the rows form no reference cycles
                 return cls.model_validate_json(text)
         except ValidationError as exc:
             raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc

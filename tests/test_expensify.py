@@ -234,7 +234,11 @@ def test_demo_through_expensify_finds_the_same_defects(tmp_path: Path) -> None:
     assert only_file == {("classification-available", "classification-available/location:5", "FAIL")}
     assert only_api == {("expensify-tags", "expensify-tags/expensify-tag:Locations:Chicago", "FAIL")}
     assert by_api["report_verdicts"] == by_file["report_verdicts"]
-    assert by_api["workspace"].startswith(f"Expensify policy {POLICY}") and "demo-expensify.toml" in by_api["workspace"]
+    assert by_api["workspace"].startswith(f"Expensify policy {POLICY}")
+    assert by_api["workspace"].endswith("file demo-expensify.toml")  # the name only, never the path
+    text = _run(["--demo", "--expensify", "-f", "text", "-f", f"markdown:{tmp_path / 'r.md'}"], env)
+    assert f"workspace: Expensify policy {POLICY}" in text.stdout
+    assert f"Expensify policy {POLICY}" in (tmp_path / "r.md").read_text()
 
 
 def test_policy_by_id_and_name_with_reports(tmp_path: Path) -> None:

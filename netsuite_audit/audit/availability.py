@@ -82,7 +82,7 @@ class SubsidiaryTree:
         """A subsidiary id from an internal id or an exact name / full name."""
         if ref is None:
             return None
-        if isinstance(ref, int) or ref.strip().isdigit():
+        if isinstance(ref, int) or (ref.strip().isascii() and ref.strip().isdigit()):
             return int(ref)
         wanted = ref.strip()
         for sub in self.by_id.values():

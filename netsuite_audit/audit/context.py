@@ -52,7 +52,7 @@ class Context:
 
     def resolve(self, table: str, ref: Ref) -> Any | None:
         """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent."""
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isascii() and ref.strip().isdigit()):
             return self.by_id(table).get(int(ref))
         return self.snapshot.tables.by_name(table).get(ref.strip())
 

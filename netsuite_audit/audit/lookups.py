@@ -39,7 +39,7 @@ def ref_key(ref: Ref) -> str:
 
 
 def is_id_ref(ref: Ref) -> bool:
-    return isinstance(ref, int) or ref.strip().lstrip("-").isdigit()
+    return isinstance(ref, int) or (ref.isascii() and ref.strip().lstrip("-").isdigit())
 
 
 def entity_name(row: Any) -> str:

@@ -29,7 +29,7 @@ from netsuite_audit.pending import PendingReports
 
 REPORT_LINES = "report_lines"
 _BLOCKING = (Status.FAIL, Status.ERROR)
-_USED_BY = re.compile(r"^report (\S+?)(?: line (\d+))?$")
+_USED_BY = re.compile(r"^report (\S+?)(?: line ([0-9]+))?$")
 _SUBMITTER_KEYS = ("email", "employee")
 
 
@@ -59,7 +59,7 @@ class ReportVerdict(BaseModel):
 
 def _split(ref: str) -> tuple[str, int | None]:
     report_id, _, number = ref.rpartition("/")
-    return (report_id, int(number)) if report_id and number.isdigit() else (ref, None)
+    return (report_id, int(number)) if report_id and number.isascii() and number.isdigit() else (ref, None)
 
 
 def explicit_targets(finding: Finding) -> set[tuple[str, int | None]]:

@@ -244,7 +244,7 @@ class SafeSession(requests.Session):
 
     def _read_body(self, response: requests.Response, verb: str, where: str) -> None:
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_body:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
             response.close()
             raise BodyTooLarge(self._too_large(verb, where, f"announced {int(declared)} bytes"),
                                status=response.status_code)

@@ -127,14 +127,17 @@ def parse_formats(formats: tuple[str, ...], output: Path | None) -> list[Target]
     for target in targets:
         if target.path is not None and not (target.path.parent.is_dir() or str(target.path.parent) == ""):
             raise InputError("folder does not exist", source=str(target.path))
+        if target.path is not None and target.path.is_dir():
+            raise InputError("is a folder; give a file name", source=str(target.path))
     return targets
 
 
 def emit(result: AuditResult, targets: list[Target], *, color: bool | None = None, verbose: bool = False) -> None:
     """Render and write each target. Text on the terminal is brief unless ``verbose``; a text file is
     always complete (a file has no screen to fit)."""
-    from netsuite_audit.render.output import write_atomic
+    from netsuite_audit.render.output import OutputFailed, write_atomic
 
+    failed: list[str] = []  # every target is tried; a file that cannot be written does not stop the others
     for target in targets:
         use_color = (sys.stdout.isatty() if color is None else color) and target.path is None
         if target.fmt == "text":
@@ -145,4 +148,9 @@ def emit(result: AuditResult, targets: list[Target], *, color: bool | None = Non
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            write_atomic(target.path, text)
+            try:
+                write_atomic(target.path, text)
+            except OutputFailed as exc:
+                failed.extend(exc.lines)
+    if failed:
+        raise OutputFailed(failed)

@@ -6,7 +6,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from netsuite_audit.errors import InputError
+from netsuite_audit.errors import InputError, NsauditError
+
+
+class OutputFailed(NsauditError):
+    """Output files that could not be written (read-only folder, full disk, a path in /proc): a local
+    system failure, exit code 3. ``lines`` holds one message per file."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("; ".join(lines))
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -14,7 +23,23 @@ def write_atomic(path: Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError("folder does not exist", source=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    if path.is_dir():
+        raise InputError("is a folder; give a file name", source=str(path))
+    try:
+        _write(path, directory, text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputFailed([f"{path}: could not write the file ({reason}); nothing was replaced"]) from None
+
+
+def _write(path: Path, directory: Path, text: str) -> None:
+    from netsuite_audit.signals import PENDING_TEMP_FILES
+
+    # Registered before the file exists (a folder and a name prefix), so a stop signal at any moment
+    # finds it: the handler removes every file matching it.
+    pending = (str(directory), f".{path.name}.", ".tmp")
+    PENDING_TEMP_FILES.add(pending)
+    fd, tmp = tempfile.mkstemp(prefix=pending[1], suffix=pending[2], dir=directory)
     try:
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -28,6 +53,8 @@ def write_atomic(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+    finally:
+        PENDING_TEMP_FILES.discard(pending)
 
 
 def _mode_for(path: Path) -> int:

@@ -314,6 +314,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
                       highlight=False, soft_wrap=False)
     out = _Printer(console, width, verbose, code_title, result)
     console.print(_header(result))
+    if result.workspace and result.workspace.startswith("Expensify policy "):  # where the workspace came from
+        console.print(Text(f"workspace: {result.workspace}"))
     exit_style = "bold green" if result.exit_code == 0 else "bold red"
     console.print(Text(verdict_line(result), style=exit_style))
     console.print(Text(counts_line(result)))

@@ -19,6 +19,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.group(name="sim")
 def sim() -> None:
     """Local NetSuite simulator (read-only, for tests and demos)."""
+    from netsuite_audit.signals import uninstall
+
+    uninstall()  # a server stops on Ctrl-C by unwinding, so it can print its counters
 
 
 @sim.command(name="serve")
