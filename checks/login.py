@@ -99,6 +99,15 @@ def check(ctx: Context) -> Iterator[Finding]:
                 manual=(LOGIN_AUDIT_STEP,),
             )
             return
+        if rest is not None and not rest.ok:
+            said = f" NetSuite said: {rest.code or ''} {rest.detail or ''}".rstrip() if rest.code or rest.detail else ""
+            yield ctx.unverifiable(
+                "nsaudit could not get an answer over REST with its OAuth 2.0 credentials, so the login was not "
+                "tested." + said + " " + host_hint(ctx.snapshot) + " " + SOAP_NEEDS_TBA,
+                missing="a usable answer from NetSuite over REST", evidence=evidence, code="NS0109",
+                manual=("Check the account id and the network (proxy, firewall, DNS), then run nsaudit again.",),
+            )
+            return
     if soap is None and rest is None:
         yield ctx.unverifiable(
             "No login was attempted, so nsaudit cannot tell whether the integration can log in.",
