@@ -167,9 +167,13 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
 def _customers_used(ctx: Context) -> list[str]:
     where = [f"workspace tag {ref}" for ref in ctx.workspace.tags.customers]
     index = line_index(ctx.reports)
-    lines = index.lines
-    alone = sorted(g for numbers in index.values("customer").values() for g in numbers if lines[g].project is None)
-    return where + [index.where(g) for g in alone]
+    with_customer: set[int] = set()
+    for numbers in index.values("customer").values():
+        with_customer.update(numbers)
+    with_project: set[int] = set()
+    for numbers in index.values("project").values():
+        with_project.update(numbers)
+    return where + [index.where(g) for g in sorted(with_customer - with_project)]
 
 
 def _projects_only(ctx: Context) -> Iterator[Finding]:
