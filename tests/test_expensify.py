@@ -354,3 +354,12 @@ def test_offline_policy_must_match_the_snapshot(tmp_path: Path) -> None:
         assert result.exit_code == 2 and message in result.stderr
     assert _run(["--snapshot", str(with_side), "--workspace", str(WORKSPACE), "--expensify-policy", POLICY],
                 env).exit_code == 1
+
+
+def test_sim_serve_expensify_rate_option() -> None:
+    from netsuite_audit.simulator.cli import _rate
+
+    assert _rate("5/10") == (5, 10.0)
+    result = CliRunner().invoke(cli, ["sim", "serve", "--account", str(FIXTURES / "accounts" / "demo.json"),
+                                      "--expensify-rate", "five"])
+    assert result.exit_code == 2 and "JOBS/SECONDS" in result.stderr

@@ -37,6 +37,9 @@ def sim() -> None:
 @click.option("--fault-rate", "fault_rates", multiple=True, metavar="KIND=RATE",
               help="Inject faults: concurrency, 5xx or drop, with a rate from 0 to 1. Repeatable.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for fault injection.")
+@click.option("--expensify-rate", "expensify_rates", multiple=True, metavar="JOBS/SECONDS",
+              help="Expensify stand-in rate limit per partnerUserID, e.g. 5/10. Repeatable; default 5/10 and "
+                   "20/60 (Expensify's published limits).")
 def serve(
     account_file: Path,
     host: str,
@@ -45,17 +48,20 @@ def serve(
     concurrency: int | None,
     fault_rates: tuple[str, ...],
     seed: int,
+    expensify_rates: tuple[str, ...],
 ) -> None:
     """Serve a simulated NetSuite account until Ctrl-C, printing each login attempt."""
     try:
         fixture = load_fixture(account_file)
         plan = FaultPlan.parse(fault_rates)
+        windows = tuple(_rate(text) for text in expensify_rates) or None
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
 
     server = SimServer(
-        fixture, host=host, port=port, latency_ms=latency_ms, concurrency=concurrency, faults=plan, seed=seed
+        fixture, host=host, port=port, latency_ms=latency_ms, concurrency=concurrency, faults=plan, seed=seed,
+        expensify_windows=windows
     )
     try:
         server.start()
@@ -107,3 +113,16 @@ def _describe(plan: FaultPlan) -> str:
 
 
 __all__ = ["serve", "sim"]
+
+
+def _rate(text: str) -> tuple[int, float]:
+    """``JOBS/SECONDS`` (e.g. ``5/10``) for the Expensify stand-in's rate windows."""
+    jobs, _, seconds = text.partition("/")
+    try:
+        pair = (int(jobs), float(seconds))
+    except ValueError:
+        pair = (0, 0.0)
+    if pair[0] < 1 or pair[1] <= 0:
+        raise InputError("expected JOBS/SECONDS with JOBS >= 1 and SECONDS > 0, e.g. 5/10",
+                         source="--expensify-rate", field=text)
+    return pair
