@@ -8,6 +8,7 @@ from typing import Any
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 
 META = CheckMeta(
     id="account-subsidiary",
@@ -59,7 +60,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if mapped:  # a category's missing account is category-active's finding (NS0045)
                 yield ctx.fail(
                     f"The account [{ref}] isn't valid for subsidiary [{sub_name}]: no such account exists "
-                    "(or this role cannot see it).",
+                    "(or this role cannot see it)." + hint(ctx.snapshot, "account", ref),
                     subject=Subject(kind="account", id=ref), evidence={"reference": ref, "used_by": used_by},
                     fix=("Choose an existing account in the workspace export settings.", lookups.SYNC_STEP),
                 )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 from netsuite_audit.workspace import ExportType
 
 META = CheckMeta(
@@ -56,7 +57,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     if vendor is None:
         yield ctx.fail(
             f"Enter value for 'entity': the {setting.replace('_', ' ')} [{ref}] is not a vendor this role "
-            "can see in NetSuite.",
+            "can see in NetSuite." + hint(ctx.snapshot, "vendor", ref),
             subject=Subject(kind="vendor", id=lookups.ref_key(ref)),
             evidence={"setting": f"export.{setting}", "value": ref},
             fix=("Choose an existing, active vendor in the workspace export settings (or the card's "

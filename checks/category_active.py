@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 
 META = CheckMeta(
     id="category-active",
@@ -37,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if category is None:
             yield ctx.fail(
                 f"The expense category [{ref}] isn't linked to an active NetSuite account: no such "
-                "category exists (or this role cannot see it).",
+                "category exists (or this role cannot see it)." + hint(ctx.snapshot, "expensecategory", ref),
                 subject=Subject(kind="expensecategory", id=ref),
                 evidence={"reference": ref, "used_by": used_by},
                 fix=(f"In NetSuite create or reactivate the category under {MENU}, or stop using it in "

@@ -11,6 +11,7 @@ from netsuite_audit.audit.availability import SubsidiaryTree, usability
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 from netsuite_audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.netsuite.values import parse_bool
 from netsuite_audit.permissions import describe_permission
@@ -162,7 +163,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
         where = [w for _, w in where_used.each(uses)]
         yield ctx.fail(
             f"{label} [{ref}] does not exist in NetSuite (or the role cannot see it); an export using it "
-            f"fails with {NS_ERROR}.",
+            f"fails with {NS_ERROR}." + hint(ctx.snapshot, table, ref),
             subject=Subject(kind=table, id=ref), evidence={"reference": ref, "used_by": where},
             fix=(f"Pick a {label.lower()} that exists in NetSuite (Setup > Company > Classifications > {page}) "
                  "or create it there.", SYNC_NOW),

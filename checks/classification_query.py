@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.login_diagnosis import SYNC_NOW
@@ -54,9 +55,8 @@ def _attempts(ctx: Context, table: str) -> dict[str, TableRead]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    features = ctx.snapshot.restlet.features if ctx.snapshot.restlet else {}
     for table, (record, feature) in RECORD_TYPES.items():
-        if features.get(feature) is False:
+        if settings.feature(ctx, feature).off:
             continue  # the list is switched off in this account: the integration does not query it
         yield from _one(ctx, table, record)
 

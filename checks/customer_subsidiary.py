@@ -9,6 +9,7 @@ from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 from netsuite_audit.records import Customer
 
 META = CheckMeta(
@@ -111,12 +112,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
             continue
         if cross and not intercompany.known:
-            yield ctx.warn(
-                f"Customer [{customer.display_name}] is not assigned to {names}; that works only because "
-                "Cross-Subsidiary is on, which also needs Intercompany Time and Expense in NetSuite, and "
-                "nsaudit could not confirm that feature.",
-                severity=Severity.MEDIUM, subject=subject, evidence=evidence,
-                fix=settings.manual_step("INTERCOMPANYTIMEEXPENSE"),
+            yield ctx.unverifiable(
+                f"Not checked: customer [{customer.display_name}] is not assigned to {names}; that works "
+                "only while Cross-Subsidiary is on and NetSuite has Intercompany Time and Expense, and "
+                "nsaudit could not tell whether that feature is on.",
+                subject=subject, evidence=evidence, missing=settings.missing_text("INTERCOMPANYTIMEEXPENSE"),
+                manual=settings.manual_step("INTERCOMPANYTIMEEXPENSE"),
             )
             continue
         yield ctx.fail(
@@ -140,7 +141,7 @@ def _missing_or_inactive(ctx: Context, ref: str, customer: Customer | None, wher
     if customer is None:
         return ctx.fail(
             f"Customer [{ref}] does not exist in NetSuite (or this role cannot see it), so NetSuite refuses "
-            "it as a customer reference.",
+            "it as a customer reference." + hint(ctx.snapshot, "customer", ref),
             subject=Subject(kind="customer", id=ref), evidence={"reference": ref, "used_by": where},
             fix=("Pick a customer that exists in NetSuite, or remove the tag.", SYNC),
         )

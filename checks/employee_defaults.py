@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.workspace import Coding
@@ -52,9 +52,8 @@ def _required(ctx: Context, preference: str) -> bool | None:
     """True when the export needs the field: coding by employee default, or NetSuite makes it mandatory."""
     if ctx.workspace.export.coding == Coding.EMPLOYEE_DEFAULT:
         return True
-    prefs = ctx.snapshot.restlet.preferences if ctx.snapshot.restlet else {}
-    value = prefs.get(preference)
-    return None if value is None else value is True or str(value).upper() in ("T", "TRUE")
+    setting = settings.preference(ctx, preference)
+    return None if not setting.known else setting.value is True or str(setting.value).upper() == "TRUE"
 
 
 def _unusable(ctx: Context, table: str, ref: int, employee: Any) -> str | None:
@@ -82,16 +81,15 @@ def _named(employee: Any) -> tuple[str, Subject]:
 
 def _employee(ctx: Context, email: str, employee: Any,
               known: dict[tuple[str, int, int | None], str | None]) -> Iterator[Finding]:
-    blanks: list[str] = []
-    unsure = False
+    blanks: list[str] = []  # blank and needed: the export fails
+    unsure: list[str] = []  # blank, and whether NetSuite makes it mandatory is unknown
     for attr, table, label, preference in FIELDS:
         ref = getattr(employee, attr)
         if ref is None:
             required = _required(ctx, preference)
             in_use = not ctx.readable(table) or bool(ctx.rows(table))  # a list the account never uses
             if required is not False and in_use:
-                blanks.append(label)
-                unsure = unsure or required is None
+                (blanks if required else unsure).append(label)
             continue
         key = (table, ref, employee.subsidiary)  # the answer depends on nothing else
         if key in known:
@@ -117,23 +115,27 @@ def _employee(ctx: Context, email: str, employee: Any,
                 evidence={"email": email, "internal_id": employee.id, table: ref},
                 fix=(FIX_SET[0].format(what=label.lower()), FIX_SET[1]),
             )
-    if blanks:
+    if blanks or unsure:
         name, subject = _named(employee)
+        fix = (FIX_SET[0].format(what=" / ".join(b.lower() for b in blanks + unsure)), FIX_SET[1])
+        evidence = {"email": email, "internal_id": employee.id, "blank": blanks + unsure,
+                    "coding": ctx.workspace.export.coding.value}
+    if blanks:
         what = " or ".join(blanks) if len(blanks) < 3 else f"{blanks[0]}, {blanks[1]} or {blanks[2]}"
         quoted = ", ".join(f"'{b.lower()}'" for b in blanks)
-        message = (f"Please enter value(s) for {quoted}: {name}'s employee record has no default "
-                   f"{what.lower()}, and the export takes it from there.")
-        evidence = {"email": email, "internal_id": employee.id, "blank": blanks,
-                    "coding": ctx.workspace.export.coding.value}
-        fix = (FIX_SET[0].format(what=" / ".join(b.lower() for b in blanks)), FIX_SET[1])
-        if unsure:
-            yield ctx.warn(message + " (Only a problem if NetSuite makes the field mandatory; nsaudit "
-                           "could not read that preference.)", code="NS0005", subject=subject,
-                           evidence=evidence, fix=fix, severity=Severity.MEDIUM,
-                           manual=("Setup > Accounting > Accounting Preferences > General: see whether "
-                                   "Make Departments/Classes/Locations Mandatory is ticked.",))
-        else:
-            yield ctx.fail(message, code="NS0005", subject=subject, evidence=evidence, fix=fix)
+        yield ctx.fail(f"Please enter value(s) for {quoted}: {name}'s employee record has no default "
+                       f"{what.lower()}, and the export takes it from there.",
+                       code="NS0005", subject=subject, evidence={**evidence, "blank": blanks}, fix=fix)
+    if unsure:
+        keys = [pref for _, _, label, pref in FIELDS if label in unsure]
+        yield ctx.unverifiable(
+            f"Not checked: {name}'s employee record has no default {' or '.join(u.lower() for u in unsure)}. "
+            "That stops the export only if NetSuite makes the field mandatory, and nsaudit could not read "
+            f"{' / '.join(keys)}.",
+            code="NS0005", subject=subject,
+            evidence={**evidence, "blank": unsure}, missing="; ".join(settings.missing_text(k) for k in keys),
+            manual=tuple(dict.fromkeys(step for k in keys for step in settings.manual_step(k))),
+        )
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -75,6 +75,23 @@ def _reports_dated(ctx: Context, days: set[dt.date]) -> list[str]:
             if settings.report_dates(r) and settings.report_dates(r)[-1] in days]
 
 
+def _guessed(ctx: Context) -> Any:
+    """With the 'submitted' export date the reports do not say when they were submitted, so the
+    last expense date stands in: what follows from it is UNVERIFIABLE, never a guess-WARN."""
+
+    def emit(message: str, *, code: str, fix: tuple[str, ...], **kwargs: Any) -> Finding:
+        return ctx.unverifiable(
+            f"Not checked: judged on each report's last expense date, {message[0].lower()}{message[1:]} "
+            "The export date is the submitted date, which the pending reports do not carry.",
+            code=code, missing="the submitted date of each pending report (export date option: submitted)",
+            manual=("Look up when each report named here was submitted; if that date falls in a closed or "
+                    "locked NetSuite period, " + fix[0][0].lower() + fix[0][1:], *fix[1:]),
+            **kwargs,
+        )
+
+    return emit
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     periods = _posting_periods(ctx)
     export = ctx.workspace.export
@@ -104,9 +121,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             evidence["note"] = "submitted dates are not in the pending reports; the last expense date was used"
         what = f"{len(hits)} export(s) dated in {period.periodname}, which is {state}"
         kwargs: dict[str, Any] = {"subject": subject, "evidence": evidence}
-        if approximate:
-            kwargs["severity"] = Severity.MEDIUM
-        emit = ctx.warn if approximate else ctx.fail
+        emit = _guessed(ctx) if approximate else ctx.fail
         if not export.export_to_next_open_period or later is None:
             blocks = policy == "disallow"
             code = "NS0079" if blocks and later is not None else "NS0320"

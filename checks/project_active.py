@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.references import hint
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Project
 
@@ -85,7 +86,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if project is None:
             yield ctx.fail(
                 f"Project [{ref}] does not exist in NetSuite (or this role cannot see it); "
-                "expenses tagged with it cannot be exported.",
+                "expenses tagged with it cannot be exported." + hint(ctx.snapshot, "job", ref),
                 subject=Subject(kind="job", id=ref),
                 evidence={"reference": ref, "used_by": where(ref), REPORT_LINES: lines(ref)},
                 fix=("Pick a project that exists in NetSuite, then Sync Now in the workspace.",),

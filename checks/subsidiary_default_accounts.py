@@ -54,32 +54,50 @@ def check(ctx: Context) -> Iterator[Finding]:
     sub_name = tree.name(sub) if sub is not None and ws.subsidiary is not None else None
     where = _where(sub_name)
     defaults = restlet.subsidiaries.get(sub) if restlet is not None and sub is not None else None
-    if defaults is None:
-        labels = " and ".join(p[1] for p in wanted)
+    stated = ctx.workspace.netsuite
+    values: dict[str, int | None] = {}
+    unknown: list[tuple[str, str, str]] = []
+    for field, label, blank_code, _ in wanted:
+        # The RESTlet's null means "no value found", which a blank field and an unknown field id share.
+        from_restlet = getattr(defaults, field) if defaults is not None else None
+        from_workspace = getattr(stated, f"subsidiary_{field}")
+        if from_restlet is not None:
+            values[field] = from_restlet
+        elif from_workspace is not None:
+            values[field] = None if from_workspace == "blank" else from_workspace
+        else:
+            unknown.append((field, label, blank_code))
+    for field, label, blank_code in unknown:
+        said = ("the nsaudit RESTlet did not return it for this subsidiary" if defaults is not None else
+                "the nsaudit RESTlet did not return this subsidiary" if restlet is not None else
+                f"the nsaudit RESTlet was not read ({ctx.snapshot.restlet_detail})" if ctx.snapshot.restlet_detail
+                else "the nsaudit RESTlet was not read")
         yield ctx.unverifiable(
-            f"Not checked: the {labels} can only be read through the nsaudit RESTlet, "
-            + ("which did not return this subsidiary." if restlet is not None else
-               f"which was not read ({ctx.snapshot.restlet_detail})." if ctx.snapshot.restlet_detail
-               else "which was not read."),
-            missing="the nsaudit RESTlet (subsidiary preferences)",
-            manual=(f"In NetSuite open {where} and confirm {labels} each name an active account.",),
+            f"Not checked: the {label} is unknown: {said}, and the workspace [netsuite] section does not "
+            "state it.",
+            missing=f"the {label} (nsaudit RESTlet or workspace [netsuite] subsidiary_{field})",
+            code=blank_code, subject=Subject(kind="subsidiary", id=str(sub), name=sub_name),
+            manual=(f"In NetSuite open {where} and confirm {label} names an active account.",
+                    f"Write its internal id in the workspace under [netsuite] as subsidiary_{field} = <id> "
+                    f"(or \"blank\" when it is empty), then run nsaudit again."),
             evidence={"subsidiary": sub},
         )
+    if not values:
         return
     accounts = ctx.by_id("account")
     for field, label, blank_code, _ in wanted:
-        account_id = getattr(defaults, field)
+        if field not in values:
+            continue
+        account_id = values[field]
         fix = (f"In NetSuite open {where} and set {label} to an active account of that subsidiary.",
                lookups.SYNC_STEP)
-        if account_id is None:
-            # The RESTlet answers null when it cannot read the preference (it does not know the field
-            # ids, names.toml): unknown, never a blank preference.
-            yield ctx.unverifiable(
-                f"Not checked: the nsaudit RESTlet could not read the {label} of this subsidiary.",
+        if account_id is None:  # recorded blank by the admin (the RESTlet's null is unknown, above)
+            yield ctx.fail(
+                (f"No credit card account is set for corporate card expenses: {label} is empty."
+                 if blank_code == "NS0059" else
+                 f"The report would be exported to an invalid payable account: {label} is empty."),
                 code=blank_code, subject=Subject(kind="subsidiary", id=str(sub), name=sub_name),
-                missing=f"{label} (not readable by the nsaudit RESTlet)",
-                manual=(f"In NetSuite open {where} and confirm {label} names an active account.",),
-                evidence={"subsidiary": sub, "preference": label},
+                evidence={"subsidiary": sub, "preference": label, "source": "workspace [netsuite]"}, fix=fix,
             )
             continue
         if not ctx.readable("account"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import __version__
+from netsuite_audit.audit.engine import NEEDS_WORKSPACE
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
 from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.errors import InputError
@@ -87,6 +88,7 @@ class Summary(_Model):
     by_severity: dict[str, int] = Field(description="FAIL and WARN findings by severity")
     checks_run: int
     checks_skipped: int
+    not_run: dict[str, int] = Field(default_factory=dict, description="Checks not run, by reason")
 
 
 class Selection(_Model):
@@ -154,12 +156,12 @@ class AuditResult(_Model):
 
     def recomputed(self) -> AuditResult:
         """This result with ``summary`` and ``exit_code`` derived again from the findings and selection."""
-        skipped = len(self.skipped_checks)
+        skipped = [(s.check_id, s.reason) for s in self.skipped_checks]
         explicit = {c.id for c in self.checks} if self.selection.include else set()
         return self.model_copy(update={
-            "summary": summarize(self.findings, len(self.checks) - skipped, skipped),
+            "summary": summarize(self.findings, len(self.checks) - len(skipped), len(skipped), skipped),
             "exit_code": exit_code(self.findings, login_ok=self.login_ok, fail_on=self.selection.fail_on,
-                                   strict=self.selection.strict, explicit=explicit),
+                                   strict=self.selection.strict, explicit=explicit, skipped=skipped),
         })
 
     def to_json(self) -> str:
@@ -173,7 +175,23 @@ class AuditResult(_Model):
         return tuple(check for check, ok in status.items() if ok)
 
 
-def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int) -> Summary:
+def not_run_note(result: AuditResult) -> str | None:
+    """``31 of 42 checks were not run: 29 need a workspace description (--workspace); ...`` or None.
+
+    Every renderer prints it, so a run that evaluated few checks never reads like a clean account."""
+    if not result.skipped_checks:
+        return None
+    reasons = Counter(s.reason for s in result.skipped_checks)
+    parts = "; ".join(f"{count} {reason.replace('needs ', 'need ', 1) if count > 1 else reason}"
+                      for reason, count in reasons.most_common())
+    note = f"{len(result.skipped_checks)} of {len(result.checks)} checks were not run: {parts}"
+    if NEEDS_WORKSPACE in reasons:
+        note += ". This is not a full audit of the account: pass --workspace to run them"
+    return note + "."
+
+
+def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int,
+              skipped: Iterable[tuple[str, str]] = ()) -> Summary:
     """Counts by status and severity; an aggregated finding counts as the ``count`` findings it stands for."""
     by_status: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
@@ -187,23 +205,31 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int)
         by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
         checks_run=checks_run,
         checks_skipped=checks_skipped,
+        not_run=dict(Counter(reason for _, reason in skipped)),
     )
 
 
 def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
-              explicit: Iterable[str] = (), failed_in_transit: bool = False) -> int:
+              explicit: Iterable[str] = (), failed_in_transit: bool = False,
+              skipped: Iterable[tuple[str, str]] = ()) -> int:
     """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
 
     "Could not audit": no login at all, a read that failed in transit (network, timeout, concurrency
     limit or server error after the retries; whatever --strict says, so a network fault never passes a
     CI gate), a check that broke (ERROR), or an UNVERIFIABLE at or above ``fail_on`` on a check whose
-    verdict was asked for (named with --check, or every check under --strict).
+    verdict was asked for (named with --check, or every check under --strict), or a check whose verdict
+    was asked for that was not run: under --strict every check that needs the workspace description
+    when none was given, and any check named with --check. Without --strict a run without a workspace
+    exits on its findings (0 or 1), and every output says how many checks were not run and why.
     MUTED findings and findings known from a baseline never count.
     """
     findings = list(findings)
     explicit = set(explicit)
     if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
+    for check_id, reason in skipped:
+        if check_id in explicit or (strict and reason == NEEDS_WORKSPACE):
+            return 3
     for f in findings:
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
                 and (strict or f.check_id in explicit)):
@@ -285,7 +311,7 @@ def build_result(
         run_by=run_by,
         reports=reports,
         selection=selection,
-        summary=summarize(findings, len(checks) - len(skipped), len(skipped)),
+        summary=summarize(findings, len(checks) - len(skipped), len(skipped), skipped),
         checks=tuple(CheckInfo.from_meta(meta, builtin) for meta, builtin in checks),
         skipped_checks=tuple(Skipped(check_id=c, reason=r) for c, r in skipped),
         findings=tuple(findings),
@@ -295,7 +321,7 @@ def build_result(
         network=network,
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit,
-                            failed_in_transit=failed_in_transit(snapshot, findings)),
+                            failed_in_transit=failed_in_transit(snapshot, findings), skipped=skipped),
     )
 
 

@@ -95,18 +95,49 @@ class Tags(_Model):
 
 
 class NetSuiteSettings(_Model):
-    """Account settings no API exposes to a token; used when the nsaudit RESTlet is not deployed."""
+    """Account settings no API exposes to a token: every preference and feature the nsaudit RESTlet
+    returns can be stated here instead (what the RESTlet returns wins). Left out means unknown, and the
+    checks that need it say UNVERIFIABLE with the manual step. See docs/workspace.md, [netsuite]."""
 
+    # Accounting preferences
     show_projects_only_for_time_and_expenses: bool | None = Field(
-        None, description="Accounting Preferences > Time & Expenses (TIMEEXPENSEJOBONLY)"
+        None, description="TIMEEXPENSEJOBONLY: Show Projects Only For Time And Expense Entry"
     )
     transaction_date_outside_period: str | None = Field(
         None, description="DATEPERIODMISMATCH: allow, warn or disallow"
     )
     require_journal_approvals: bool | None = Field(None, description="JOURNALAPPROVALS")
-    multi_currency: bool | None = None
-    intercompany_time_and_expense: bool | None = None
-    oneworld: bool | None = None
+    department_mandatory: bool | None = Field(None, description="DEPTMANDATORY: Make Departments Mandatory")
+    class_mandatory: bool | None = Field(None, description="CLASSMANDATORY: Make Classes Mandatory")
+    location_mandatory: bool | None = Field(None, description="LOCMANDATORY: Make Locations Mandatory")
+    departments_per_line: bool | None = Field(None, description="DEPTSPERLINE: Allow Per-Line Departments")
+    classes_per_line: bool | None = Field(None, description="CLASSESPERLINE: Allow Per-Line Classes")
+    locations_per_line: bool | None = Field(None, description="LOCSPERLINE: per-line locations")
+    intercompany_expenses: bool | None = Field(None, description="INTERCOMPANYEXPENSE")
+    custom_approval_expense_reports: bool | None = Field(
+        None, description="CUSTOMAPPROVALEXPENSE: custom approval routing for expense reports"
+    )
+    # Enabled features
+    oneworld: bool | None = Field(None, description="SUBSIDIARIES (OneWorld)")
+    multi_currency: bool | None = Field(None, description="MULTICURRENCY")
+    intercompany_time_and_expense: bool | None = Field(None, description="INTERCOMPANYTIMEEXPENSE")
+    expense_reports: bool | None = Field(None, description="EXPREPORTS")
+    departments: bool | None = Field(None, description="DEPARTMENTS")
+    classes: bool | None = Field(None, description="CLASSES")
+    locations: bool | None = Field(None, description="LOCATIONS")
+    projects: bool | None = Field(None, description="JOBS (Projects)")
+    accounting_periods: bool | None = Field(None, description="ACCOUNTINGPERIODS")
+    multi_subsidiary_customer: bool | None = Field(None, description="MULTISUBSIDIARYCUSTOMER")
+    # Preferences of the workspace subsidiary (the RESTlet's "subsidiaries" part)
+    subsidiary_payable_account: int | Literal["blank"] | None = Field(
+        None, description="Internal id of the subsidiary's Default Payable Account for Expense Reports, or "
+                          "'blank' when the admin saw it empty"
+    )
+    subsidiary_corporate_card_account: int | Literal["blank"] | None = Field(
+        None, description="Internal id of the subsidiary's Default Account for Corporate Card Expenses, or "
+                          "'blank' when the admin saw it empty"
+    )
+    subsidiary_tax_required: bool | None = Field(None, description="Whether the subsidiary requires tax")
 
 
 class _FormLayout(_Model):

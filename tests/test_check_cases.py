@@ -36,6 +36,7 @@ NO_NETSUITE_COLUMNS = {
     "tba-retirement": "judges the workspace connection's login method against Oracle's dates",
     "tax-mapping": "judges the workspace tax settings (tax list unreadable: its unverifiable case)",
     "transaction-forms": "judges recorded form layouts (unrecorded: unrecorded.json)",
+    "workspace-references": "a name column not returned makes a name reference unknown (unknown-names.json)",
 }
 
 

@@ -76,12 +76,13 @@ SEEDED: set[tuple[str, str | None, str]] = {
 
 # Checks the demo leaves without a seed (each has its reason in the docs).
 UNSEEDED = {"login", "soap-version", "classification-query", "oneworld-subsidiary", "employee-auto-create",
-            "vendor-match", "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts"}
+            "vendor-match", "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts",
+            "workspace-references"}
 
 # The verdict each pending report of the demo gets: the codes it would fail with.
 VERDICTS = {
     "R00AbCdEf1": ("NS0034",), "R00Demo002": ("NS0046",), "R00Demo003": ("NS0336",), "R00Demo004": ("NS0056",),
-    "R00Demo005": ("NS0012",), "R00Demo006": ("NS0079",), "R00Demo007": ("NS0024",),
+    "R00Demo005": ("NS0012",), "R00Demo006": ("NS0079",), "R00Demo007": ("NS0024", "NS0430"),
 }
 
 # Non-PASS findings the healthy pair may give, with the reason (none expected).
@@ -188,7 +189,7 @@ def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int
     seeded_fails = [s for s in SEEDED if s[0] == "FAIL"]
     # the verdict comes first
     assert lines[1].startswith(f"Result: {len(seeded_fails)} findings need action (exit 1")
-    assert lines[2].startswith("46 checks: ")  # 45, and expensify-tags (not run without --expensify)
+    assert lines[2].startswith("47 checks: ")  # 46, and expensify-tags (not run without --expensify)
     # the critical findings come first, in full; the rest one line each, every FAIL named once
     assert "Fix these first: they stop every sync" in lines[4:6]  # after the counts (one or two lines)
     fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)

@@ -9,6 +9,7 @@ import pytest
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Severity, Status
+from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import Level
 from netsuite_audit.records import Account, Employee, ExpenseCategory
@@ -93,7 +94,11 @@ def test_workspace_subsidiary_by_id_name_and_unknown() -> None:
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "2"})) == 2
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Canada"})) == 2
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Parent Co : UK"})) == 3
-    assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Atlantis"})) is None
+    with pytest.raises(UnresolvedReference) as raised:  # never "any subsidiary": the engine says so
+        lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": "Atlantis"}))
+    assert raised.value.reference.state == "unresolved"
+    with pytest.raises(UnresolvedReference):
+        lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": 99}))
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": None})) is None
 
 

@@ -41,6 +41,17 @@ def test_unverifiable_fails_under_strict_or_when_named() -> None:
     assert exit_code(found, login_ok=True, fail_on=Severity.LOW, explicit={"other"}) == 0
 
 
+def test_checks_not_run_for_want_of_a_workspace_fail_only_under_strict_or_when_named() -> None:
+    found = [finding(Status.PASS)]
+    skipped = [("employee-match", "needs a workspace description (--workspace)"),
+               ("billable-coding", "needs pending reports (--reports)")]
+    assert exit_code(found, login_ok=True, fail_on=Severity.LOW, skipped=skipped) == 0
+    assert exit_code(found, login_ok=True, fail_on=Severity.LOW, skipped=skipped, strict=True) == 3
+    assert exit_code(found, login_ok=True, fail_on=Severity.LOW, skipped=skipped[1:], strict=True) == 0
+    assert exit_code(found, login_ok=True, fail_on=Severity.LOW, skipped=skipped[1:],
+                     explicit={"billable-coding"}) == 3
+
+
 def test_no_login_is_could_not_audit() -> None:
     assert exit_code([finding(Status.FAIL)], login_ok=False, fail_on=Severity.LOW) == 3
 

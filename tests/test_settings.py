@@ -10,6 +10,7 @@ import pytest
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Severity
+from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import Report
 from netsuite_audit.workspace import ExportType, Workspace
 from tests.check_cases import base_workspace_data, build_snapshot
@@ -85,7 +86,8 @@ def test_workspace_subsidiary_by_id_or_name() -> None:
     assert settings.workspace_subsidiary(make()).id == 1  # type: ignore[union-attr]
     canada = settings.workspace_subsidiary(make(workspace={"subsidiary": "Canada"}))
     assert canada is not None and canada.id == 2 and settings.is_canadian(canada)
-    assert settings.workspace_subsidiary(make(workspace={"subsidiary": "Nowhere"})) is None
+    with pytest.raises(UnresolvedReference):
+        settings.workspace_subsidiary(make(workspace={"subsidiary": "Nowhere"}))
     assert settings.workspace_subsidiary(make({"unread": {"subsidiary": "denied"}})) is None
 
 
@@ -120,3 +122,58 @@ def test_export_types_and_dates() -> None:
 def test_setting_evidence() -> None:
     assert settings.Setting("JOURNALAPPROVALS", False, "workspace").evidence() == {
         "JOURNALAPPROVALS": False, "JOURNALAPPROVALS_source": "workspace"}
+
+
+def _restlet_ids(name: str) -> list[str]:
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "netsuite_audit" / "restlet" / "nsaudit_restlet.js").read_text()
+    block = re.search(rf"const {name} = \[(.*?)\];", source, re.S)
+    assert block is not None, name
+    return re.findall(r"'([A-Z]+)'", block.group(1))
+
+
+def test_every_restlet_preference_and_feature_can_be_stated_in_the_workspace() -> None:
+    from netsuite_audit.workspace import NetSuiteSettings
+
+    for kind, ids in (("preference", _restlet_ids("PREFERENCES")), ("feature", _restlet_ids("FEATURES"))):
+        for key in ids:
+            info = settings.SETTINGS.get(key)
+            assert info is not None and info.kind == kind, key
+            assert info.field in NetSuiteSettings.model_fields, key
+    assert len(settings.SETTINGS) == len(_restlet_ids("PREFERENCES")) + len(_restlet_ids("FEATURES"))
+
+
+def test_docs_list_each_setting_with_the_checks_that_use_it() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    docs = (root / "docs" / "workspace.md").read_text()
+    rows = {line.split("|")[2].strip(): line for line in docs.splitlines()
+            if line.startswith("| `") and line.count("|") == 6}
+    for key, info in settings.SETTINGS.items():
+        assert key in rows, f"docs/workspace.md lists no row for {key}"
+        row = rows[key]
+        assert f"`{info.field}`" in row, key
+        for path in sorted((root / "checks").glob("*.py")):
+            source = path.read_text()
+            if f'"{key}"' in source or (key == "SUBSIDIARIES" and "is_oneworld" in source):
+                assert path.stem.replace("_", "-") in row, f"{key}: docs do not name {path.stem}"
+
+
+def test_a_stated_preference_is_used_when_the_restlet_is_absent() -> None:
+    from netsuite_audit.audit.context import Context
+    from netsuite_audit.audit.registry import load_checks
+    from netsuite_audit.workspace import NetSuiteSettings, Workspace
+    from tests.check_cases import build_snapshot
+
+    meta = next(c.meta for c in load_checks() if c.meta.id == "employee-defaults")
+    snap = build_snapshot({"restlet": None})
+    for key, info in settings.SETTINGS.items():
+        value: bool | str = "warn" if key == "DATEPERIODMISMATCH" else True
+        ws = Workspace(netsuite=NetSuiteSettings(**{info.field: value}))
+        ctx = Context(meta=meta, snapshot=snap, workspace=ws)
+        got = settings.preference(ctx, key) if info.kind == "preference" else settings.feature(ctx, key)
+        assert got.source == "workspace" and got.value == value, key
+        assert not (settings.preference(Context(meta=meta, snapshot=snap), key).known), key

@@ -11,6 +11,7 @@ from datetime import date
 from netsuite_audit.audit.aggregate import fold_findings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.audit.references import Reference, UnresolvedReference
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.audit.verdicts import VerdictTally
@@ -20,6 +21,7 @@ from netsuite_audit.permissions import describe_permission
 from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.workspace import Workspace
 
+NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
 LOGIN_MISSING = "a working token-based login (see NS0109)"
 
 
@@ -31,7 +33,7 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
     if check.meta.needs_reports and reports is None:
         return "needs pending reports (--reports)"
     if check.meta.needs_workspace and not workspace_given:
-        return "needs a workspace description (--workspace)"
+        return NEEDS_WORKSPACE
     return None
 
 
@@ -74,6 +76,8 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None) -> tuple
             else:
                 produced = _unique_ids_lazy(_with_catalog_fix(f) for f in check.run(ctx))
                 results = list(fold_findings(_counted(produced, staged)))
+    except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
+        return [_depends_on(ctx, exc.reference)], False
     except Exception as exc:  # a broken check is reported, never silently a PASS
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return [ctx._finding(
@@ -155,6 +159,19 @@ def _columns_unknown(ctx: Context, refs: list[str]) -> Finding:
         "empty) and the verdict depends on them.",
         missing=column_missing_text(snap, refs), manual=column_manual(snap, refs),
         evidence={"columns_not_returned": refs},
+    )
+
+
+def _depends_on(ctx: Context, ref: Reference) -> Finding:
+    how = ("matches no record in NetSuite" if ref.state == "unresolved"
+           else f"matches {len(ref.matches)} records in NetSuite")
+    return ctx.unverifiable(
+        f"Not checked: this check builds on the workspace's {ref.label}, which {how} (see the "
+        "workspace-references finding).",
+        missing=f"a workspace {ref.path} that names exactly one NetSuite record",
+        manual=(f"Correct {ref.path} in the workspace description (its internal id is safest), then run "
+                "nsaudit again.",),
+        evidence={"setting": ref.path, "value": ref.ref, "state": ref.state},
     )
 
 

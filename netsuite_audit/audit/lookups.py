@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import Finding
+from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.permissions import Level, describe_permission
 from netsuite_audit.tables import TABLES
@@ -57,14 +59,19 @@ def has_name(row: Any) -> bool:
 
 # ---- workspace facts ---------------------------------------------------------------------------
 def workspace_subsidiary(ctx: Context) -> int | None:
-    """Internal id of the workspace subsidiary; ``None`` when not set or a name we cannot resolve."""
+    """Internal id of the workspace subsidiary; ``None`` when not set (or, by name, when the subsidiary
+    list was not read). A subsidiary that matches no record, or a name that matches two, raises
+    :class:`UnresolvedReference`: the engine reports the check UNVERIFIABLE naming it (the
+    workspace-references check reports the reference itself), so no check judges the wrong records."""
     ref = ctx.workspace.subsidiary
     if ref is None:
         return None
-    if is_id_ref(ref):
-        return int(ref)
-    row = ctx.resolve("subsidiary", ref)
-    return row.id if row is not None else None
+    found = references.subsidiary(ctx.workspace, ctx.snapshot)
+    if found is not None and found.state == "ok":
+        return found.matches[0]
+    if found is not None and found.state in ("unresolved", "ambiguous"):
+        raise UnresolvedReference(found)
+    return int(ref) if is_id_ref(ref) else None  # not read (e.g. no OneWorld): an id is taken as given
 
 
 def uses_expense_report(ws: Workspace) -> bool:

@@ -47,54 +47,77 @@ class Setting:
         return {self.key: self.value, f"{self.key}_source": self.source}
 
 
-# Workspace [netsuite] field that stands in for each NetSuite id when the RESTlet is absent.
-_FEATURE_FALLBACK = {
-    "MULTICURRENCY": "multi_currency",
-    "INTERCOMPANYTIMEEXPENSE": "intercompany_time_and_expense",
-    "SUBSIDIARIES": "oneworld",
-}
-_PREFERENCE_FALLBACK = {
-    "TIMEEXPENSEJOBONLY": "show_projects_only_for_time_and_expenses",
-    "DATEPERIODMISMATCH": "transaction_date_outside_period",
-    "JOURNALAPPROVALS": "require_journal_approvals",
-}
+@dataclass(frozen=True)
+class SettingInfo:
+    """One NetSuite preference or feature the nsaudit RESTlet returns, and the workspace ``[netsuite]``
+    field that states it when the RESTlet is not deployed. ``uncertain``: the id (or where the box
+    sits) is not confirmed against a list Oracle publishes."""
 
-# Where an admin finds each setting in NetSuite, and the workspace line that records it.
-_MANUAL = {
-    "MULTICURRENCY": (
-        "Setup > Company > Enable Features > Company tab: see whether Multiple Currencies is ticked",
-        "multi_currency",
-    ),
-    "INTERCOMPANYTIMEEXPENSE": (
-        "Setup > Company > Enable Features > Advanced Features: see whether Intercompany Time and "
-        "Expense is ticked",
-        "intercompany_time_and_expense",
-    ),
-    "SUBSIDIARIES": (
-        "Setup > Company > Enable Features > Company tab: OneWorld accounts list a Subsidiaries feature",
-        "oneworld",
-    ),
-    "TIMEEXPENSEJOBONLY": (
-        "Setup > Accounting > Accounting Preferences > Time & Expenses tab: read the box 'Show Projects "
-        "Only For Time And Expense Entry'",
-        "show_projects_only_for_time_and_expenses",
-    ),
-    "DATEPERIODMISMATCH": (
-        "Setup > Accounting > Accounting Preferences > General tab: read 'Allow Transaction Date Outside "
-        "of the Posting Period' (Allow, Warn or Disallow)",
-        "transaction_date_outside_period",
-    ),
-    "JOURNALAPPROVALS": (
-        "Setup > Accounting > Accounting Preferences > General tab: see whether 'Require Approvals on "
-        "Journal Entries' is ticked",
-        "require_journal_approvals",
-    ),
+    key: str  # NetSuite id as SuiteScript knows it
+    kind: Literal["preference", "feature"]
+    field: str  # workspace [netsuite] field
+    where: str  # where an admin reads it in NetSuite
+    uncertain: bool = False
+
+
+_PREFS = "Setup > Accounting > Accounting Preferences"
+_FEATURES = "Setup > Company > Enable Features"
+
+# Every preference and feature the RESTlet can return (netsuite_audit/restlet/nsaudit_restlet.js);
+# docs/workspace.md lists the same, with the checks that use each (a test keeps the three in step).
+SETTINGS: dict[str, SettingInfo] = {
+    info.key: info
+    for info in (
+        SettingInfo("TIMEEXPENSEJOBONLY", "preference", "show_projects_only_for_time_and_expenses",
+                    f"{_PREFS} > Time & Expenses tab: the box 'Show Projects Only For Time And Expense Entry'"),
+        SettingInfo("DATEPERIODMISMATCH", "preference", "transaction_date_outside_period",
+                    f"{_PREFS} > General tab: 'Allow Transaction Date Outside of the Posting Period' (Allow, "
+                    "Warn or Disallow)"),
+        SettingInfo("JOURNALAPPROVALS", "preference", "require_journal_approvals",
+                    f"{_PREFS} > General tab (Approval Routing tab on newer accounts): the box 'Require "
+                    "Approvals on Journal Entries'"),
+        SettingInfo("DEPTMANDATORY", "preference", "department_mandatory",
+                    f"{_PREFS} > General tab: the box 'Make Departments Mandatory'"),
+        SettingInfo("CLASSMANDATORY", "preference", "class_mandatory",
+                    f"{_PREFS} > General tab: the box 'Make Classes Mandatory'"),
+        SettingInfo("LOCMANDATORY", "preference", "location_mandatory",
+                    f"{_PREFS} > General tab: the box 'Make Locations Mandatory'"),
+        SettingInfo("DEPTSPERLINE", "preference", "departments_per_line",
+                    f"{_PREFS} > General tab: the box 'Allow Per-Line Departments'"),
+        SettingInfo("CLASSESPERLINE", "preference", "classes_per_line",
+                    f"{_PREFS} > General tab: the box 'Allow Per-Line Classes'"),
+        SettingInfo("LOCSPERLINE", "preference", "locations_per_line",
+                    f"{_PREFS} > General tab: the box for per-line locations", uncertain=True),
+        SettingInfo("INTERCOMPANYEXPENSE", "preference", "intercompany_expenses",
+                    f"{_PREFS} > Time & Expenses tab: the intercompany expense box", uncertain=True),
+        SettingInfo("CUSTOMAPPROVALEXPENSE", "preference", "custom_approval_expense_reports",
+                    f"{_PREFS} > Approval Routing tab: whether Expense Reports use custom approval routing",
+                    uncertain=True),
+        SettingInfo("SUBSIDIARIES", "feature", "oneworld",
+                    f"{_FEATURES} > Company tab: OneWorld accounts list a Subsidiaries feature"),
+        SettingInfo("MULTICURRENCY", "feature", "multi_currency",
+                    f"{_FEATURES} > Company tab: the box 'Multiple Currencies'"),
+        SettingInfo("INTERCOMPANYTIMEEXPENSE", "feature", "intercompany_time_and_expense",
+                    f"{_FEATURES} > Advanced Features: the box 'Intercompany Time and Expense'", uncertain=True),
+        SettingInfo("EXPREPORTS", "feature", "expense_reports",
+                    f"{_FEATURES} > Employees tab: the box 'Expense Reports'", uncertain=True),
+        SettingInfo("DEPARTMENTS", "feature", "departments",
+                    f"{_FEATURES} > Company tab: the box 'Departments'"),
+        SettingInfo("CLASSES", "feature", "classes", f"{_FEATURES} > Company tab: the box 'Classes'"),
+        SettingInfo("LOCATIONS", "feature", "locations", f"{_FEATURES} > Company tab: the box 'Locations'"),
+        SettingInfo("JOBS", "feature", "projects", f"{_FEATURES} > Company tab: the box 'Projects'"),
+        SettingInfo("ACCOUNTINGPERIODS", "feature", "accounting_periods",
+                    f"{_FEATURES} > Accounting tab: the box 'Accounting Periods'"),
+        SettingInfo("MULTISUBSIDIARYCUSTOMER", "feature", "multi_subsidiary_customer",
+                    f"{_FEATURES} > Company tab: the box 'Multi-Subsidiary Customer'", uncertain=True),
+    )
 }
 
 
 def manual_step(key: str) -> tuple[str, ...]:
     """The steps to read ``key`` by hand and record it so the next run can use it."""
-    where, field = _MANUAL.get(key, (f"the page that holds the setting {key}", None))
+    info = SETTINGS.get(key)
+    where, field = (info.where, info.field) if info else (f"the page that holds the setting {key}", None)
     steps = [f"In NetSuite open {where}."]
     if field:
         steps.append(f"Write the answer in the workspace description under [netsuite] as {field} = ..., "
@@ -103,9 +126,14 @@ def manual_step(key: str) -> tuple[str, ...]:
 
 
 def missing_text(key: str) -> str:
-    field = _MANUAL.get(key, ("", None))[1]
-    where = f" or workspace [netsuite] {field}" if field else ""
+    info = SETTINGS.get(key)
+    where = f" or workspace [netsuite] {info.field}" if info else ""
     return f"NetSuite setting {key} (nsaudit RESTlet{where})"
+
+
+def _field(key: str, kind: str) -> str | None:
+    info = SETTINGS.get(key)
+    return info.field if info is not None and info.kind == kind else None
 
 
 def _workspace_value(ws: Workspace, field: str | None) -> bool | str | None:
@@ -120,7 +148,7 @@ def feature(ctx: Context, key: str) -> Setting:
     restlet = ctx.snapshot.restlet
     if restlet is not None and key in restlet.features:
         return Setting(key, bool(restlet.features[key]), "restlet")
-    value = _workspace_value(ctx.workspace, _FEATURE_FALLBACK.get(key))
+    value = _workspace_value(ctx.workspace, _field(key, "feature"))
     if value is not None:
         return Setting(key, value, "workspace")
     return Setting(key, None, "unknown")
@@ -131,7 +159,7 @@ def preference(ctx: Context, key: str) -> Setting:
     restlet = ctx.snapshot.restlet
     if restlet is not None and restlet.preferences.get(key) is not None:
         return Setting(key, _normalise(restlet.preferences[key]), "restlet")
-    value = _workspace_value(ctx.workspace, _PREFERENCE_FALLBACK.get(key))
+    value = _workspace_value(ctx.workspace, _field(key, "preference"))
     if value is not None:
         return Setting(key, _normalise(value), "workspace")
     return Setting(key, None, "unknown")
@@ -196,6 +224,9 @@ def tax_required(ctx: Context, subsidiary_id: int | None) -> Setting:
         defaults = restlet.subsidiaries.get(subsidiary_id)
         if defaults is not None and defaults.tax_required is not None:
             return Setting(key, defaults.tax_required, "restlet")
+    stated = ctx.workspace.netsuite.subsidiary_tax_required
+    if stated is not None and subsidiary_id is not None and subsidiary_id == lookups.workspace_subsidiary(ctx):
+        return Setting(key, stated, "workspace")
     sub = ctx.by_id("subsidiary").get(subsidiary_id) if subsidiary_id is not None else None
     if is_canadian(sub):
         return Setting(key, True, "netsuite-data")

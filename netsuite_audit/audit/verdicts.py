@@ -1,15 +1,26 @@
 """Per-report verdicts: which pending reports export cleanly and which NS codes each would raise.
 
-Checks that look at pending report lines record the lines a finding affects in
-``evidence["report_lines"]`` as ``"<report id>/<line number>"`` (1-based), or use a subject of kind
-``report`` (id = report id) or ``report-line`` (id = ``"<report id>/<line>"``). The verdicts are
-derived from the findings alone, so they are identical live and offline.
+A finding names a pending report when any of these holds, and :func:`explicit_targets` with
+:func:`submitter_emails` are the one place that decides it (the verdicts are built from them alone, so
+they are identical live and offline, and a report's verdict can never disagree with a finding about it):
+
+* ``evidence["report_lines"]`` lists ``"<report id>/<line number>"`` (1-based) or ``"<report id>"``;
+* the subject is of kind ``report`` (id = report id) or ``report-line`` (id = ``"<report id>/<line>"``);
+* ``evidence["used_by"]`` says ``"report <id>"`` or ``"report <id> line <n>"`` (the shared lookups
+  write where a value is used that way);
+* the finding is about the report's submitter and names no report of its own: ``evidence["email"]``
+  or ``evidence["employee"]`` is the submitter's email exactly as the report gives it (then every
+  report of that submitter is named; a finding about one report that mentions its submitter names
+  that report only).
+
+A blocking finding (FAIL or ERROR) that names a report makes it not export cleanly.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +29,8 @@ from netsuite_audit.pending import PendingReports
 
 REPORT_LINES = "report_lines"
 _BLOCKING = (Status.FAIL, Status.ERROR)
+_USED_BY = re.compile(r"^report (\S+?)(?: line ([0-9]+))?$")
+_SUBMITTER_KEYS = ("email", "employee")
 
 
 def report_line(report_id: str, number: int) -> str:
@@ -40,21 +53,53 @@ class ReportVerdict(BaseModel):
     exports_cleanly: bool
     codes: tuple[str, ...]
     lines: tuple[LineVerdict, ...]
+    findings: tuple[str, ...] = ()  # every blocking finding that names the report, a line or the submitter
     unverified: tuple[str, ...] = ()  # checks that could not give this report a verdict
 
 
-def _targets(finding: Finding) -> list[tuple[str, int | None]]:
-    out: list[tuple[str, int | None]] = []
-    for ref in finding.evidence.get(REPORT_LINES, ()) or ():
-        report_id, _, number = str(ref).rpartition("/")
-        out.append((report_id, int(number)) if number.isascii() and number.isdigit() else (str(ref), None))
-    if finding.subject and finding.subject.kind in ("report", "report-line"):
-        report_id, _, number = finding.subject.id.rpartition("/")
-        if report_id and number.isascii() and number.isdigit():
-            out.append((report_id, int(number)))
-        else:
-            out.append((finding.subject.id, None))
+def _split(ref: str) -> tuple[str, int | None]:
+    report_id, _, number = ref.rpartition("/")
+    return (report_id, int(number)) if report_id and number.isascii() and number.isdigit() else (ref, None)
+
+
+def explicit_targets(finding: Finding) -> set[tuple[str, int | None]]:
+    """(report id, line or ``None`` for the whole report) the finding names itself."""
+    out: set[tuple[str, int | None]] = set()
+    evidence = finding.evidence
+    for ref in evidence.get(REPORT_LINES, ()) or ():
+        out.add(_split(str(ref)))
+    subject = finding.subject
+    if subject is not None and subject.kind in ("report", "report-line"):
+        out.add(_split(subject.id))
+    used_by = evidence.get("used_by")
+    for where in used_by if isinstance(used_by, (list, tuple)) else ():
+        match = _USED_BY.match(str(where))
+        if match:
+            out.add((match.group(1), int(match.group(2)) if match.group(2) else None))
     return out
+
+
+def submitter_emails(finding: Finding) -> tuple[str, ...]:
+    """The submitter emails a finding is about (used when it names no report of its own)."""
+    evidence = finding.evidence
+    return tuple(v for key in _SUBMITTER_KEYS if isinstance(v := evidence.get(key), str))
+
+
+def finding_targets(finding: Finding, submitters: Mapping[str, Sequence[str]]) -> set[tuple[str, int | None]]:
+    """Every (report id, line or ``None``) the finding names; ``submitters`` maps a submitter email, as
+    written on the reports, to the ids of their reports."""
+    out = explicit_targets(finding)
+    if not out:
+        for email in submitter_emails(finding):
+            out.update((report_id, None) for report_id in submitters.get(email, ()))
+    return out
+
+
+def submitters(reports: PendingReports) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for report in reports.reports:
+        found.setdefault(report.employee, []).append(report.id)
+    return found
 
 
 class VerdictTally:
@@ -64,12 +109,17 @@ class VerdictTally:
     def __init__(self) -> None:
         self._lines: dict[str, dict[int | None, list[tuple[str | None, str]]]] = defaultdict(
             lambda: defaultdict(list))
+        self._by_submitter: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
         self._unverified: set[str] = set()
 
     def add(self, finding: Finding) -> None:
         if finding.status in _BLOCKING:
-            for report_id, line in _targets(finding):
+            targets = explicit_targets(finding)
+            for report_id, line in targets:
                 self._lines[report_id][line].append((finding.code, finding.id))
+            if not targets:  # about a submitter: every report of theirs (finding_targets' rule)
+                for email in submitter_emails(finding):
+                    self._by_submitter[email].append((finding.code, finding.id))
         elif finding.status == Status.UNVERIFIABLE:
             self._unverified.add(finding.check_id)
 
@@ -78,6 +128,8 @@ class VerdictTally:
             mine = self._lines[report_id]
             for line, items in lines.items():
                 mine[line].extend(items)
+        for email, items in other._by_submitter.items():
+            self._by_submitter[email].extend(items)
         self._unverified |= other._unverified
 
     def verdicts(self, reports: PendingReports | None) -> list[ReportVerdict]:
@@ -93,9 +145,12 @@ class VerdictTally:
                             findings=tuple(fid for _, fid in items))
                 for number, items in sorted(lines.items(), key=lambda kv: kv[0] or 0) if number is not None
             )
-            codes = tuple(sorted({code for items in lines.values() for code, _ in items if code}))
+            named = [item for items in lines.values() for item in items]
+            named += self._by_submitter.get(report.employee, ())
+            codes = tuple(sorted({code for code, _ in named if code}))
             verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
-                                          exports_cleanly=not lines, codes=codes, lines=line_verdicts,
+                                          exports_cleanly=not named, codes=codes, lines=line_verdicts,
+                                          findings=tuple(dict.fromkeys(fid for _, fid in named)),
                                           unverified=unverified))
         return verdicts
 

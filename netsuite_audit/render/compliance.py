@@ -25,7 +25,7 @@ from netsuite_audit.render.text import (
     need_action,
 )
 from netsuite_audit.render.values import evidence_items, subject_text
-from netsuite_audit.result import AuditResult
+from netsuite_audit.result import AuditResult, not_run_note
 
 MAX_PER_CODE = 200  # findings shown per code; the rest are counted (the JSON and CSV have them all)
 _OPEN = (Status.ERROR, Status.FAIL, Status.WARN)
@@ -100,6 +100,7 @@ class Compliance:
     subtitle: str
     facts: tuple[Fact, ...]
     result_sentence: str
+    not_run_note: str | None  # how many checks were not run and why (result.not_run_note)
     result_class: str
     counts: str
     warnings: tuple[str, ...]
@@ -281,6 +282,7 @@ def build_compliance(result: AuditResult) -> Compliance:
                  + f" · {_stamp(result.finished_at)}",
         facts=_facts(result),
         result_sentence=result_sentence(result),
+        not_run_note=not_run_note(result),
         result_class="ok" if result.exit_code == 0 else ("incomplete" if result.exit_code == 3 else "action"),
         counts=counts_line(result),
         warnings=result.warnings,

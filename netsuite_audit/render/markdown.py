@@ -171,6 +171,7 @@ def render_markdown(result: AuditResult, color: bool = False) -> str:
         inline(report.subtitle),
         "",
         f"**{inline(report.result_sentence)}**",
+        *(["", f"**{inline(report.not_run_note)}**"] if report.not_run_note else []),
         "",
         "Contents: [About this audit](#about-this-audit) · [Summary](#summary) · "
         "[Scope and limitations](#scope-and-limitations) · [Findings by severity](#findings-by-severity) · "

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from netsuite_audit.audit.model import Finding, Severity, Status
-from netsuite_audit.result import AuditResult, CheckInfo
+from netsuite_audit.result import AuditResult, CheckInfo, not_run_note
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -154,6 +154,10 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
         invocation["toolExecutionNotifications"] = [
             {"level": "error", "message": {"text": f.message}, "descriptor": {"id": f.check_id}} for f in broken
         ]
+    not_run = not_run_note(result)
+    if not_run:
+        invocation.setdefault("toolExecutionNotifications", []).append(
+            {"level": "warning", "message": {"text": not_run}, "descriptor": {"id": "checks-not-run"}})
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,

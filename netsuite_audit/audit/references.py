@@ -1,0 +1,150 @@
+"""Every record the workspace description names, resolved against the snapshot before checks run.
+
+A reference that matches nothing, or a name that matches two records, is reported by the
+``workspace-references`` check as a finding of its own, with the closest names as a hint. The
+workspace subsidiary is the one reference most checks build on: when it does not resolve,
+:func:`netsuite_audit.audit.lookups.workspace_subsidiary` raises :class:`UnresolvedReference` and the
+engine reports each check that needed it UNVERIFIABLE, naming the reference, instead of letting it
+go quiet (matching employees in "any subsidiary") or cascade into findings about the wrong records.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from netsuite_audit.errors import NsauditError
+from netsuite_audit.snapshot import NAME_COLUMNS, AccountSnapshot
+from netsuite_audit.workspace import Ref, Workspace
+
+State = Literal["ok", "unresolved", "ambiguous", "unread"]
+ACCOUNTANT_VENDOR = (-3, "-accountant-")  # NetSuite's built-in vendor: the default-vendor check judges it
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: str  # where the workspace names it: "subsidiary", "tags.classes", "export.default_vendor"
+    table: str
+    ref: Ref
+    state: State
+    matches: tuple[int, ...] = ()  # internal ids of the matching records
+    hints: tuple[str, ...] = ()  # closest names, when it matches nothing
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} = {self.ref!r}"
+
+
+class UnresolvedReference(NsauditError):
+    """A check needed a workspace reference that matches no record, or more than one."""
+
+    def __init__(self, reference: Reference) -> None:
+        super().__init__(f"workspace {reference.label} is {reference.state}")
+        self.reference = reference
+
+
+# (workspace path, table, the values) for every reference the workspace can hold.
+_FIELDS: tuple[tuple[str, str, Callable[[Workspace], tuple[Ref, ...]]], ...] = (
+    ("subsidiary", "subsidiary", lambda w: (w.subsidiary,) if w.subsidiary is not None else ()),
+    ("tags.classes", "classification", lambda w: w.tags.classes),
+    ("tags.departments", "department", lambda w: w.tags.departments),
+    ("tags.locations", "location", lambda w: w.tags.locations),
+    ("tags.projects", "job", lambda w: w.tags.projects),
+    ("tags.customers", "customer", lambda w: w.tags.customers),
+    ("tags.categories", "expensecategory", lambda w: w.tags.categories),
+    ("export.default_vendor", "vendor", lambda w: _one(w.export.default_vendor)),
+    ("export.card_vendor", "vendor", lambda w: _one(w.export.card_vendor)),
+    ("export.payable_account", "account", lambda w: _one(w.export.payable_account)),
+    ("export.card_account", "account", lambda w: _one(w.export.card_account)),
+    ("export.reimbursed_ap_account", "account", lambda w: _one(w.export.reimbursed_ap_account)),
+    ("connection.user", "employee", lambda w: _one(w.connection.user)),
+)
+
+
+def _one(ref: Ref | None) -> tuple[Ref, ...]:
+    return (ref,) if ref is not None else ()
+
+
+def _is_id(ref: Ref) -> bool:
+    return isinstance(ref, int) or ref.strip().lstrip("-").isdigit()
+
+
+def _judged_elsewhere(path: str, ref: Ref) -> bool:
+    """Values another check judges for what they are (not records to look up)."""
+    text = str(ref).strip().lower()
+    if path == "export.card_vendor" and text == "default":
+        return True  # card-vendor: NetSuite refuses 'Default'
+    return path == "export.default_vendor" and (text in (str(ACCOUNTANT_VENDOR[0]), ACCOUNTANT_VENDOR[1]))
+
+
+def _names(row: Any) -> Iterator[str]:
+    for attr in (*NAME_COLUMNS, "email"):
+        value = getattr(row, attr, None)
+        if isinstance(value, str) and value:
+            yield value
+    first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
+    if first or last:
+        yield " ".join(p for p in (first, last) if p)
+
+
+def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Reference:
+    if not snapshot.readable(table):
+        return Reference(path, table, ref, "unread")
+    rows = snapshot.tables.get(table) or ()
+    if _is_id(ref):
+        found = snapshot.tables.by_id(table).get(int(ref))
+        if found is not None:
+            return Reference(path, table, ref, "ok", (int(found.id),))
+        near = tuple(f"{next(_names(row), '#' + str(row.id))} (id {row.id})" for row in rows[:5]) \
+            if len(rows) <= 5 else ()
+        return Reference(path, table, ref, "unresolved", hints=near)
+    if snapshot.unknown_columns(table) & {*NAME_COLUMNS, "email", "firstname", "lastname"}:
+        return Reference(path, table, ref, "unread")  # a name column was not returned: names are unknown
+    wanted = str(ref).strip()
+    exact = path == "connection.user" and "@" in wanted  # an email is matched as the integration does
+    key = (lambda s: s.strip().casefold()) if path == "connection.user" and not exact else (lambda s: s.strip())
+    matches = tuple(dict.fromkeys(int(row.id) for row in rows if any(key(n) == key(wanted) for n in _names(row))))
+    if len(matches) == 1:
+        return Reference(path, table, ref, "ok", matches)
+    if matches:
+        return Reference(path, table, ref, "ambiguous", matches)
+    return Reference(path, table, ref, "unresolved", hints=closest_names(snapshot, table, ref))
+
+
+def closest_names(snapshot: AccountSnapshot, table: str, ref: Ref) -> tuple[str, ...]:
+    """Up to three record names of ``table`` closest to a name ``ref`` (none for an internal id)."""
+    if _is_id(ref) or not snapshot.readable(table):
+        return ()
+    names = sorted({n for row in snapshot.tables.get(table) or () for n in _names(row)})
+    return tuple(difflib.get_close_matches(str(ref).strip(), names, n=3))
+
+
+def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
+    """`` Closest in NetSuite: A, B.`` for a name that matches nothing (empty when there is none)."""
+    near = closest_names(snapshot, table, ref)
+    return f" Closest in NetSuite: {', '.join(near)}." if near else ""
+
+
+_CACHE: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
+
+
+def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
+    """Every reference in the workspace, resolved (built once per workspace and snapshot)."""
+    key = (id(workspace), id(snapshot))
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is workspace and cached[1] is snapshot:
+        return cached[2]
+    found = tuple(
+        _resolve(snapshot, path, table, ref)
+        for path, table, values in _FIELDS for ref in values(workspace) if not _judged_elsewhere(path, ref)
+    )
+    if len(_CACHE) >= 8:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (workspace, snapshot, found)
+    return found
+
+
+def subsidiary(workspace: Workspace, snapshot: AccountSnapshot) -> Reference | None:
+    return next((r for r in resolve_all(workspace, snapshot) if r.path == "subsidiary"), None)
