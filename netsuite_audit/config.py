@@ -24,7 +24,8 @@ from netsuite_audit.inputs import error_from_validation, parsing, read_text
 CONFIG_FILE = "nsaudit.toml"
 PYPROJECT = "pyproject.toml"
 ENV_CONFIG = "NSAUDIT_CONFIG"
-_SECRET_KEYS = {"consumer_secret", "token_secret", "consumer_key", "token_id", "secrets", "password"}
+_SECRET_KEYS = {"consumer_secret", "token_secret", "consumer_key", "token_id", "secrets", "password",
+                "client_id", "certificate_id", "private_key", "private_key_file"}
 # Keys a configuration file may not set, with why. A file that happens to sit in the current folder
 # (a cloned repository's pyproject.toml) must never make nsaudit import Python from that folder while
 # the integration's secrets are in its environment: extra checks need --checks-dir or NSAUDIT_CHECKS_DIR.

@@ -226,3 +226,14 @@ def test_refusal_is_remembered_not_repeated(ec_pair: KeyPair, tmp_path: Path) ->
     assert isinstance(caught.value, AuthenticationError)
     assert caught.value.code == "invalid_client" and caught.value.date_header
     assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize("key", ["private_key", "private_key_file", "client_id", "certificate_id"])
+def test_oauth2_credentials_are_refused_in_the_configuration_file(key: str, tmp_path: Path) -> None:
+    from netsuite_audit.config import load_config
+
+    path = tmp_path / "nsaudit.toml"
+    path.write_text(f'{key} = "value-that-must-not-be-here"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="credentials do not belong") as caught:
+        load_config(path)
+    assert "value-that-must-not-be-here" not in str(caught.value)
