@@ -101,7 +101,7 @@ def _stream_reports(text: str) -> tuple[Report, ...] | None:
     100,000-line file takes about half the memory. ``None`` when the text has another shape or
     anything in it is invalid: the caller then takes the slow path, which reports the problem.
     """
-    with cycle_collection_paused():  # the models form no reference cycles
+    with cycle_collection_paused(keep=True):  # the models form no reference cycles
         return _parse_stream(text)
 
 

@@ -278,7 +278,7 @@ class AccountSnapshot(Model):
         except OSError as exc:
             raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
         try:
-            with cycle_collection_paused(), parsing(str(path)):  # the rows form no reference cycles
+            with cycle_collection_paused(keep=True), parsing(str(path)):  # the rows form no reference cycles
                 return cls.model_validate_json(text)
         except ValidationError as exc:
             raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc

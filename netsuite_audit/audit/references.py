@@ -11,6 +11,7 @@ go quiet (matching employees in "any subsidiary") or cascade into findings about
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -79,14 +80,29 @@ def _judged_elsewhere(path: str, ref: Ref) -> bool:
     return path == "export.default_vendor" and (text in (str(ACCOUNTANT_VENDOR[0]), ACCOUNTANT_VENDOR[1]))
 
 
+@functools.cache
+def _name_attrs(cls: type) -> tuple[tuple[str, ...], bool]:
+    """The name columns a row type has, and whether it has a first or last name. Asking a pydantic
+    row for a column it does not have costs an exception each time; a table of 20,000 employees
+    is searched by name this way."""
+    fields = getattr(cls, "model_fields", None)
+
+    def has(attr: str) -> bool:
+        return fields is None or attr in fields or hasattr(cls, attr)
+
+    return tuple(a for a in (*NAME_COLUMNS, "email") if has(a)), has("firstname") or has("lastname")
+
+
 def _names(row: Any) -> Iterator[str]:
-    for attr in (*NAME_COLUMNS, "email"):
+    attrs, person = _name_attrs(type(row))
+    for attr in attrs:
         value = getattr(row, attr, None)
         if isinstance(value, str) and value:
             yield value
-    first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
-    if first or last:
-        yield " ".join(p for p in (first, last) if p)
+    if person:
+        first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
+        if first or last:
+            yield " ".join(p for p in (first, last) if p)
 
 
 def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Reference:
@@ -105,7 +121,8 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
     wanted = str(ref).strip()
     exact = path == "connection.user" and "@" in wanted  # an email is matched as the integration does
     key = (lambda s: s.strip().casefold()) if path == "connection.user" and not exact else (lambda s: s.strip())
-    matches = tuple(dict.fromkeys(int(row.id) for row in rows if any(key(n) == key(wanted) for n in _names(row))))
+    target = key(wanted)
+    matches = tuple(dict.fromkeys(int(row.id) for row in rows if any(key(n) == target for n in _names(row))))
     if len(matches) == 1:
         return Reference(path, table, ref, "ok", matches)
     if matches:
