@@ -11,7 +11,6 @@ go quiet (matching employees in "any subsidiary") or cascade into findings about
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -80,17 +79,23 @@ def _judged_elsewhere(path: str, ref: Ref) -> bool:
     return path == "export.default_vendor" and (text in (str(ACCOUNTANT_VENDOR[0]), ACCOUNTANT_VENDOR[1]))
 
 
-@functools.cache
+_NAME_ATTRS: dict[type, tuple[tuple[str, ...], bool]] = {}
+
+
 def _name_attrs(cls: type) -> tuple[tuple[str, ...], bool]:
     """The name columns a row type has, and whether it has a first or last name. Asking a pydantic
     row for a column it does not have costs an exception each time; a table of 20,000 employees
     is searched by name this way."""
-    fields = getattr(cls, "model_fields", None)
+    found = _NAME_ATTRS.get(cls)
+    if found is None:
+        fields = getattr(cls, "model_fields", None)
 
-    def has(attr: str) -> bool:
-        return fields is None or attr in fields or hasattr(cls, attr)
+        def has(attr: str) -> bool:
+            return fields is None or attr in fields or hasattr(cls, attr)
 
-    return tuple(a for a in (*NAME_COLUMNS, "email") if has(a)), has("firstname") or has("lastname")
+        found = _NAME_ATTRS[cls] = (tuple(a for a in (*NAME_COLUMNS, "email") if has(a)),
+                                    has("firstname") or has("lastname"))
+    return found
 
 
 def _names(row: Any) -> Iterator[str]:
