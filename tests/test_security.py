@@ -269,7 +269,8 @@ def test_sim_serve_prints_no_secret(tmp_path: Path) -> None:
                 ready.set()
         ready.set()
 
-    threading.Thread(target=drain, daemon=True).start()
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     try:
         assert ready.wait(60), "sim serve did not start"
         url = re.search(r"listening on (http://\S+)", "".join(lines))
@@ -286,10 +287,15 @@ def test_sim_serve_prints_no_secret(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            _, err = proc.communicate(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err = proc.communicate(timeout=10)
+            proc.wait(timeout=10)
+    # Only the reader thread reads stdout; wait until it has seen the end of it, so a loaded machine
+    # cannot cut the trail short.
+    reader.join(timeout=30)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
     output = "".join(lines)
     assert "rest" in output and "ok" in output, output  # the login was shown in the trail
     assert_clean("sim serve stdout", output)

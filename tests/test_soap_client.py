@@ -114,12 +114,11 @@ def _passport(call: responses.Call) -> dict[str, str]:
     return values
 
 
-def test_packaged_wsdl_loads_offline_fast_and_offers_only_reads() -> None:
+def test_packaged_wsdl_loads_offline_and_offers_only_reads() -> None:
+    # How fast it loads is a benchmark figure (benchmarks/, "SOAP client ready"), not a unit test.
     soap.wsdl_document.cache_clear()
-    started = time.perf_counter()
     document = soap.wsdl_document()
     soap.SoapClient(_creds())
-    assert time.perf_counter() - started < 0.3
     binding = document.bindings[rec.BINDING]
     assert set(binding._operations) == {"getServerTime", "search", "searchMoreWithId", "get", "getList", "getAll"}
     wsdl_dir = Path(soap.WSDL_PATH).parent
