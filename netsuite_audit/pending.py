@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from array import array
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -65,9 +66,13 @@ class PendingReports(_Model):
                 return cls.model_validate({"reports": rows})
             except ValidationError as exc:
                 raise error_from_validation(exc, str(path), lines.locate) from None
-        reports = _stream_reports(text)
-        if reports is not None:
-            return cls(reports=reports)
+        streamed = _stream_reports(text)
+        if streamed is not None:
+            loaded = cls(reports=streamed[0])
+            if len(_FIELD_INDEXES) >= 4:  # a few kept at most (one per file read by a run)
+                _FIELD_INDEXES.pop(next(iter(_FIELD_INDEXES)))
+            _FIELD_INDEXES[id(loaded.reports)] = (loaded.reports, streamed[1])
+            return loaded
         # Not the plain shape, or not valid: the whole file is parsed, then validated, so errors (invalid
         # JSON, the first bad field) read exactly as they always have.
         try:
@@ -92,8 +97,24 @@ def _skip(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-def _stream_reports(text: str) -> tuple[Report, ...] | None:
-    """``[report, ...]`` or ``{"reports": [report, ...]}`` validated one report at a time.
+# The line indexes the streaming reader built on its way (``value as written -> line numbers`` per
+# shared field, lines numbered 0-based in file order), by the reports tuple they describe; taken once
+# by :func:`take_field_index` (netsuite_audit.audit.line_index), so nothing stays here.
+_FIELD_INDEXES: dict[int, tuple[tuple[Report, ...], dict[str, dict[Any, array[int]]]]] = {}
+
+
+def take_field_index(reports: tuple[Report, ...]) -> dict[str, dict[Any, array[int]]] | None:
+    """The per-field line index built while these reports were read (``None`` if they were not read
+    by the streaming reader); handed out once."""
+    kept = _FIELD_INDEXES.pop(id(reports), None)
+    if kept is None or kept[0] is not reports:
+        return None
+    return kept[1]
+
+
+def _stream_reports(text: str) -> tuple[tuple[Report, ...], dict[str, dict[Any, array[int]]]] | None:
+    """``[report, ...]`` or ``{"reports": [report, ...]}`` validated one report at a time, with the
+    index of the shared line fields built on the way (see :func:`take_field_index`).
 
     The same values as json.loads + model_validate, but only one report's parsed JSON exists at a
     time (parsing a large file whole held several times its size in dicts), and lines share equal
@@ -105,7 +126,7 @@ def _stream_reports(text: str) -> tuple[Report, ...] | None:
         return _parse_stream(text)
 
 
-def _parse_stream(text: str) -> tuple[Report, ...] | None:
+def _parse_stream(text: str) -> tuple[tuple[Report, ...], dict[str, dict[Any, array[int]]]] | None:
     try:
         pos = _skip(text, 0)
         wrapped = text.startswith("{", pos)
@@ -121,7 +142,9 @@ def _parse_stream(text: str) -> tuple[Report, ...] | None:
         pos = _skip(text, pos + 1)
         reports: list[Report] = []
         field_sets: dict[frozenset[str], set[str]] = {}
-        shared_values: list[tuple[str, dict[Any, Any]]] = [(name, {}) for name in _SHARED_VALUES]
+        # per field: value -> (the one copy kept, numbers of the lines that use it)
+        shared_values: list[tuple[str, dict[Any, tuple[Any, array[int]]]]] = [(name, {}) for name in _SHARED_VALUES]
+        g = 0  # the line's number over the whole file, as LineIndex numbers it
         if text.startswith("]", pos):
             pos += 1
         else:
@@ -137,7 +160,13 @@ def _parse_stream(text: str) -> tuple[Report, ...] | None:
                     for name, known in shared_values:  # an equal value, of the same type, read before
                         value = values[name]
                         if value is not None:
-                            values[name] = known.setdefault(value, value)
+                            entry = known.get(value)
+                            if entry is None:
+                                entry = known[value] = (value, array("i"))
+                            else:
+                                values[name] = entry[0]
+                            entry[1].append(g)
+                    g += 1
                 reports.append(report)
                 pos = _skip(text, pos)
                 if text.startswith("]", pos):
@@ -153,7 +182,8 @@ def _parse_stream(text: str) -> tuple[Report, ...] | None:
             pos += 1
         if _skip(text, pos) != len(text):
             return None
-        return tuple(reports)
+        return tuple(reports), {name: dict(known.values())
+                                for name, known in shared_values}
     except (ValueError, ValidationError):  # json.JSONDecodeError is a ValueError
         return None
 

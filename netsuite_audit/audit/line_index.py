@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
-from netsuite_audit.pending import PendingReports, Report, ReportLine
+from netsuite_audit.pending import PendingReports, Report, ReportLine, take_field_index
 
 # The last few indexes, by the reports object they describe (kept alive with them, so an id found
 # here is for that very object).
@@ -36,7 +36,8 @@ class LineIndex:
             number_of.extend(range(1, count + 1))
         self.report_of = report_of  # g -> index of its report in ``reports``
         self.number_of = number_of  # g -> 1-based line number on its report
-        self._fields: dict[str, dict[Any, array[int]]] = {}
+        # The loader's index of the shared fields when it built one while reading (same numbering).
+        self._fields: dict[str, dict[Any, array[int]]] = take_field_index(reports) or {}
 
     def __len__(self) -> int:
         return len(self.lines)
