@@ -100,6 +100,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     from netsuite_audit.collect.collector import CollectOptions, Collector
     from netsuite_audit.credentials import load_credentials
     from netsuite_audit.demo import demo_session
+    from netsuite_audit.gcpause import keep_for_the_run
     from netsuite_audit.progress import progress_display
 
     workspace, reports = plan.workspace, plan.reports
@@ -136,7 +137,9 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
             with progress_display(plan.progress) as on_progress:
                 collector = Collector(session.creds, audit_creds=session.audit_creds, options=options(expensify),
                                       progress=on_progress)
-                return with_expensify(collector.collect(), expensify), collector.network_use()
+                snap = with_expensify(collector.collect(), expensify)
+                keep_for_the_run()
+                return snap, collector.network_use()
     profile = profile or (workspace.connection.profile if workspace else None)
     expensify = None
     if plan.expensify_policy:
@@ -147,7 +150,9 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
         collector = Collector(creds, audit_creds=audit_creds, options=options(expensify), progress=on_progress)
-        return with_expensify(collector.collect(), expensify), collector.network_use()
+        snap = with_expensify(collector.collect(), expensify)
+    keep_for_the_run()  # the snapshot lives to the end of the run
+    return snap, collector.network_use()
 
 
 def overall_deadline(seconds: float) -> Any:
