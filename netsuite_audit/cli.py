@@ -218,8 +218,12 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     if reports_path is None:
         return workspace, None, given
     if background and reports_path.is_file():
+        # What reading the account imports (the collector) is imported before the thread starts: the
+        # thread would otherwise share the interpreter with these imports, and the first request would
+        # leave later.
         from netsuite_audit.audit.prepare import read_reports
         from netsuite_audit.background import InBackground
+        from netsuite_audit.collect import collector  # noqa: F401
 
         path = reports_path
         return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports"), given
