@@ -7,11 +7,14 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from netsuite_audit import __version__
+
+if TYPE_CHECKING:
+    import rich.table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -555,19 +558,20 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
     for row in rows:
         table.add_row(row["option"], row["key"] or "", json.dumps(row["value"]), row["source"])
     console.print(table)
-    creds_table = Table(pad_edge=False, title="credentials (secrets are never shown)", title_justify="left")
-    creds_table.add_column("variable")
-    creds_table.add_column("value")
-    for name, value in creds.items():
-        creds_table.add_row(name, value)
-    console.print(creds_table)
+    console.print(_pairs_table("credentials (secrets are never shown)", ("variable", "value"), creds))
     if sources:
-        ws_table = Table(pad_edge=False, title="workspace values and where they come from", title_justify="left")
-        ws_table.add_column("workspace key")
-        ws_table.add_column("source")
-        for key, source in sources.items():
-            ws_table.add_row(key, source)
-        console.print(ws_table)
+        console.print(_pairs_table("workspace values and where they come from", ("workspace key", "source"), sources))
+
+
+def _pairs_table(title: str, headers: tuple[str, str], pairs: dict[str, str]) -> rich.table.Table:
+    from rich.table import Table  # imported here: rich is not needed to start the CLI
+
+    table = Table(pad_edge=False, title=title, title_justify="left")
+    for header in headers:
+        table.add_column(header)
+    for key, value in pairs.items():
+        table.add_row(key, value)
+    return table
 
 
 def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:

@@ -18,11 +18,11 @@ from netsuite_audit.render.text import (
     MEANING,
     CheckCounts,
     ManualStep,
+    action_count,
     check_counts,
     counts_line,
     incomplete_reason,
     manual_steps,
-    need_action,
 )
 from netsuite_audit.render.values import evidence_items, subject_text
 from netsuite_audit.result import AuditResult, not_run_note
@@ -153,7 +153,7 @@ def result_sentence(result: AuditResult) -> str:
     if result.exit_code == 3:
         return f"Result: audit incomplete: {incomplete_reason(result)}; see Scope and limitations"
     if result.exit_code == 1:
-        count = sum(f.count for f in need_action(result))
+        count = action_count(result)
         noun = "finding needs" if count == 1 else "findings need"
         return f"Result: {count} {noun} action" + (f" (severity {fail_on} or above)" if fail_on != "low" else "")
     return f"Result: no finding needs action at severity {fail_on} or above"

@@ -99,6 +99,11 @@ def need_action(result: AuditResult) -> list[Finding]:
             if f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank and not f.baseline]
 
 
+def action_count(result: AuditResult) -> int:
+    """How many findings need action; a folded finding counts as many as it stands for."""
+    return sum(f.count for f in need_action(result))
+
+
 def counts_line(result: AuditResult) -> str:
     """``42 checks: 9 passed, 30 failed, 3 not run · 36 findings: 36 FAIL`` (checks apart from findings)."""
     checks = check_counts(result)
@@ -131,7 +136,7 @@ def verdict_line(result: AuditResult) -> str:
     if result.exit_code == 3:
         return f"Result: could not audit completely: {incomplete_reason(result)} (exit 3)"
     if result.exit_code == 1:
-        count = sum(f.count for f in need_action(result))
+        count = action_count(result)
         return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
                 f"(exit 1: at or above {fail_on})")
     return f"Result: nothing needs action at or above {fail_on} (exit 0)"
