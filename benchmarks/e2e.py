@@ -81,12 +81,20 @@ def _env(profiles: Path) -> dict[str, str]:
     return env
 
 
+class BenchmarkRunFailed(RuntimeError):
+    """A timed command did not complete its audit (exit other than 0 or 1): its time means nothing."""
+
+
 def measured(cmd: list[str], env: dict[str, str], stderr: Path) -> dict[str, Any]:
     """``cmd`` timed as a whole process by ``benchmarks.measure`` (a small launcher, so the peak RSS is
     the command's own)."""
     launcher = [sys.executable, "-m", "benchmarks.measure", "--stderr", str(stderr), "--", *cmd]
     done = subprocess.run(launcher, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if figures.get("exit") not in (0, 1):
+        tail = stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:] if stderr.exists() else []
+        raise BenchmarkRunFailed(f"{' '.join(cmd[:3])} ... exited {figures.get('exit')} (stderr {stderr}): "
+                                 + " | ".join(tail))
     return figures
 
 
@@ -103,7 +111,7 @@ def live_run(folder: Path, paths: dict[str, Path], account: dict[str, Any], *, l
     sim = server.figures
     calls = sim.requests
     bound = math.ceil(calls / concurrency) * latency_ms / 1000
-    body = json.loads(result.read_text(encoding="utf-8")) if result.exists() else {}
+    body = _result(result)
     network = body.get("network") or {}
     return {
         **figures,
@@ -115,6 +123,13 @@ def live_run(folder: Path, paths: dict[str, Path], account: dict[str, Any], *, l
         "findings": len(body.get("findings", ())),
         "network": network,
     }
+
+
+def _result(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise BenchmarkRunFailed(f"the run exited without writing {path}")
+    body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return body
 
 
 def json_load_s(files: list[Path]) -> float:
@@ -129,7 +144,7 @@ def offline_run(folder: Path, snapshot: Path, paths: dict[str, Path], run: int) 
     cmd = [*nsaudit_command(), "run", "--snapshot", str(snapshot), "--workspace", str(paths["workspace"]),
            "--reports", str(paths["reports"]), "-f", f"json:{result}", "--no-progress"]
     figures = measured(cmd, _env(folder / "profiles.toml"), folder / f"stderr-offline-{run}.txt")
-    body = json.loads(result.read_text(encoding="utf-8")) if result.exists() else {}
+    body = _result(result)
     return {**figures, "findings": len(body.get("findings", ()))}
 
 

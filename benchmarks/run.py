@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.collect_bench import collect_size
-from benchmarks.e2e import bench_e2e
+from benchmarks.e2e import BenchmarkRunFailed, bench_e2e
 from benchmarks.generate import QUICK_SIZES, SIZES, Size, generate, write
 from benchmarks.startup import soap_ready, version_start
 
@@ -185,5 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(ok for _, _, ok in verdicts) else 1
 
 
+def _main() -> int:
+    try:
+        return main()
+    except (BenchmarkRunFailed, subprocess.CalledProcessError) as exc:
+        detail = (exc.stderr or "").strip().splitlines()[-1:] if isinstance(exc, subprocess.CalledProcessError) else []
+        print(f"benchmark: a timed command failed, no figures were judged: {exc}"
+              + (f": {detail[0]}" if detail else ""), file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_main())
