@@ -58,7 +58,7 @@ def _employee_ids(ctx: Context) -> Callable[[str], int | None]:
 
     def employee_id(email: str) -> int | None:
         if email not in found:
-            employee = lookups.match_email(rows, email, None).active
+            employee = lookups.active_match(rows, email, None)
             found[email] = employee.id if employee is not None else None
         return found[email]
 

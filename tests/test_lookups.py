@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, references
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Severity, Status
 from netsuite_audit.audit.references import UnresolvedReference
@@ -83,6 +83,27 @@ def test_blank_email_never_matches() -> None:
     assert match.exact == () and match.near == ()
 
 
+def test_active_match_is_the_record_match_email_would_use() -> None:
+    rows = (Employee(id=1, email="x@example.com", subsidiary=1, isinactive=True),
+            Employee(id=2, email="x@example.com", subsidiary=1),
+            Employee(id=3, email="x@example.com", subsidiary=2),
+            Employee(id=4, email="Y@example.com", subsidiary=2),
+            Employee(id=5, email="y@example.com", subsidiary=2, isinactive=True),
+            Employee(id=6, email=None, subsidiary=1))
+    found = {}
+    for email in ("x@example.com", "y@example.com", "Y@example.com", " y@example.com", "z@example.com", ""):
+        for sub in (None, 1, 2, 3):
+            match = lookups.match_email(rows, email, sub)
+            active = lookups.active_match(rows, email, sub)
+            assert active is match.active
+            found[(email, sub)] = active.id if active is not None else None
+    assert found[("x@example.com", 1)] == 2 and found[("x@example.com", 2)] == 3
+    assert found[("x@example.com", None)] == 2 and found[("Y@example.com", 2)] == 4
+    assert found[("y@example.com", 2)] is None and found[("x@example.com", 3)] is None
+    # the near matches (built on first need) are still found after the fast lookups
+    assert [r.id for r in lookups.match_email(rows, "X@EXAMPLE.COM", 1).near] == [1, 2, 3]
+
+
 def test_member_employees_skips_unmatched() -> None:
     ctx = make_ctx(workspace={"employees": ["alice@example.com", "nobody@example.com", "carol@example.com"]})
     assert [(e, r.id) for e, r in lookups.member_employees(ctx)] == [("alice@example.com", 10)]
@@ -102,6 +123,33 @@ def test_workspace_subsidiary_by_id_name_and_unknown() -> None:
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": None})) is None
 
 
+def test_subsidiary_reference_is_the_one_resolve_all_gives_for_each_snapshot() -> None:
+    ctx = make_ctx(workspace={"subsidiary": "Canada"})
+    renamed = build_snapshot({"tables": {"subsidiary": [
+        *base_snapshot_data()["tables"]["subsidiary"][:1],
+        {"id": 7, "name": "Canada", "fullname": "Parent Co : Canada", "parent": 1}]}})
+    for snapshot, expected in ((ctx.snapshot, 2), (renamed, 7)):
+        found = references.subsidiary(ctx.workspace, snapshot)
+        assert found is not None and found.matches == (expected,)
+        assert found == next(r for r in references.resolve_all(ctx.workspace, snapshot) if r.path == "subsidiary")
+    assert references.subsidiary(ctx.workspace, ctx.snapshot) is references.subsidiary(ctx.workspace, ctx.snapshot)
+
+
+def test_resolve_all_gives_what_resolving_each_reference_gives() -> None:
+    ctx = make_ctx(workspace={"tags": {"classes": [1, 9, "2", " 1 ", "Sales", "Nope"], "departments": [2, 77],
+                                       "projects": [100, "Acme Rollout"], "customers": [200, 999],
+                                       "categories": [1, 3, 8]}})
+    slow = tuple(references._resolve(ctx.snapshot, path, table, ref)
+                 for path, table, values in references._FIELDS for ref in values(ctx.workspace)
+                 if not references._judged_elsewhere(path, ref))
+    assert references.resolve_all(ctx.workspace, ctx.snapshot) == slow
+    states = {(r.path, r.ref): r.state for r in slow}
+    assert states[("tags.classes", 9)] == "unresolved" and states[("tags.classes", "Sales")] == "ok"
+    unread = build_snapshot({"unread": {"classification": "denied"}})
+    assert {r.state for r in references.resolve_all(ctx.workspace, unread) if r.table == "classification"} \
+        == {"unread"}
+
+
 def test_members_and_categories_include_pending_reports() -> None:
     reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
                             "lines": [{"amount": "1", "category": 3}, {"amount": "2"},
@@ -111,6 +159,21 @@ def test_members_and_categories_include_pending_reports() -> None:
                                     "bob@example.com": ["workspace member"], "zed@example.com": ["report R1"]}
     assert lookups.enabled_categories(ctx) == {"1": ["workspace category"], "2": ["workspace category"],
                                                "3": ["report R1 line 1"], "Gifts": ["report R1 line 3"]}
+
+
+def test_category_uses_are_worded_on_request() -> None:
+    reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
+                            "lines": [{"amount": "1", "category": "3"}, {"amount": "2", "category": 2},
+                                      {"amount": "3", "category": 3}]}]}
+    uses = lookups.enabled_categories(make_ctx(reports=reports))
+    assert list(uses) == ["1", "2", "3"] and len(uses) == 3
+    assert uses["2"] == ["workspace category", "report R1 line 2"]
+    assert uses["3"] == ["report R1 line 1", "report R1 line 3"]  # "3" and 3 are one category
+    uses["3"].append("changed by a caller")
+    assert uses["3"] == ["report R1 line 1", "report R1 line 3"]  # each caller gets its own list
+    assert "4" not in uses
+    with pytest.raises(KeyError):
+        uses["4"]
 
 
 def test_export_shape_helpers() -> None:

@@ -8,8 +8,8 @@ snapshot so that every check answers them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from netsuite_audit.audit import references
@@ -151,19 +151,42 @@ def _members(ctx: Inputs) -> dict[str, list[str]]:
     return found
 
 
-def enabled_categories(ctx: Context) -> dict[str, list[str]]:
+class Uses(Mapping[str, list[str]]):
+    """Reference -> where it is used: the workspace's entries (a label each), then ``report X line N``
+    for each pending report line, in file order. A list is worded when asked for, and is the caller's
+    own: a check that names no reference never words the 100,000 lines of a large reports file."""
+
+    def __init__(self, labels: dict[str, list[str]], lines: dict[str, Sequence[int]], index: LineIndex) -> None:
+        self._labels = labels
+        self._lines = lines
+        self._index = index
+        self._keys = tuple(dict.fromkeys([*labels, *lines]))  # the workspace's first, then by first line
+
+    def __getitem__(self, key: str) -> list[str]:
+        labels, lines = self._labels.get(key), self._lines.get(key)
+        if labels is None and lines is None:
+            raise KeyError(key)
+        where = self._index.where
+        return [*(labels or ()), *(where(g) for g in lines or ())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def enabled_categories(ctx: Context) -> Uses:
     """Expense categories the workspace enables or a pending report line uses -> where."""
-    return _copy_uses(_per_inputs("enabled_categories", ctx, _enabled_categories))
+    return _per_inputs("enabled_categories", ctx, _enabled_categories)
 
 
-def _enabled_categories(ctx: Inputs) -> dict[str, list[str]]:
-    uses: dict[str, list[str]] = {}
+def _enabled_categories(ctx: Inputs) -> Uses:
+    labels: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
-        uses.setdefault(ref_key(ref), []).append("workspace category")
+        labels.setdefault(ref_key(ref), []).append("workspace category")
     index = line_index(ctx.reports)
-    for key, numbers in _lines_by_key(index, "category").items():
-        uses.setdefault(key, []).extend(index.where(g) for g in numbers)
-    return uses
+    return Uses(labels, _lines_by_key(index, "category"), index)
 
 
 def _lines_by_key(index: LineIndex, field: str) -> dict[str, Sequence[int]]:
@@ -250,24 +273,29 @@ class EntityMatch:
         return tuple(row for row in self.exact if row not in self.in_subsidiary)
 
 
-@dataclass(frozen=True)
 class _EmailIndex:
-    """Rows by exact email and by loose email, in table order (built once per table, O(n))."""
+    """Rows by exact email in table order (built once per table, O(n)); by loose email too, built the
+    first time a near match is asked for."""
 
-    exact: dict[str, tuple[Any, ...]]
-    loose: dict[str, tuple[Any, ...]]
-    matches: dict[tuple[str, int | None], EntityMatch] = field(default_factory=dict)  # answers given
-
-    @classmethod
-    def build(cls, rows: tuple[Any, ...]) -> _EmailIndex:
+    def __init__(self, rows: tuple[Any, ...]) -> None:
+        self.rows = rows
         exact: dict[str, list[Any]] = {}
-        loose: dict[str, list[Any]] = {}
         for row in rows:
             if row.email is not None:
                 exact.setdefault(row.email, []).append(row)
-            if row.email:
-                loose.setdefault(loose_email(row.email), []).append(row)
-        return cls({k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in loose.items()})
+        self.exact: dict[str, tuple[Any, ...]] = {k: tuple(v) for k, v in exact.items()}
+        self.matches: dict[tuple[str, int | None], EntityMatch] = {}  # answers given
+        self._loose: dict[str, tuple[Any, ...]] | None = None
+
+    @property
+    def loose(self) -> dict[str, tuple[Any, ...]]:
+        if self._loose is None:
+            loose: dict[str, list[Any]] = {}
+            for row in self.rows:
+                if row.email:
+                    loose.setdefault(loose_email(row.email), []).append(row)
+            self._loose = {k: tuple(v) for k, v in loose.items()}
+        return self._loose
 
 
 # Indexes of the row tuples most recently searched (a snapshot's tables are immutable tuples, so the
@@ -280,7 +308,7 @@ def _email_index(rows: tuple[Any, ...]) -> _EmailIndex:
     cached = _EMAIL_INDEXES.get(id(rows))
     if cached is not None and cached[0] is rows:
         return cached[1]
-    index = _EmailIndex.build(rows)
+    index = _EmailIndex(rows)
     if len(_EMAIL_INDEXES) >= _EMAIL_INDEXES_KEPT:
         _EMAIL_INDEXES.pop(next(iter(_EMAIL_INDEXES)))
     _EMAIL_INDEXES[id(rows)] = (rows, index)
@@ -298,6 +326,15 @@ def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> Enti
     found = EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
     index.matches[(email, subsidiary)] = found
     return found
+
+
+def active_match(rows: Iterable[Any], email: str, subsidiary: int | None) -> Any | None:
+    """``match_email(rows, email, subsidiary).active``, without working out the rest of the match (checks
+    ask it for every submitter)."""
+    for row in _email_index(rows if isinstance(rows, tuple) else tuple(rows)).exact.get(email, ()):
+        if (subsidiary is None or row.subsidiary == subsidiary) and not row.isinactive:
+            return row
+    return None
 
 
 def match_employee(ctx: Context, email: str) -> EntityMatch:
@@ -323,7 +360,7 @@ def member_employees(ctx: Context) -> list[tuple[str, Any]]:
     rows, sub = ctx.rows("employee"), workspace_subsidiary(ctx)
     out = []
     for email in _per_inputs("members", ctx, _members):
-        employee = match_email(rows, email, sub).active
+        employee = active_match(rows, email, sub)
         if employee is not None:
             out.append((email, employee))
     if len(_MEMBER_EMPLOYEES) >= _PER_INPUTS_KEPT:

@@ -149,7 +149,23 @@ def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
     return f" Closest in NetSuite: {', '.join(near)}." if near else ""
 
 
+def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...]) -> Iterator[Reference]:
+    """``_resolve`` for each of a workspace field's values; an internal id found in a read table (a
+    large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``."""
+    by_id = snapshot.tables.by_id(table) if refs and snapshot.readable(table) else {}
+    for ref in refs:
+        if _judged_elsewhere(path, ref):
+            continue
+        found = by_id.get(ref) if type(ref) is int else None
+        yield Reference(path, table, ref, "ok", (int(found.id),)) if found is not None \
+            else _resolve(snapshot, path, table, ref)
+
+
+# Answers per (workspace, snapshot), most recent last; each entry keeps the two alive, so an entry found
+# by their ids is for those very objects.
 _CACHE: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
+_SUBSIDIARY: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, Reference | None]] = {}
+_KEPT = 8
 
 
 def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
@@ -158,15 +174,24 @@ def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Refere
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is workspace and cached[1] is snapshot:
         return cached[2]
-    found = tuple(
-        _resolve(snapshot, path, table, ref)
-        for path, table, values in _FIELDS for ref in values(workspace) if not _judged_elsewhere(path, ref)
-    )
-    if len(_CACHE) >= 8:
+    found = tuple(ref for path, table, values in _FIELDS
+                  for ref in _resolve_field(snapshot, path, table, values(workspace)))
+    if len(_CACHE) >= _KEPT:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (workspace, snapshot, found)
     return found
 
 
 def subsidiary(workspace: Workspace, snapshot: AccountSnapshot) -> Reference | None:
-    return next((r for r in resolve_all(workspace, snapshot) if r.path == "subsidiary"), None)
+    """The workspace subsidiary, resolved (``None`` when the workspace names none); the one reference
+    most checks build on, resolved without the thousands of tags ``resolve_all`` goes through."""
+    key = (id(workspace), id(snapshot))
+    cached = _SUBSIDIARY.get(key)
+    if cached is not None and cached[0] is workspace and cached[1] is snapshot:
+        return cached[2]
+    path, table, values = next(field for field in _FIELDS if field[0] == "subsidiary")
+    found = next(_resolve_field(snapshot, path, table, values(workspace)), None)
+    if len(_SUBSIDIARY) >= _KEPT:
+        _SUBSIDIARY.pop(next(iter(_SUBSIDIARY)))
+    _SUBSIDIARY[key] = (workspace, snapshot, found)
+    return found
