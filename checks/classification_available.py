@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from netsuite_audit.audit.availability import SubsidiaryTree, usability
+from netsuite_audit.audit.availability import SubsidiaryTree, available_from, usability
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -85,8 +85,7 @@ class _Where:
             yield self.line_target[g], self.index.where(g)
 
     def targets(self, uses: Uses) -> set[int | None]:
-        line_target = self.line_target
-        found = {line_target[g] for g in uses.lines}
+        found = set(map(self.line_target.__getitem__, uses.lines))
         if uses.tags:
             found.add(self.ws_sub)
         return found
@@ -181,7 +180,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
             continue
         key = (table, row.id, target)
         if key not in verdicts:  # the same record is used from the same subsidiary by many records
-            verdicts[key] = usability(row, by_id, tree, target, include_children_known=known).available
+            verdicts[key] = available_from(row, tree, target, include_children_known=known)
         outcome.add(verdicts[key])
     if not first.inactive and first.inactive_parent is None and outcome <= {True}:
         return

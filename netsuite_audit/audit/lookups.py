@@ -8,9 +8,11 @@ snapshot so that every check answers them the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
@@ -18,7 +20,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import Finding
 from netsuite_audit.audit.references import UnresolvedReference
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.pending import PendingReports, Report
 from netsuite_audit.permissions import Level, describe_permission
 from netsuite_audit.tables import TABLES
 from netsuite_audit.workspace import Coding, ExportType, Ref, Workspace
@@ -116,7 +118,7 @@ def warm(workspace: Workspace, reports: PendingReports | None) -> None:
     does this in the background while it waits for NetSuite)."""
     given = _Given(workspace, reports)
     for name, build in (("members", _members), ("enabled_categories", _enabled_categories),
-                        ("project_lines", _project_lines)):
+                        ("report_facts", _report_facts)):
         _per_inputs(name, given, build)
 
 
@@ -186,31 +188,57 @@ def _enabled_categories(ctx: Inputs) -> Uses:
     for ref in ctx.workspace.tags.categories:
         labels.setdefault(ref_key(ref), []).append("workspace category")
     index = line_index(ctx.reports)
-    return Uses(labels, _lines_by_key(index, "category"), index)
+    return Uses(labels, lines_by_key(index, "category"), index)
 
 
-def _lines_by_key(index: LineIndex, field: str) -> dict[str, Sequence[int]]:
-    """``ref_key`` of each value of a line field -> its lines in file order; keys in order of first use."""
+def lines_by_key(index: LineIndex, field: str, key: Callable[[Ref], str] = ref_key) -> dict[str, Sequence[int]]:
+    """``key`` of each value of a line field -> its lines (shared line numbers, ascending); keys in
+    order of first use. Values written two ways with one key (5 and "5") share one list."""
     keyed: dict[str, list[Sequence[int]]] = {}
     for ref, numbers in index.values(field).items():
-        keyed.setdefault(ref_key(ref), []).append(numbers)
-    merged = {key: parts[0] if len(parts) == 1 else sorted(g for part in parts for g in part)
-              for key, parts in keyed.items()}
+        keyed.setdefault(key(ref), []).append(numbers)
+    merged = {k: parts[0] if len(parts) == 1 else sorted(g for part in parts for g in part)
+              for k, parts in keyed.items()}
     return dict(sorted(merged.items(), key=lambda item: item[1][0]))
 
 
-def project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
-    """Each project reference on a pending report line, exactly as written, -> the lines using it as
-    (report id, 1-based line number), in the order of first use. Shared: callers must not change it."""
-    return _per_inputs("project_lines", ctx, _project_lines)
+class ReportFacts(NamedTuple):
+    """What several checks add up over one pending report's lines, gathered in one walk over them (a
+    large file has 100,000 lines, and every walk over them costs tens of milliseconds)."""
+
+    report: Report
+    total: Decimal  # of every line's amount, added in line order
+    reimbursable_total: Decimal  # of the reimbursable lines' amounts, in line order
+    reimbursable_lines: int
+    last_date: dt.date | None  # the latest line date (None: no line is dated)
+    billable: tuple[int, ...]  # 1-based numbers of the billable lines
 
 
-def _project_lines(ctx: Inputs) -> dict[Ref, list[tuple[str, int]]]:
-    index = line_index(ctx.reports)
-    ids = [report.id for report in index.reports]
-    report_of, number_of = index.report_of, index.number_of
-    return {project: [(ids[report_of[g]], number_of[g]) for g in numbers]
-            for project, numbers in index.values("project").items()}
+def report_facts(ctx: Context) -> tuple[ReportFacts, ...]:
+    """One :class:`ReportFacts` per pending report, in file order (none without reports)."""
+    return _per_inputs("report_facts", ctx, _report_facts)
+
+
+def _report_facts(ctx: Inputs) -> tuple[ReportFacts, ...]:
+    found = []
+    for report in ctx.reports.reports if ctx.reports else ():
+        total = reimbursable = Decimal(0)
+        count = 0
+        last: dt.date | None = None
+        billable = []
+        for number, line in enumerate(report.lines, start=1):
+            amount = line.amount
+            total += amount
+            if line.reimbursable:
+                reimbursable += amount
+                count += 1
+            day = line.date
+            if day is not None and (last is None or day > last):
+                last = day
+            if line.billable:
+                billable.append(number)
+        found.append(ReportFacts(report, total, reimbursable, count, last, tuple(billable)))
+    return tuple(found)
 
 
 def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
