@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from netsuite_audit.audit import lookups, references
+from netsuite_audit.audit import lookups, references, settings
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Severity, Status
 from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import PendingReports
@@ -174,6 +177,45 @@ def test_category_uses_are_worded_on_request() -> None:
     assert "4" not in uses
     with pytest.raises(KeyError):
         uses["4"]
+
+
+def test_report_facts_add_up_each_report_and_follow_the_reports_given() -> None:
+    reports = {"reports": [
+        {"id": "R1", "employee": "a@example.com", "lines": [
+            {"amount": "10.10", "date": "2026-10-05", "billable": True},
+            {"amount": "-2.05", "reimbursable": False, "date": "2026-09-30"},
+            {"amount": "0.95", "billable": True}]},
+        {"id": "R2", "employee": "b@example.com", "lines": [{"amount": "-3", "reimbursable": True}]},
+        {"id": "R3", "employee": "b@example.com"}]}
+    ctx = make_ctx(reports=reports)
+    facts = lookups.report_facts(ctx)
+    assert [f.report.id for f in facts] == ["R1", "R2", "R3"]
+    for fact in facts:  # what each check used to work out from the lines itself
+        lines = fact.report.lines
+        assert fact.total == sum((line.amount for line in lines), Decimal(0))
+        assert fact.reimbursable_total == sum((line.amount for line in lines if line.reimbursable), Decimal(0))
+        assert fact.reimbursable_lines == sum(1 for line in lines if line.reimbursable)
+        dates = settings.report_dates(fact.report)
+        assert fact.last_date == (dates[-1] if dates else None)
+        assert fact.billable == tuple(n for n, line in enumerate(lines, start=1) if line.billable)
+    assert facts[0].total == Decimal("9.00") and facts[0].reimbursable_total == Decimal("11.05")
+    assert facts[0].last_date == dt.date(2026, 10, 5) and facts[0].billable == (1, 3)
+    assert facts[2] == (facts[2].report, Decimal(0), Decimal(0), 0, None, ())
+    assert lookups.report_facts(ctx) is facts  # built once for these reports
+    other = make_ctx(reports={"reports": [{"id": "R9", "employee": "c@example.com",
+                                           "lines": [{"amount": "4"}]}]})
+    assert [(f.report.id, f.total) for f in lookups.report_facts(other)] == [("R9", Decimal(4))]
+    assert lookups.report_facts(make_ctx()) == ()
+
+
+def test_lines_by_key_merges_one_record_written_two_ways() -> None:
+    reports = {"reports": [{"id": "R1", "employee": "a@example.com", "lines": [
+        {"amount": "1", "project": "7"}, {"amount": "1", "project": 100}, {"amount": "1", "project": 7},
+        {"amount": "1", "project": " 7"}]}]}
+    index = line_index(PendingReports.model_validate(reports))
+    assert {k: list(v) for k, v in lookups.lines_by_key(index, "project").items()} == {"7": [0, 2, 3], "100": [1]}
+    assert {k: list(v) for k, v in lookups.lines_by_key(index, "project", str).items()} \
+        == {"7": [0, 2], "100": [1], " 7": [3]}
 
 
 def test_export_shape_helpers() -> None:
