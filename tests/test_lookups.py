@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -277,4 +278,10 @@ def test_unreadable_names_the_permission() -> None:
 def test_entity_names() -> None:
     assert lookups.entity_name(Employee(id=4, firstname="Ann", lastname="Lee")) == "Ann Lee"
     assert lookups.entity_name(Employee(id=4)) == "#4"
+    assert lookups.entity_name(Employee(id=4, entityid="E-4", firstname="Ann")) == "E-4"
+    assert lookups.entity_name(Employee(id=4, lastname="Lee")) == "Lee"
+    assert lookups.entity_name(Account(id=6, fullname="Travel")) == "Travel"
+    # any row type, not only the records nsaudit reads
+    assert lookups.entity_name(SimpleNamespace(id=8, altname="Alt", firstname="Ann")) == "Alt"
+    assert lookups.entity_name(SimpleNamespace(id=8, firstname="Ann", lastname=None)) == "Ann"
     assert lookups.loose_email(" Ann.Lee @Example.COM ") == "ann.lee@example.com"

@@ -44,14 +44,33 @@ def is_id_ref(ref: Ref) -> bool:
     return isinstance(ref, int) or (ref.isascii() and ref.strip().lstrip("-").isdigit())
 
 
+_ENTITY_NAMES = ("companyname", "entityid", "altname", "name", "fullname")  # in the order looked at
+_ENTITY_ATTRS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _entity_attrs(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The name attributes a row type has, and its first/last name attributes: asking a pydantic row
+    for one it does not have costs an exception, and checks name thousands of rows."""
+    found = _ENTITY_ATTRS.get(cls)
+    if found is None:
+        fields = getattr(cls, "model_fields", None)
+
+        def has(attr: str) -> bool:
+            return fields is None or attr in fields or hasattr(cls, attr)
+
+        found = _ENTITY_ATTRS[cls] = (tuple(a for a in _ENTITY_NAMES if has(a)),
+                                      tuple(a for a in ("firstname", "lastname") if has(a)))
+    return found
+
+
 def entity_name(row: Any) -> str:
     """A readable name for an employee, vendor, customer or project row."""
-    for attr in ("companyname", "entityid", "altname", "name", "fullname"):
+    names, person = _entity_attrs(type(row))
+    for attr in names:
         value = getattr(row, attr, None)
         if value:
             return str(value)
-    first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
-    joined = " ".join(p for p in (first, last) if p)
+    joined = " ".join(p for p in (getattr(row, attr, None) for attr in person) if p)
     return joined or f"#{row.id}"
 
 

@@ -71,6 +71,9 @@ def _is_id(ref: Ref) -> bool:
     return isinstance(ref, int) or ref.strip().lstrip("-").isdigit()
 
 
+_JUDGED_PATHS = ("export.card_vendor", "export.default_vendor")
+
+
 def _judged_elsewhere(path: str, ref: Ref) -> bool:
     """Values another check judges for what they are (not records to look up)."""
     text = str(ref).strip().lower()
@@ -126,13 +129,32 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
     wanted = str(ref).strip()
     exact = path == "connection.user" and "@" in wanted  # an email is matched as the integration does
     key = (lambda s: s.strip().casefold()) if path == "connection.user" and not exact else (lambda s: s.strip())
-    target = key(wanted)
-    matches = tuple(dict.fromkeys(int(row.id) for row in rows if any(key(n) == target for n in _names(row))))
+    matches = _named(rows, key, key(wanted))
     if len(matches) == 1:
         return Reference(path, table, ref, "ok", matches)
     if matches:
         return Reference(path, table, ref, "ambiguous", matches)
     return Reference(path, table, ref, "unresolved", hints=closest_names(snapshot, table, ref))
+
+
+def _named(rows: tuple[Any, ...], key: Callable[[str], str], target: str) -> tuple[int, ...]:
+    """Internal ids, in table order and once each, of the rows with a name (``_names``) whose ``key``
+    is ``target``: one pass over the rows without a generator per row (the integration user is
+    looked up among every employee)."""
+    found: dict[int, None] = {}
+    for row in rows:
+        attrs, person = _name_attrs(type(row))
+        for attr in attrs:
+            value = getattr(row, attr, None)
+            if isinstance(value, str) and value and key(value) == target:
+                found[int(row.id)] = None
+                break
+        else:
+            if person:
+                first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
+                if (first or last) and key(" ".join(p for p in (first, last) if p)) == target:
+                    found[int(row.id)] = None
+    return tuple(found)
 
 
 def closest_names(snapshot: AccountSnapshot, table: str, ref: Ref) -> tuple[str, ...]:
@@ -153,8 +175,9 @@ def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple
     """``_resolve`` for each of a workspace field's values; an internal id found in a read table (a
     large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``."""
     by_id = snapshot.tables.by_id(table) if refs and snapshot.readable(table) else {}
+    judged = path in _JUDGED_PATHS
     for ref in refs:
-        if _judged_elsewhere(path, ref):
+        if judged and _judged_elsewhere(path, ref):
             continue
         found = by_id.get(ref) if type(ref) is int else None
         yield Reference(path, table, ref, "ok", (int(found.id),)) if found is not None \
