@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import chain
+from typing import Any, Literal, NamedTuple
 
 from netsuite_audit.errors import NsauditError
 from netsuite_audit.snapshot import NAME_COLUMNS, AccountSnapshot
@@ -23,8 +23,7 @@ State = Literal["ok", "unresolved", "ambiguous", "unread"]
 ACCOUNTANT_VENDOR = (-3, "-accountant-")  # NetSuite's built-in vendor: the default-vendor check judges it
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):  # a tuple: a large workspace holds thousands of references, each made fast
     path: str  # where the workspace names it: "subsidiary", "tags.classes", "export.default_vendor"
     table: str
     ref: Ref
@@ -171,17 +170,19 @@ def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
     return f" Closest in NetSuite: {', '.join(near)}." if near else ""
 
 
-def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...]) -> Iterator[Reference]:
+def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...]) -> list[Reference]:
     """``_resolve`` for each of a workspace field's values; an internal id found in a read table (a
     large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``."""
     by_id = snapshot.tables.by_id(table) if refs and snapshot.readable(table) else {}
     judged = path in _JUDGED_PATHS
+    found = []
     for ref in refs:
         if judged and _judged_elsewhere(path, ref):
             continue
-        found = by_id.get(ref) if type(ref) is int else None
-        yield Reference(path, table, ref, "ok", (int(found.id),)) if found is not None \
-            else _resolve(snapshot, path, table, ref)
+        row = by_id.get(ref) if type(ref) is int else None
+        found.append(Reference(path, table, ref, "ok", (int(row.id),)) if row is not None
+                     else _resolve(snapshot, path, table, ref))
+    return found
 
 
 # Answers per (workspace, snapshot), most recent last; each entry keeps the two alive, so an entry found
@@ -197,8 +198,8 @@ def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Refere
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is workspace and cached[1] is snapshot:
         return cached[2]
-    found = tuple(ref for path, table, values in _FIELDS
-                  for ref in _resolve_field(snapshot, path, table, values(workspace)))
+    found = tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace))
+                                      for path, table, values in _FIELDS))
     if len(_CACHE) >= _KEPT:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (workspace, snapshot, found)
@@ -213,7 +214,7 @@ def subsidiary(workspace: Workspace, snapshot: AccountSnapshot) -> Reference | N
     if cached is not None and cached[0] is workspace and cached[1] is snapshot:
         return cached[2]
     path, table, values = next(field for field in _FIELDS if field[0] == "subsidiary")
-    found = next(_resolve_field(snapshot, path, table, values(workspace)), None)
+    found = next(iter(_resolve_field(snapshot, path, table, values(workspace))), None)
     if len(_SUBSIDIARY) >= _KEPT:
         _SUBSIDIARY.pop(next(iter(_SUBSIDIARY)))
     _SUBSIDIARY[key] = (workspace, snapshot, found)
