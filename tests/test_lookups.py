@@ -108,6 +108,16 @@ def test_active_match_is_the_record_match_email_would_use() -> None:
     assert [r.id for r in lookups.match_email(rows, "X@EXAMPLE.COM", 1).near] == [1, 2, 3]
 
 
+def test_loose_groups_group_rows_by_loose_email_per_table() -> None:
+    rows = (Employee(id=1, email="X@example.com"), Employee(id=2, email=" x@example.com"),
+            Employee(id=3, email=None), Employee.model_validate({"id": 4, "email": ""}),
+            Employee(id=5, email="y@example.com"))
+    groups = lookups.loose_groups(rows)
+    assert {k: [r.id for r in v] for k, v in groups.items()} == {"x@example.com": [1, 2], "y@example.com": [5]}
+    other = (Employee(id=7, email="x@example.com"),)
+    assert [r.id for r in lookups.loose_groups(other)["x@example.com"]] == [7]  # its own table's rows
+
+
 def test_member_employees_skips_unmatched() -> None:
     ctx = make_ctx(workspace={"employees": ["alice@example.com", "nobody@example.com", "carol@example.com"]})
     assert [(e, r.id) for e, r in lookups.member_employees(ctx)] == [("alice@example.com", 10)]

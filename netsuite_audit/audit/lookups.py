@@ -33,7 +33,7 @@ T = TypeVar("T")
 # ---- small value helpers -----------------------------------------------------------------------
 def loose_email(email: str | None) -> str:
     """An email with case and surrounding/inner spaces ignored: for hints only, never for matching."""
-    return "".join((email or "").split()).lower()
+    return "".join(email.split()).lower() if email else ""
 
 
 def ref_key(ref: Ref) -> str:
@@ -373,6 +373,12 @@ def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> Enti
     found = EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
     index.matches[(email, subsidiary)] = found
     return found
+
+
+def loose_groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+    """``loose_email`` -> the rows with an email that reads so, in table order (rows without an email
+    are left out). Shared: callers must not change it."""
+    return _email_index(rows if isinstance(rows, tuple) else tuple(rows)).loose
 
 
 def active_match(rows: Iterable[Any], email: str, subsidiary: int | None) -> Any | None:
