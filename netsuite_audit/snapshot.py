@@ -18,13 +18,14 @@ empty (NetSuite leaves null columns out of each row).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from netsuite_audit import records as r
 from netsuite_audit.errors import InputError
@@ -234,6 +235,7 @@ class AccountSnapshot(Model):
     restlet_failure: Literal["network", "concurrency", "server"] | None = None
     # What was read from Expensify's Integration Server in the same run (no secrets), when asked for.
     expensify: ExpensifyRead | None = None
+    _file_sha256: str | None = PrivateAttr(default=None)  # of the file it was loaded from, if any
 
     @field_validator("schema_version", mode="before")
     @classmethod
@@ -266,7 +268,18 @@ class AccountSnapshot(Model):
         return self.model_dump_json(indent=1, by_alias=True, exclude_none=False)
 
     def sha256(self) -> str:
+        """SHA-256 of the snapshot as a file: of the file it was loaded from (what ``sha256sum FILE``
+        prints; hashing the bytes read costs far less than writing 15 MB of JSON again), else of what
+        ``nsaudit snapshot`` writes for it."""
+        if self._file_sha256 is not None:
+            return self._file_sha256
         return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> AccountSnapshot:
+        copied = super().model_copy(update=update, deep=deep)
+        if update:  # no longer the file it was loaded from
+            copied._file_sha256 = None
+        return copied
 
     @classmethod
     def load(cls, path: Path) -> AccountSnapshot:
@@ -274,14 +287,17 @@ class AccountSnapshot(Model):
 
         try:
             with parsing(str(path)):
-                text = path.read_text(encoding="utf-8")
+                data = path.read_bytes()
+                text = data.decode("utf-8")
         except OSError as exc:
             raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
         try:
             with cycle_collection_paused(keep=True), parsing(str(path)):  # the rows form no reference cycles
-                return cls.model_validate_json(text)
+                snapshot = cls.model_validate_json(text)
         except ValidationError as exc:
             raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc
+        snapshot._file_sha256 = hashlib.sha256(data).hexdigest()
+        return snapshot
 
 
 def _first_loc(exc: ValidationError) -> str:
