@@ -155,7 +155,7 @@ _LINE_FIELDS = ["merchant", "currency", "category", "project", "customer", "clas
 _LINES = st.lists(st.fixed_dictionaries(
     {"amount": st.one_of(st.sampled_from(["1.00", "12.5", " 3 ", "1e2"]),
                          st.floats(allow_nan=False, allow_infinity=False), st.integers())},
-    optional={name: _VALUES for name in _LINE_FIELDS}), max_size=4)
+    optional=dict.fromkeys(_LINE_FIELDS, _VALUES)), max_size=4)
 _REPORTS = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["R1", "R2"]), "employee": st.just("e@x.example"),
                                            "lines": _LINES},
                                           optional={"title": _VALUES, "currency": _VALUES}), max_size=6)
