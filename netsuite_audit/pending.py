@@ -11,12 +11,13 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from netsuite_audit.errors import InputError
@@ -128,17 +129,23 @@ def _read_json(text: str) -> tuple[Report, ...] | None:
         while start < end:
             cut = _BETWEEN_REPORTS.search(text, start + _PIECE, end)
             stop = cut.start(1) if cut else end
+            # Always a list: ``[piece]`` is JSON only when the piece is a run of whole values (wrapped in
+            # {"reports": ...}, a piece could close the list and add a key of its own).
             if _AMOUNT_NOT_A_STRING.search(text, start, stop) or _ESCAPED_LETTER.search(text, start, stop):
-                parsed = from_json(f"[{text[start:stop]}]", cache_strings="all")
-                piece = PendingReports.model_validate({"reports": parsed}).reports
+                piece = _report_list().validate_python(from_json(f"[{text[start:stop]}]", cache_strings="all"))
             else:  # parsed and validated in one pass: the same values when every amount is a string
-                piece = PendingReports.model_validate_json(f'{{"reports": [{text[start:stop]}]}}').reports
+                piece = _report_list().validate_json(f"[{text[start:stop]}]")
             fields_given.share(piece)  # now, so the next piece's sets take the memory these free
             reports += piece
             start = stop + 1 if cut else end
     except ValueError:  # not JSON, or not valid (pydantic's ValidationError is a ValueError)
         return None
     return tuple(reports)
+
+
+@cache
+def _report_list() -> TypeAdapter[list[Report]]:
+    return TypeAdapter(list[Report])  # built on first use: not every run reads a reports file
 
 
 _FIELDS_GIVEN = attrgetter("__pydantic_fields_set__")

@@ -94,6 +94,10 @@ def test_a_key_spelled_with_escapes_reads_as_json_loads_reads_it(tmp_path: Path)
     '{"reports": [{"id": "R1", "employee": "e", "lines": [{"amount": "1", "class": 3, "class_": "x"}]}]}',
     '{"reports": [{"id": "R1", "employee": "e", "lines": []}, {"id": "R2", "employee": "e"}]}',
     '{"reports": [{"id": "R1", "employee": "e", "lines": [{"amount": "1", "class": [1]}]}], "reports": []}',
+    # the key repeated after a list long enough to be cut: only the last list counts
+    '{"reports": ' + json.dumps([_report(n) for n in range(5)]) + ', "reports": ' + json.dumps([_report(9)]) + "}",
+    '{"reports": ' + json.dumps([_report(n) for n in range(5)]) + ', "reports": ' + json.dumps([_report(9)])
+    + ', "reports": [' + json.dumps(_report(8)).replace('"2.50"', "2.50") + "]}",
     # refused by pydantic's parser, read by json.loads: the slow path reads them
     '{"reports": [{"id": "R1", "employee": "e", "lines": [{"amount": "1", "merchant": "\\ud800"}]}]}',
     '{"reports": [{"id": "R1", "employee": "e", "lines": [{"amount": "1", "project": 1e400}]}]}',
