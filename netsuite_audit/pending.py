@@ -131,7 +131,8 @@ def _read_json(text: str) -> tuple[Report, ...] | None:
             stop = cut.start(1) if cut else end
             # Always a list: ``[piece]`` is JSON only when the piece is a run of whole values (wrapped in
             # {"reports": ...}, a piece could close the list and add a key of its own).
-            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or _ESCAPED_LETTER.search(text, start, stop):
+            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or (
+                    text.find("\\", start, stop) >= 0 and _ESCAPED_LETTER.search(text, start, stop)):
                 piece = _report_list().validate_python(from_json(f"[{text[start:stop]}]", cache_strings="all"))
             else:  # parsed and validated in one pass: the same values when every amount is a string
                 piece = _report_list().validate_json(f"[{text[start:stop]}]")
