@@ -15,15 +15,32 @@ from functools import cache
 from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from netsuite_audit.errors import InputError
 from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.inputs import error_from_validation, parsing, read_text, validate
 from netsuite_audit.workspace import Ref
+
+
+class _Interned(dict[Any, Any]):
+    """``interned[value]``: the first value equal to ``value`` seen (kept on first sight)."""
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = value
+        return value
+
+
+# A file's references and dates repeat (a few thousand classes or projects, a few dozen dates for
+# 100,000 lines), and pydantic reads each into a new object: a line keeps the one read first instead
+# (same value, same type: a validated reference is an int or a str, a date a date, and no two of these
+# types have equal values). Saves ~20 MB at 100,000 lines for ~0.05 s; emptied after each file read.
+_INTERNED = _Interned()
+_Shared = AfterValidator(_INTERNED.__getitem__)
+SharedRef = Annotated[Ref | None, _Shared]
 
 
 class _Model(BaseModel):
@@ -34,15 +51,15 @@ class ReportLine(_Model):
     merchant: str | None = None
     amount: Decimal
     currency: str | None = None
-    category: Ref | None = None
-    project: Ref | None = None
-    customer: Ref | None = None
-    class_: Ref | None = Field(None, alias="class")
-    department: Ref | None = None
-    location: Ref | None = None
+    category: SharedRef = None
+    project: SharedRef = None
+    customer: SharedRef = None
+    class_: SharedRef = Field(None, alias="class")
+    department: SharedRef = None
+    location: SharedRef = None
     billable: bool = False
     reimbursable: bool = True
-    date: dt.date | None = None
+    date: Annotated[dt.date | None, _Shared] = None
     tax: str | None = None
 
 
@@ -59,24 +76,27 @@ class PendingReports(_Model):
 
     @classmethod
     def load(cls, path: Path) -> PendingReports:
-        with parsing(str(path)):
-            return cls._load(path)
+        try:
+            with parsing(str(path)):
+                return cls._load(path)
+        finally:
+            _INTERNED.clear()
 
     @classmethod
     def _load(cls, path: Path) -> PendingReports:
-        text = read_text(path)
         if path.suffix.lower() == ".csv":
-            rows, lines = _rows_to_reports(text, str(path))
+            rows, lines = _rows_to_reports(read_text(path), str(path))
             try:
                 return cls.model_validate({"reports": rows})
             except ValidationError as exc:
                 raise error_from_validation(exc, str(path), lines.locate) from None
         with cycle_collection_paused(keep=True):  # the models form no reference cycles
-            reports = _read_json(text)
+            reports = _read_json(_read_bytes(path))
         if reports is not None:
             return cls(reports=reports)
-        # Not the plain shape, or not valid: the whole file is parsed again, then validated, so errors
-        # (invalid JSON, the first bad field) read exactly as they always have.
+        # Not the plain shape, or not valid (not even UTF-8): the file is read again as text, parsed
+        # whole, then validated, so errors (invalid JSON, the first bad field) read as they always have.
+        text = read_text(path)
         try:
             data: Any = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -88,24 +108,24 @@ class PendingReports(_Model):
 
 # The plain shapes, ``{"reports": [...]}`` and ``[...]``, around the list of reports (JSON whitespace is
 # these four characters, as json.loads reads it).
-_OPENING = re.compile(r'[ \t\n\r]*(\{[ \t\n\r]*"reports"[ \t\n\r]*:[ \t\n\r]*)?\[')
-_CLOSING = re.compile(r'\][ \t\n\r]*\Z')
-_CLOSING_WRAPPED = re.compile(r'\][ \t\n\r]*\}[ \t\n\r]*\Z')
+_OPENING = re.compile(rb'[ \t\n\r]*(\{[ \t\n\r]*"reports"[ \t\n\r]*:[ \t\n\r]*)?\[')
+_CLOSING = re.compile(rb'\][ \t\n\r]*\Z')
+_CLOSING_WRAPPED = re.compile(rb'\][ \t\n\r]*\}[ \t\n\r]*\Z')
 # Where one report ends and the next begins when ``lines`` is a report's last key: ``]}, {``. In a valid
 # file nothing else reads so (a line holds no list, and a quote inside a string is escaped).
-_BETWEEN_REPORTS = re.compile(r'\][ \t\n\r]*\}[ \t\n\r]*(,)[ \t\n\r]*\{')
+_BETWEEN_REPORTS = re.compile(rb'\][ \t\n\r]*\}[ \t\n\r]*(,)[ \t\n\r]*\{')
 _PIECE = 1 << 20  # characters of the file parsed at a time (about 200 reports of 20 lines)
 # Validated straight from JSON, an amount written as a number becomes a Decimal of another form than
 # from the float json.loads reads (100.0 -> Decimal('100') instead of Decimal('100.0')); everything
 # else comes out the same. A piece with such an amount, or with a key that could spell "amount" with
 # escapes, is parsed first and validated from Python, as the slow path does.
-_AMOUNT_NOT_A_STRING = re.compile(r'"amount"[ \t\n\r]*:[ \t\n\r]*[^" \t\n\r]')
-_ESCAPED_LETTER = re.compile(r'\\u00[4-7][0-9a-fA-F]')
+_AMOUNT_NOT_A_STRING = re.compile(rb'"amount"[ \t\n\r]*:[ \t\n\r]*[^" \t\n\r]')
+_ESCAPED_LETTER = re.compile(rb'\\u00[4-7][0-9a-fA-F]')
 
 
-def _read_json(text: str) -> tuple[Report, ...] | None:
-    """``[report, ...]`` or ``{"reports": [report, ...]}``, validated; ``None`` when the text has
-    another shape or anything in it is invalid (the caller's slow path then says what).
+def _read_json(text: bytes) -> tuple[Report, ...] | None:
+    """``[report, ...]`` or ``{"reports": [report, ...]}`` (the file's bytes), validated; ``None`` when
+    the file has another shape or anything in it is invalid (the caller's slow path then says what).
 
     The list is read a piece of about a megabyte at a time, cut between two reports, and each piece is
     validated by pydantic straight from its JSON (parsing and validating in one pass takes half the
@@ -113,8 +133,9 @@ def _read_json(text: str) -> tuple[Report, ...] | None:
     piece's parsed JSON exists at a time, so the memory a piece frees is what the next one takes
     (parsing the file whole held ~3 times its size, kept by the process to its end). A cut that is not
     between two reports leaves a piece that is not JSON, and the slow path runs. pydantic's parser is
-    stricter than json.loads (lone surrogates, nesting over 200 levels): what it refuses also goes the
-    slow path, which reads it as before. Lines then share their equal sets of fields given.
+    stricter than json.loads (lone surrogates, nesting over 200 levels) and reads UTF-8 only: what it
+    refuses also goes the slow path, which reads it as before. Lines then share their equal sets of
+    fields given.
     """
     opening = _OPENING.match(text)
     if opening is None:
@@ -132,16 +153,25 @@ def _read_json(text: str) -> tuple[Report, ...] | None:
             # Always a list: ``[piece]`` is JSON only when the piece is a run of whole values (wrapped in
             # {"reports": ...}, a piece could close the list and add a key of its own).
             if _AMOUNT_NOT_A_STRING.search(text, start, stop) or (
-                    text.find("\\", start, stop) >= 0 and _ESCAPED_LETTER.search(text, start, stop)):
-                piece = _report_list().validate_python(from_json(f"[{text[start:stop]}]", cache_strings="all"))
+                    text.find(b"\\", start, stop) >= 0 and _ESCAPED_LETTER.search(text, start, stop)):
+                piece = _report_list().validate_python(from_json(b"[" + text[start:stop] + b"]", cache_strings="all"))
             else:  # parsed and validated in one pass: the same values when every amount is a string
-                piece = _report_list().validate_json(f"[{text[start:stop]}]")
+                piece = _report_list().validate_json(b"[" + text[start:stop] + b"]")
             fields_given.share(piece)  # now, so the next piece's sets take the memory these free
             reports += piece
             start = stop + 1 if cut else end
     except ValueError:  # not JSON, or not valid (pydantic's ValidationError is a ValueError)
         return None
     return tuple(reports)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError("file not found", source=str(path)) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc}", source=str(path)) from exc
 
 
 @cache

@@ -179,3 +179,53 @@ def test_generated_files_read_as_json_loads_and_validation_read_them(
             _load(tmp_path, text)
         return
     assert _described(_load(tmp_path, text)) == expected
+
+
+def test_lines_share_equal_references_and_dates(tmp_path: Path) -> None:
+    lines = [{"amount": "1", "class": 1234567, "project": "P 1", "date": "2026-11-01"},
+             {"amount": "2", "class": 1234567, "department": 7654321, "date": "2026-11-01"},
+             {"amount": "3", "class": "1234567", "department": 7654321, "location": 7654321}]
+    text = json.dumps({"reports": [{"id": f"R{n}", "employee": "e", "lines": lines} for n in range(50)]})
+    loaded = _load(tmp_path, text)
+    read = [line for report in loaded.reports for line in report.lines]
+    assert len({id(line.class_) for line in read}) == 2  # the int 1234567 and the str "1234567"
+    assert {type(line.class_) for line in read} == {int, str}
+    assert len({id(line.date) for line in read if line.date}) == 1
+    assert len({id(value) for line in read for value in (line.department, line.location) if value}) == 1
+    assert not pending._INTERNED  # nothing kept once the file is read
+    assert _described(loaded) == _described(_plain(text))
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"reports": [{"id": "R1", "employee": "e\xff", "lines": []}]}',  # not UTF-8
+    b'{"reports": [{"id": "R1", "employee": "e\xed\xa0\x80", "lines": []}]}',  # an encoded surrogate
+    b'\xef\xbb\xbf{"reports": []}',  # a byte-order mark: json.loads refuses it
+])
+def test_a_file_that_is_not_plain_utf8_json_reads_as_before(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "reports.json"
+    path.write_bytes(raw)
+    expected = str(_old_error(path))
+    with pytest.raises(InputError) as caught:
+        PendingReports.load(path)
+    assert str(caught.value) == expected
+
+
+def _old_error(path: Path) -> InputError:
+    """The error reading the file as text, then json.loads, gave."""
+    from netsuite_audit.inputs import read_text
+
+    try:
+        text = read_text(path)
+        data = json.loads(text)
+    except InputError as exc:
+        return exc
+    except json.JSONDecodeError as exc:
+        return InputError(f"invalid JSON: {exc.msg} (line {exc.lineno})", source=str(path))
+    raise AssertionError(f"{data!r} read without an error")
+
+
+def test_windows_line_ends_read_as_json_loads_reads_them(tmp_path: Path) -> None:
+    text = json.dumps({"reports": [_report(n) for n in range(3)]}, indent=2).replace("\n", "\r\n")
+    path = tmp_path / "reports.json"
+    path.write_bytes(text.encode())
+    assert _described(PendingReports.load(path)) == _described(_plain(text))
