@@ -114,7 +114,7 @@ _CLOSING_WRAPPED = re.compile(rb'\][ \t\n\r]*\}[ \t\n\r]*\Z')
 # Where one report ends and the next begins when ``lines`` is a report's last key: ``]}, {``. In a valid
 # file nothing else reads so (a line holds no list, and a quote inside a string is escaped).
 _BETWEEN_REPORTS = re.compile(rb'\][ \t\n\r]*\}[ \t\n\r]*(,)[ \t\n\r]*\{')
-_PIECE = 1 << 20  # characters of the file parsed at a time (about 200 reports of 20 lines)
+_PIECE = 1 << 18  # bytes of the file parsed at a time (about 50 reports of 20 lines)
 # Validated straight from JSON, an amount written as a number becomes a Decimal of another form than
 # from the float json.loads reads (100.0 -> Decimal('100') instead of Decimal('100.0')); everything
 # else comes out the same. A piece with such an amount, or with a key that could spell "amount" with
@@ -127,7 +127,7 @@ def _read_json(text: bytes) -> tuple[Report, ...] | None:
     """``[report, ...]`` or ``{"reports": [report, ...]}`` (the file's bytes), validated; ``None`` when
     the file has another shape or anything in it is invalid (the caller's slow path then says what).
 
-    The list is read a piece of about a megabyte at a time, cut between two reports, and each piece is
+    The list is read a piece of about 256 KB at a time, cut between two reports, and each piece is
     validated by pydantic straight from its JSON (parsing and validating in one pass takes half the
     time json.loads then validation took; equal short strings come out as one object). Only one
     piece's parsed JSON exists at a time, so the memory a piece frees is what the next one takes

@@ -55,22 +55,20 @@ class LineIndex:
         return found
 
     def _index(self, fields: tuple[str, ...]) -> list[dict[Any, array[int]]]:
-        """The index of each of these fields. The loops run in C (``map``): the same loop written in
-        Python cost ~15 ms a field at 100,000 lines."""
+        """The index of each of these fields. The loops run in C (``map``; the same loop in Python cost
+        ~15 ms a field at 100,000 lines), a block of lines at a time: each line is read once for all
+        the fields, and the block's columns are small enough to be made and dropped in the cache."""
         values = list(map(_VALUES, self.lines))
-        columns: list[Iterable[Any]]
-        if len(fields) > 1 and values:  # one read of each line for all the fields, then a column per field
-            columns = list(zip(*map(itemgetter(*fields), values), strict=True))
-        else:
-            columns = [map(itemgetter(name), values) for name in fields]
-        numbers = range(len(values))
-        indexes = []
-        for column in columns:
-            found: defaultdict[Any, array[int]] = defaultdict(_no_lines)
-            deque(map(array.append, map(found.__getitem__, column), numbers), maxlen=0)
-            found.pop(None, None)  # lines without a value
-            indexes.append(dict(found))
-        return indexes
+        found: list[defaultdict[Any, array[int]]] = [defaultdict(_no_lines) for _ in fields]
+        read = itemgetter(*fields) if len(fields) > 1 else lambda line: (line[fields[0]],)
+        for start in range(0, len(values), _BLOCK):
+            block = values[start:start + _BLOCK]
+            numbers = range(start, start + len(block))
+            for lines_of, column in zip(found, zip(*map(read, block), strict=True), strict=True):
+                deque(map(array.append, map(lines_of.__getitem__, column), numbers), maxlen=0)
+        for lines_of in found:
+            lines_of.pop(None, None)  # lines without a value
+        return [dict(lines_of) for lines_of in found]
 
     def report(self, g: int) -> Report:
         return self.reports[self.report_of[g]]
@@ -88,6 +86,7 @@ class LineIndex:
 _LINES = attrgetter("lines")
 _VALUES = attrgetter("__dict__")
 _no_lines = partial(array, "i")
+_BLOCK = 4096  # lines indexed at a time
 
 # The line fields the bundled checks look lines up by.
 COMMON_FIELDS = ("class_", "department", "location", "project", "customer", "category", "currency", "merchant")
