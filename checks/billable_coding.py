@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.pending import ReportLine
 from netsuite_audit.workspace import Ref
 
 META = CheckMeta(
@@ -43,11 +42,14 @@ def _record_problem(ctx: Context, table: str, ref: Ref, label: str) -> str | obj
     return None
 
 
-def _problem(ctx: Context, line: ReportLine, unread: set[str],
-             known: dict[tuple[str, Ref], str | object | None]) -> str | None:
-    if line.customer is None and line.project is None:
-        return "no customer or project"
-    for table, ref, label in (("customer", line.customer, "customer"), ("job", line.project, "project")):
+def _problem(ctx: Context, customer: Ref | None, project: Ref | None,
+             known: dict[tuple[str, Ref], str | object | None]) -> tuple[str | None, tuple[str, ...]]:
+    """What is wrong with a billable line coded to this customer and project, and the tables it needed
+    that were not read."""
+    if customer is None and project is None:
+        return "no customer or project", ()
+    unread: list[str] = []
+    for table, ref, label in (("customer", customer, "customer"), ("job", project, "project")):
         if ref is None:
             continue
         key = (table, ref)
@@ -56,23 +58,31 @@ def _problem(ctx: Context, line: ReportLine, unread: set[str],
         else:
             found = known[key] = _record_problem(ctx, table, ref, label)
         if found is _UNREAD:
-            unread.add(table)
+            unread.append(table)
             continue
         if found is not None:
-            return str(found)
-    return None
+            return str(found), tuple(unread)
+    return None, tuple(unread)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     unread: set[str] = set()
     known: dict[tuple[str, Ref], str | object | None] = {}
-    for report in ctx.reports.reports if ctx.reports else ():
+    answers: dict[tuple[Ref | None, Ref | None], tuple[str | None, tuple[str, ...]]] = {}  # per coding
+    for facts in lookups.report_facts(ctx):
+        report = facts.report
         problems = {}
-        for number, line in enumerate(report.lines, start=1):
-            if line.billable:
-                problem = _problem(ctx, line, unread, known)
-                if problem:
-                    problems[f"{report.id}/{number}"] = problem
+        for number in facts.billable:
+            line = report.lines[number - 1]
+            coded = (line.customer, line.project)
+            answer = answers.get(coded)
+            if answer is None:
+                answer = answers[coded] = _problem(ctx, line.customer, line.project, known)
+            problem, needed = answer
+            if needed:
+                unread.update(needed)
+            if problem:
+                problems[f"{report.id}/{number}"] = problem
         if problems:
             listed = "; ".join(f"line {key.rsplit('/', 1)[1]}: {text}" for key, text in problems.items())
             yield ctx.fail(

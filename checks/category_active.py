@@ -33,14 +33,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     accounts_read = ctx.readable("account")
     accounts = ctx.by_id("account")
     unchecked: list[str] = []
-    for ref, used_by in lookups.enabled_categories(ctx).items():
+    uses = lookups.enabled_categories(ctx)
+    for ref in uses:
         category = ctx.resolve("expensecategory", ref)
         if category is None:
             yield ctx.fail(
                 f"The expense category [{ref}] isn't linked to an active NetSuite account: no such "
                 "category exists (or this role cannot see it)." + hint(ctx.snapshot, "expensecategory", ref),
                 subject=Subject(kind="expensecategory", id=ref),
-                evidence={"reference": ref, "used_by": used_by},
+                evidence={"reference": ref, "used_by": uses[ref]},
                 fix=(f"In NetSuite create or reactivate the category under {MENU}, or stop using it in "
                      "the workspace.", lookups.SYNC_STEP,
                      "Re-select the category on expenses that already carry it."),
@@ -49,7 +50,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         name = category.name or f"#{category.id}"
         subject = Subject(kind="expensecategory", id=str(category.id), name=name)
         evidence: dict[str, object] = {"internal_id": category.id, "isinactive": category.isinactive,
-                                       "account": category.account, "used_by": used_by}
+                                       "account": category.account, "used_by": None}  # worded if needed
         problems = []
         if category.isinactive:
             problems.append("the category is inactive")
@@ -65,6 +66,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         else:
             unchecked.append(name)
         if problems:
+            evidence["used_by"] = uses[ref]
             yield ctx.fail(
                 f"The expense category {name} isn't linked to an active NetSuite account: "
                 f"{'; '.join(problems)}.",

@@ -28,7 +28,8 @@ META = CheckMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for ref, used_by in lookups.enabled_categories(ctx).items():
+    uses = lookups.enabled_categories(ctx)
+    for ref in uses:
         category = ctx.resolve("expensecategory", ref)
         if category is None or not category.raterequired:
             continue  # a missing category is category-active's finding (NS0045)
@@ -37,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"The selected expense category requires a rate in NetSuite: {name} has 'Rate is Required' "
             "ticked, and exports never include a rate.",
             subject=Subject(kind="expensecategory", id=str(category.id), name=name),
-            evidence={"internal_id": category.id, "raterequired": True, "used_by": used_by},
+            evidence={"internal_id": category.id, "raterequired": True, "used_by": uses[ref]},
             fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and clear "
                  "'Rate is Required'.", lookups.SYNC_STEP),
         )

@@ -47,7 +47,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not targets:
         return  # no subsidiary in play (an account without OneWorld)
     tree = lookups.subsidiary_tree(ctx)
-    for ref, used_by in lookups.enabled_categories(ctx).items():
+    uses = lookups.enabled_categories(ctx)
+    for ref in uses:
         category = ctx.resolve("expensecategory", ref)
         if category is None:
             continue  # category-active reports it (NS0045)
@@ -66,7 +67,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="expensecategory", id=str(category.id), name=name),
             evidence={"internal_id": category.id, "category_subsidiaries": [tree.name(s) for s in category.subsidiary],
                       "include_children": category.includechildren,
-                      "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": used_by},
+                      "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": uses[ref]},
             fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and add {subs} to its "
                  "Subsidiaries (or tick Include Children on a parent), or move the employee to a "
                  "subsidiary the category covers.", lookups.SYNC_STEP),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from netsuite_audit.audit.availability import SubsidiaryTree, usability
+from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -76,6 +76,7 @@ class _Where:
     ws_sub: int | None
     line_target: list[int | None]  # per shared line number: the submitter's subsidiary
     no_target: bool  # some use has no known subsidiary
+    line_targets: frozenset[int | None]  # every subsidiary of line_target
 
     def each(self, uses: Uses) -> Iterator[tuple[int | None, str]]:
         """(target subsidiary, "workspace tag" / "report X line N") per use, in order."""
@@ -85,8 +86,12 @@ class _Where:
             yield self.line_target[g], self.index.where(g)
 
     def targets(self, uses: Uses) -> set[int | None]:
-        line_target = self.line_target
-        found = {line_target[g] for g in uses.lines}
+        if not uses.lines:
+            found = set()
+        elif len(self.line_targets) == 1:  # all lines from one subsidiary (no need to look at each)
+            found = set(self.line_targets)
+        else:
+            found = set(map(self.line_target.__getitem__, uses.lines))
         if uses.tags:
             found.add(self.ws_sub)
         return found
@@ -124,8 +129,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     for report in index.reports:
         emp = employees.get(report.employee)
         per_report.append(emp.subsidiary if emp is not None else ws_sub)
-    where = _Where(index, ws_sub, index.per_report(per_report),
-                   no_target=ws_sub is None or None in per_report)
+    line_target = index.per_report(per_report)
+    where = _Where(index, ws_sub, line_target, no_target=ws_sub is None or None in per_report,
+                   line_targets=frozenset(line_target))
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
     verdicts: dict[tuple[str, int, int], bool | None] = {}  # (table, record id, subsidiary) -> available
@@ -171,8 +177,8 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
         return
     name = row.fullname or row.name or f"#{row.id}"
     known = table != "location" or ctx.snapshot.read(table).via == "soap"
-    by_id = ctx.by_id(table)
-    first = usability(row, by_id, tree, None)
+    inactive = bool(getattr(row, "isinactive", False))
+    inactive_parent = inactive_ancestor(row, ctx.by_id(table))
     # The verdict depends on the subsidiary only: decide each one once, and list the uses (slow, per
     # line) only for a record that has something to report.
     outcome: set[bool | None] = set()
@@ -181,9 +187,9 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
             continue
         key = (table, row.id, target)
         if key not in verdicts:  # the same record is used from the same subsidiary by many records
-            verdicts[key] = usability(row, by_id, tree, target, include_children_known=known).available
+            verdicts[key] = available_from(row, tree, target, include_children_known=known)
         outcome.add(verdicts[key])
-    if not first.inactive and first.inactive_parent is None and outcome <= {True}:
+    if not inactive and inactive_parent is None and outcome <= {True}:
         return
     blocked: dict[int, list[str]] = {}
     unsure: dict[int, list[str]] = {}
@@ -196,10 +202,10 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
         elif verdict is None:
             unsure.setdefault(target, []).append(use)
     problems = []
-    if first.inactive:
+    if inactive:
         problems.append("it is inactive")
-    if first.inactive_parent is not None:
-        parent = first.inactive_parent
+    if inactive_parent is not None:
+        parent = inactive_parent
         problems.append(f"its parent [{parent.fullname or parent.name}] (id {parent.id}) is inactive")
     if blocked:
         problems.append(

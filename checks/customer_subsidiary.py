@@ -61,7 +61,7 @@ def _uses(ctx: Context, index: LineIndex) -> dict[str, dict[int | None, list[Whe
         employees = ctx.rows("employee")
         subs = []
         for report in index.reports:
-            employee = lookups.match_email(employees, report.employee, None).active
+            employee = lookups.active_match(employees, report.employee, None)
             subs.append(employee.subsidiary if employee is not None else None)
         line_sub = index.per_report(subs)
         for customer, numbers in written.items():

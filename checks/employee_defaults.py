@@ -3,10 +3,12 @@ active when the export takes them from the employee record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.workspace import Coding
@@ -56,20 +58,34 @@ def _required(ctx: Context, preference: str) -> bool | None:
     return None if not setting.known else setting.value is True or str(setting.value).upper() == "TRUE"
 
 
-def _unusable(ctx: Context, table: str, ref: int, employee: Any) -> str | None:
-    """Why a default value cannot be used, or ``None`` when it can (or the table was not read)."""
-    if not ctx.readable(table):
+@dataclass(frozen=True)
+class _Lists:
+    """The department, class and location lists and the subsidiary tree, looked up once per run."""
+
+    rows: dict[str, Mapping[int, Any] | None]  # table -> its rows by id; None when it was not read
+    tree: SubsidiaryTree | None  # None when the subsidiaries were not read
+
+    @classmethod
+    def of(cls, ctx: Context) -> _Lists:
+        rows = {table: ctx.by_id(table) if ctx.readable(table) else None for _, table, _, _ in FIELDS}
+        return cls(rows, lookups.subsidiary_tree(ctx) if ctx.readable("subsidiary") else None)
+
+
+def _unusable(lists: _Lists, table: str, ref: int, subsidiary: int | None) -> str | None:
+    """Why a default value cannot be used by an employee of ``subsidiary``, or ``None`` when it can (or
+    the table was not read)."""
+    by_id = lists.rows[table]
+    if by_id is None:
         return None
-    row = ctx.by_id(table).get(ref)
+    row = by_id.get(ref)
     if row is None:
         return f"#{ref} does not exist (or this role cannot see it)"
     name = row.fullname or row.name or f"#{ref}"
     if row.isinactive:
         return f"{name} (#{ref}) is inactive"
-    if employee.subsidiary is not None and ctx.readable("subsidiary"):
-        tree = lookups.subsidiary_tree(ctx)
-        if lookups.available_to(tree, row, employee.subsidiary) is False:
-            return f"{name} (#{ref}) is not available to subsidiary {tree.name(employee.subsidiary)}"
+    tree = lists.tree
+    if subsidiary is not None and tree is not None and lookups.available_to(tree, row, subsidiary) is False:
+        return f"{name} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}"
     return None
 
 
@@ -79,7 +95,7 @@ def _named(employee: Any) -> tuple[str, Subject]:
     return name, Subject(kind="employee", id=str(employee.id), name=name)
 
 
-def _employee(ctx: Context, email: str, employee: Any,
+def _employee(ctx: Context, email: str, employee: Any, lists: _Lists,
               known: dict[tuple[str, int, int | None], str | None]) -> Iterator[Finding]:
     blanks: list[str] = []  # blank and needed: the export fails
     unsure: list[str] = []  # blank, and whether NetSuite makes it mandatory is unknown
@@ -95,7 +111,7 @@ def _employee(ctx: Context, email: str, employee: Any,
         if key in known:
             why = known[key]
         else:
-            why = known[key] = _unusable(ctx, table, ref, employee)
+            why = known[key] = _unusable(lists, table, ref, employee.subsidiary)
         if why is None:
             continue
         name, subject = _named(employee)
@@ -142,5 +158,6 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not lookups.uses_employee_defaults(ctx.workspace):
         return
     known: dict[tuple[str, int, int | None], str | None] = {}  # (table, id, subsidiary) -> why unusable
+    lists = _Lists.of(ctx)
     for email, employee in lookups.member_employees(ctx):
-        yield from _employee(ctx, email, employee, known)
+        yield from _employee(ctx, email, employee, lists, known)

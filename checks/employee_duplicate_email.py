@@ -32,12 +32,8 @@ META = CheckMeta(
 )
 
 
-def _groups(rows: Iterable[Any]) -> dict[str, list[Any]]:
-    groups: dict[str, list[Any]] = {}
-    for row in rows:
-        if row.email:
-            groups.setdefault(lookups.loose_email(row.email), []).append(row)
-    return {key: found for key, found in groups.items() if len(found) > 1}
+def _groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+    return {key: found for key, found in lookups.loose_groups(rows).items() if len(found) > 1}
 
 
 def _findings(ctx: Context, kind: str, table: str, wanted: set[str] | None) -> Iterator[Finding]:

@@ -119,6 +119,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if to_vendor and not ctx.readable("vendor"):
         yield lookups.unreadable(ctx, "vendor", "the submitters' vendor records", code="NS0295")
         return
+    side = _vendor_side if to_vendor else _employee_side
+    rows, sub = ctx.rows("vendor" if to_vendor else "employee"), lookups.workspace_subsidiary(ctx)
     for email, used_by in submitters.items():
-        side = _vendor_side if to_vendor else _employee_side
-        yield from side(ctx, email, used_by)
+        if lookups.active_match(rows, email, sub) is None:  # else the integration finds the record
+            yield from side(ctx, email, used_by)

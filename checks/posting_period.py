@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES
@@ -60,10 +60,9 @@ def _export_dates(ctx: Context) -> dict[dt.date, list[str]]:
     if mode == ExportDate.EXPORTED:
         return {settings.audit_date(ctx): ["every export made today (export date option: exported)"]}
     dates: dict[dt.date, list[str]] = {}
-    for report in ctx.reports.reports if ctx.reports else ():
-        line_dates = settings.report_dates(report)
-        if line_dates:
-            dates.setdefault(line_dates[-1], []).append(f"report {report.id}")
+    for facts in lookups.report_facts(ctx):
+        if facts.last_date is not None:
+            dates.setdefault(facts.last_date, []).append(f"report {facts.report.id}")
     return dates
 
 
@@ -71,8 +70,8 @@ def _reports_dated(ctx: Context, days: set[dt.date]) -> list[str]:
     """Ids of the pending reports whose export date is one of ``days`` (for the per-report verdicts)."""
     if ctx.workspace.export.date == ExportDate.EXPORTED:
         return [r.id for r in ctx.reports.reports] if ctx.reports and settings.audit_date(ctx) in days else []
-    return [r.id for r in (ctx.reports.reports if ctx.reports else ())
-            if settings.report_dates(r) and settings.report_dates(r)[-1] in days]
+    return [facts.report.id for facts in lookups.report_facts(ctx)
+            if facts.last_date is not None and facts.last_date in days]
 
 
 def _guessed(ctx: Context) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
@@ -54,32 +55,21 @@ def check(ctx: Context) -> Iterator[Finding]:
     # reference -> its workspace tags (count) and its report lines (report id, line number), in order
     # of first use; the texts naming each use are written only for the projects a finding names.
     tags: dict[str, int] = {}
-    on_lines: dict[str, list[tuple[str, int]]] = {}
     order: dict[str, None] = {}
     for ref in ctx.workspace.tags.projects:
         key = str(ref)
         order[key] = None
         tags[key] = tags.get(key, 0) + 1
-    index = lookups.project_lines(ctx)
-    keyed = {str(project): used for project, used in index.items()}
-    if len(keyed) == len(index):
-        for key, used in keyed.items():
-            order[key] = None
-            on_lines[key] = used  # only read
-    else:  # references written differently with the same text (5 and "5"): their lines in line order
-        for report in ctx.reports.reports if ctx.reports else ():
-            for number, line in enumerate(report.lines, start=1):
-                if line.project is not None:
-                    key = str(line.project)
-                    order[key] = None
-                    on_lines.setdefault(key, []).append((report.id, number))
+    index = line_index(ctx.reports)
+    # references written differently with the same text (5 and "5") share their lines, in line order
+    on_lines = lookups.lines_by_key(index, "project", str)
+    order.update(dict.fromkeys(on_lines))
 
     def where(ref: str) -> list[str]:
-        return ["workspace tag"] * tags.get(ref, 0) + [
-            f"report {report_id} line {number}" for report_id, number in on_lines.get(ref, ())]
+        return ["workspace tag"] * tags.get(ref, 0) + [index.where(g) for g in on_lines.get(ref, ())]
 
     def lines(ref: str) -> list[str]:
-        return [report_line(report_id, number) for report_id, number in on_lines.get(ref, ())]
+        return [report_line(index.report(g).id, index.number_of[g]) for g in on_lines.get(ref, ())]
 
     for ref in order:
         project = ctx.resolve("job", ref)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import line_index
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.records import Project
@@ -58,7 +58,7 @@ def _employee_ids(ctx: Context) -> Callable[[str], int | None]:
 
     def employee_id(email: str) -> int | None:
         if email not in found:
-            employee = lookups.match_email(rows, email, None).active
+            employee = lookups.active_match(rows, email, None)
             found[email] = employee.id if employee is not None else None
         return found[email]
 
@@ -164,23 +164,26 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _customers_used(ctx: Context) -> list[str]:
-    where = [f"workspace tag {ref}" for ref in ctx.workspace.tags.customers]
-    index = line_index(ctx.reports)
+def _customer_lines(index: LineIndex) -> list[int]:
+    """The lines coded to a customer without a project (shared line numbers, ascending)."""
     with_customer: set[int] = set()
     for numbers in index.values("customer").values():
         with_customer.update(numbers)
     with_project: set[int] = set()
     for numbers in index.values("project").values():
         with_project.update(numbers)
-    return where + [index.where(g) for g in sorted(with_customer - with_project)]
+    return sorted(with_customer - with_project)
 
 
 def _projects_only(ctx: Context) -> Iterator[Finding]:
-    where = _customers_used(ctx)
-    if not where:
+    index = line_index(ctx.reports)
+    lines = _customer_lines(index)
+    if not lines and not ctx.workspace.tags.customers:
         return
     pref = settings.preference(ctx, "TIMEEXPENSEJOBONLY")
+    if pref.known and not pref.on:
+        return
+    where = [f"workspace tag {ref}" for ref in ctx.workspace.tags.customers] + [index.where(g) for g in lines]
     subject = Subject(kind="setting", id="TIMEEXPENSEJOBONLY",
                       name="Show Projects Only For Time And Expense Entry")
     evidence = {**pref.evidence(), "customers_used_by": where}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 
+from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.workspace import ExportType
@@ -28,11 +28,12 @@ META = CheckMeta(
 
 def check(ctx: Context) -> Iterator[Finding]:
     export_type = ctx.workspace.export.reimbursable
-    for report in ctx.reports.reports if ctx.reports else ():
-        reimbursable = [line for line in report.lines if line.reimbursable]
-        total = sum((line.amount for line in reimbursable), Decimal(0))
-        if not reimbursable or total >= 0:
+    for facts in lookups.report_facts(ctx):
+        total = facts.reimbursable_total
+        if not facts.reimbursable_lines or total >= 0:
             continue
+        report = facts.report
+        reimbursable = [line for line in report.lines if line.reimbursable]
         currencies = sorted({c for c in (line.currency or report.currency for line in reimbursable) if c})
         subject = Subject(kind="report", id=report.id, name=report.title)
         evidence = {"reimbursable_total": str(total), "currencies": currencies,

@@ -11,12 +11,13 @@ the projects (unless Cross-Subsidiary Customers/Projects is on).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.tables import TABLES
@@ -45,13 +46,17 @@ MENUS = {"vendor": "Lists > Relationships > Vendors", "job": "Lists > Relationsh
 LABELS = {"vendor": "vendor", "job": "project"}
 
 
-# Where a record is used: a text ("workspace tag"), or a report line as (report id, line number),
+# Where a record is used: a text ("workspace tag"), or report lines (shared line numbers, ascending),
 # worded only when a finding names it (a large account has a use per report line).
-Where = str | tuple[str, int]
+Where = str | Sequence[int]
 
 
-def _wording(where: Where) -> str:
-    return where if isinstance(where, str) else f"report {where[0]} line {where[1]}"
+def _wording(where: list[Where], index: LineIndex) -> Iterator[str]:
+    for used in where:
+        if isinstance(used, str):
+            yield used
+        else:
+            yield from map(index.where, used)
 
 
 @dataclass
@@ -78,15 +83,10 @@ def _collect(ctx: Context) -> Uses:
     if not ws.cross_subsidiary:
         for ref in ws.tags.projects:
             uses.ref("job", ref, "workspace tag")
-        index = lookups.project_lines(ctx)  # project as written -> its lines, in order of first use
-        keyed = {lookups.ref_key(project): used for project, used in index.items()}
-        if len(keyed) == len(index):
-            for key, used in keyed.items():
-                uses.refs.setdefault("job", {}).setdefault(key, []).extend(used)
-        else:  # references written differently with the same key (5 and " 5"): their lines in line order
-            for report in ctx.reports.reports if ctx.reports else ():
-                for number, line in enumerate(report.lines, start=1):
-                    uses.ref("job", line.project, (report.id, number))
+        # project -> its lines, in order of first use; references written differently with the same key
+        # (5 and " 5") share their lines, in line order
+        for key, numbers in lookups.lines_by_key(line_index(ctx.reports), "project").items():
+            uses.refs.setdefault("job", {}).setdefault(key, []).append(numbers)
     return uses
 
 
@@ -106,6 +106,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 rows.setdefault((table, row.id), (row, []))[1].extend(where)
     tree = lookups.subsidiary_tree(ctx)
     sub_name = tree.name(sub)
+    index = line_index(ctx.reports)
     for (table, _), (row, where) in sorted(rows.items(), key=lambda item: item[0]):
         if row.subsidiary is None or row.subsidiary == sub:
             continue
@@ -115,7 +116,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"{tree.name(row.subsidiary)}, not the workspace subsidiary {sub_name}.",
             subject=Subject(kind=table, id=str(row.id), name=name),
             evidence={"internal_id": row.id, "table": table, "record_subsidiary": row.subsidiary,
-                      "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(map(_wording, where)))},
+                      "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(_wording(where, index)))},
             fix=(f"In NetSuite open {MENUS[table]} > {name} and move it to {sub_name} (or pick a "
                  f"{LABELS[table]} of {sub_name}), or stop using it in this workspace.", lookups.SYNC_STEP),
         )

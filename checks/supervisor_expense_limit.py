@@ -35,9 +35,9 @@ META = CheckMeta(
 def _report_totals(ctx: Context) -> dict[str, Decimal]:
     """Largest pending report total per submitter email."""
     totals: dict[str, Decimal] = {}
-    for report in ctx.reports.reports if ctx.reports else ():
-        total = sum((line.amount for line in report.lines), Decimal(0))
-        totals[report.employee] = max(total, totals.get(report.employee, Decimal(0)))
+    for facts in lookups.report_facts(ctx):
+        employee = facts.report.employee
+        totals[employee] = max(facts.total, totals.get(employee, Decimal(0)))
     return totals
 
 

@@ -38,8 +38,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     employees = ctx.by_id("employee")
     for email, employee in lookups.member_employees(ctx):
-        name = lookups.entity_name(employee)
-        subject = Subject(kind="employee", id=str(employee.id), name=name)
         evidence: dict[str, object] = {"email": email, "internal_id": employee.id,
                                        "supervisor": employee.supervisor}
         if employee.supervisor is None:
@@ -53,6 +51,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 evidence["supervisor_name"] = lookups.entity_name(boss)
             else:
                 continue
+        name = lookups.entity_name(employee)
+        subject = Subject(kind="employee", id=str(employee.id), name=name)
         yield ctx.fail(
             f"The next approver is invalid for {name}'s expense reports: the employee record {problem}.",
             subject=subject, evidence=evidence, fix=FIX,

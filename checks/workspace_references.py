@@ -60,6 +60,8 @@ def _subject(ref: Reference) -> Subject:
 def check(ctx: Context) -> Iterator[Finding]:
     unread: dict[str, list[Reference]] = defaultdict(list)
     for ref in resolve_all(ctx.workspace, ctx.snapshot):
+        if ref.state == "ok":
+            continue
         what = _WHAT[ref.table]
         evidence = {"setting": ref.path, "value": ref.ref, "table": ref.table}
         if ref.state == "unread":

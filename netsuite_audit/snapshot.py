@@ -275,6 +275,13 @@ class AccountSnapshot(Model):
             return self._file_sha256
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
+    def __eq__(self, other: object) -> bool:
+        """Equal content: the digest of the file a snapshot was loaded from is not part of it (a snapshot
+        saved and loaded again equals the one saved)."""
+        if type(other) is not type(self):
+            return super().__eq__(other)
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> AccountSnapshot:
         copied = super().model_copy(update=update, deep=deep)
         if update:  # no longer the file it was loaded from

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netsuite_audit.audit.availability import SubsidiaryTree, inactive_ancestor, usability
+from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor, usability
 from netsuite_audit.records import Classification, Subsidiary
 
 # 1 Parent Co > 2 Canada > 4 Quebec; 1 > 3 UK
@@ -87,3 +87,15 @@ def test_usability_combines_the_three_tests() -> None:
 def test_usability_skips_records_without_a_subsidiary_column() -> None:
     row = Classification(id=9, name="x")  # SuiteQL left the null column out
     assert usability(row, {}, TREE, 2).available is True
+
+
+def test_available_from_is_what_usability_says() -> None:
+    rows = [_cls(1, subs="1", children=True), _cls(2, subs="2"), _cls(3, subs="1"), _cls(4, subs="3", inactive=True),
+            Classification(id=9, name="x")]
+    for row in rows:
+        for target in (None, 1, 2, 3, 4, 5):
+            for known in (True, False):
+                assert available_from(row, TREE, target, include_children_known=known) \
+                    == usability(row, {}, TREE, target, include_children_known=known).available
+    assert available_from(rows[0], TREE, 4) is True and available_from(rows[2], TREE, 4) is False
+    assert available_from(rows[2], TREE, 4, include_children_known=False) is None

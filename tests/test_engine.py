@@ -3,6 +3,7 @@ no login -> UNVERIFIABLE, and catalog fix steps when a check gives none."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,3 +59,18 @@ def test_catalog_fix_fills_in_missing_steps() -> None:
 def test_duplicate_subjects_get_distinct_ids() -> None:
     findings, _ = run_checks([loaded(lambda ctx: [ctx.fail("a"), ctx.fail("b")])], build_snapshot(None))
     assert len({f.id for f in findings}) == 2
+
+
+def test_the_cycle_collector_waits_for_the_last_check_and_is_left_as_found() -> None:
+    seen: list[bool] = []
+    checks = [loaded(lambda ctx: seen.append(gc.isenabled()) or []) for _ in range(3)]
+    assert gc.isenabled()
+    findings, _ = run_checks(checks, build_snapshot(None))
+    assert seen == [False, False, False] and gc.isenabled()
+    assert [f.status for f in findings] == [Status.PASS] * 3
+    gc.disable()
+    try:
+        run_checks(checks, build_snapshot(None))
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()

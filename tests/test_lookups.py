@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, references, settings
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Severity, Status
 from netsuite_audit.audit.references import UnresolvedReference
 from netsuite_audit.pending import PendingReports
@@ -83,6 +87,37 @@ def test_blank_email_never_matches() -> None:
     assert match.exact == () and match.near == ()
 
 
+def test_active_match_is_the_record_match_email_would_use() -> None:
+    rows = (Employee(id=1, email="x@example.com", subsidiary=1, isinactive=True),
+            Employee(id=2, email="x@example.com", subsidiary=1),
+            Employee(id=3, email="x@example.com", subsidiary=2),
+            Employee(id=4, email="Y@example.com", subsidiary=2),
+            Employee(id=5, email="y@example.com", subsidiary=2, isinactive=True),
+            Employee(id=6, email=None, subsidiary=1))
+    found = {}
+    for email in ("x@example.com", "y@example.com", "Y@example.com", " y@example.com", "z@example.com", ""):
+        for sub in (None, 1, 2, 3):
+            match = lookups.match_email(rows, email, sub)
+            active = lookups.active_match(rows, email, sub)
+            assert active is match.active
+            found[(email, sub)] = active.id if active is not None else None
+    assert found[("x@example.com", 1)] == 2 and found[("x@example.com", 2)] == 3
+    assert found[("x@example.com", None)] == 2 and found[("Y@example.com", 2)] == 4
+    assert found[("y@example.com", 2)] is None and found[("x@example.com", 3)] is None
+    # the near matches (built on first need) are still found after the fast lookups
+    assert [r.id for r in lookups.match_email(rows, "X@EXAMPLE.COM", 1).near] == [1, 2, 3]
+
+
+def test_loose_groups_group_rows_by_loose_email_per_table() -> None:
+    rows = (Employee(id=1, email="X@example.com"), Employee(id=2, email=" x@example.com"),
+            Employee(id=3, email=None), Employee.model_validate({"id": 4, "email": ""}),
+            Employee(id=5, email="y@example.com"))
+    groups = lookups.loose_groups(rows)
+    assert {k: [r.id for r in v] for k, v in groups.items()} == {"x@example.com": [1, 2], "y@example.com": [5]}
+    other = (Employee(id=7, email="x@example.com"),)
+    assert [r.id for r in lookups.loose_groups(other)["x@example.com"]] == [7]  # its own table's rows
+
+
 def test_member_employees_skips_unmatched() -> None:
     ctx = make_ctx(workspace={"employees": ["alice@example.com", "nobody@example.com", "carol@example.com"]})
     assert [(e, r.id) for e, r in lookups.member_employees(ctx)] == [("alice@example.com", 10)]
@@ -102,6 +137,33 @@ def test_workspace_subsidiary_by_id_name_and_unknown() -> None:
     assert lookups.workspace_subsidiary(make_ctx(workspace={"subsidiary": None})) is None
 
 
+def test_subsidiary_reference_is_the_one_resolve_all_gives_for_each_snapshot() -> None:
+    ctx = make_ctx(workspace={"subsidiary": "Canada"})
+    renamed = build_snapshot({"tables": {"subsidiary": [
+        *base_snapshot_data()["tables"]["subsidiary"][:1],
+        {"id": 7, "name": "Canada", "fullname": "Parent Co : Canada", "parent": 1}]}})
+    for snapshot, expected in ((ctx.snapshot, 2), (renamed, 7)):
+        found = references.subsidiary(ctx.workspace, snapshot)
+        assert found is not None and found.matches == (expected,)
+        assert found == next(r for r in references.resolve_all(ctx.workspace, snapshot) if r.path == "subsidiary")
+    assert references.subsidiary(ctx.workspace, ctx.snapshot) is references.subsidiary(ctx.workspace, ctx.snapshot)
+
+
+def test_resolve_all_gives_what_resolving_each_reference_gives() -> None:
+    ctx = make_ctx(workspace={"tags": {"classes": [1, 9, "2", " 1 ", "Sales", "Nope"], "departments": [2, 77],
+                                       "projects": [100, "Acme Rollout"], "customers": [200, 999],
+                                       "categories": [1, 3, 8]}})
+    slow = tuple(references._resolve(ctx.snapshot, path, table, ref)
+                 for path, table, values in references._FIELDS for ref in values(ctx.workspace)
+                 if not references._judged_elsewhere(path, ref))
+    assert references.resolve_all(ctx.workspace, ctx.snapshot) == slow
+    states = {(r.path, r.ref): r.state for r in slow}
+    assert states[("tags.classes", 9)] == "unresolved" and states[("tags.classes", "Sales")] == "ok"
+    unread = build_snapshot({"unread": {"classification": "denied"}})
+    assert {r.state for r in references.resolve_all(ctx.workspace, unread) if r.table == "classification"} \
+        == {"unread"}
+
+
 def test_members_and_categories_include_pending_reports() -> None:
     reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
                             "lines": [{"amount": "1", "category": 3}, {"amount": "2"},
@@ -111,6 +173,60 @@ def test_members_and_categories_include_pending_reports() -> None:
                                     "bob@example.com": ["workspace member"], "zed@example.com": ["report R1"]}
     assert lookups.enabled_categories(ctx) == {"1": ["workspace category"], "2": ["workspace category"],
                                                "3": ["report R1 line 1"], "Gifts": ["report R1 line 3"]}
+
+
+def test_category_uses_are_worded_on_request() -> None:
+    reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
+                            "lines": [{"amount": "1", "category": "3"}, {"amount": "2", "category": 2},
+                                      {"amount": "3", "category": 3}]}]}
+    uses = lookups.enabled_categories(make_ctx(reports=reports))
+    assert list(uses) == ["1", "2", "3"] and len(uses) == 3
+    assert uses["2"] == ["workspace category", "report R1 line 2"]
+    assert uses["3"] == ["report R1 line 1", "report R1 line 3"]  # "3" and 3 are one category
+    uses["3"].append("changed by a caller")
+    assert uses["3"] == ["report R1 line 1", "report R1 line 3"]  # each caller gets its own list
+    assert "4" not in uses
+    with pytest.raises(KeyError):
+        uses["4"]
+
+
+def test_report_facts_add_up_each_report_and_follow_the_reports_given() -> None:
+    reports = {"reports": [
+        {"id": "R1", "employee": "a@example.com", "lines": [
+            {"amount": "10.10", "date": "2026-10-05", "billable": True},
+            {"amount": "-2.05", "reimbursable": False, "date": "2026-09-30"},
+            {"amount": "0.95", "billable": True}]},
+        {"id": "R2", "employee": "b@example.com", "lines": [{"amount": "-3", "reimbursable": True}]},
+        {"id": "R3", "employee": "b@example.com"}]}
+    ctx = make_ctx(reports=reports)
+    facts = lookups.report_facts(ctx)
+    assert [f.report.id for f in facts] == ["R1", "R2", "R3"]
+    for fact in facts:  # what each check used to work out from the lines itself
+        lines = fact.report.lines
+        assert fact.total == sum((line.amount for line in lines), Decimal(0))
+        assert fact.reimbursable_total == sum((line.amount for line in lines if line.reimbursable), Decimal(0))
+        assert fact.reimbursable_lines == sum(1 for line in lines if line.reimbursable)
+        dates = settings.report_dates(fact.report)
+        assert fact.last_date == (dates[-1] if dates else None)
+        assert fact.billable == tuple(n for n, line in enumerate(lines, start=1) if line.billable)
+    assert facts[0].total == Decimal("9.00") and facts[0].reimbursable_total == Decimal("11.05")
+    assert facts[0].last_date == dt.date(2026, 10, 5) and facts[0].billable == (1, 3)
+    assert facts[2] == (facts[2].report, Decimal(0), Decimal(0), 0, None, ())
+    assert lookups.report_facts(ctx) is facts  # built once for these reports
+    other = make_ctx(reports={"reports": [{"id": "R9", "employee": "c@example.com",
+                                           "lines": [{"amount": "4"}]}]})
+    assert [(f.report.id, f.total) for f in lookups.report_facts(other)] == [("R9", Decimal(4))]
+    assert lookups.report_facts(make_ctx()) == ()
+
+
+def test_lines_by_key_merges_one_record_written_two_ways() -> None:
+    reports = {"reports": [{"id": "R1", "employee": "a@example.com", "lines": [
+        {"amount": "1", "project": "7"}, {"amount": "1", "project": 100}, {"amount": "1", "project": 7},
+        {"amount": "1", "project": " 7"}]}]}
+    index = line_index(PendingReports.model_validate(reports))
+    assert {k: list(v) for k, v in lookups.lines_by_key(index, "project").items()} == {"7": [0, 2, 3], "100": [1]}
+    assert {k: list(v) for k, v in lookups.lines_by_key(index, "project", str).items()} \
+        == {"7": [0, 2], "100": [1], " 7": [3]}
 
 
 def test_export_shape_helpers() -> None:
@@ -172,4 +288,10 @@ def test_unreadable_names_the_permission() -> None:
 def test_entity_names() -> None:
     assert lookups.entity_name(Employee(id=4, firstname="Ann", lastname="Lee")) == "Ann Lee"
     assert lookups.entity_name(Employee(id=4)) == "#4"
+    assert lookups.entity_name(Employee(id=4, entityid="E-4", firstname="Ann")) == "E-4"
+    assert lookups.entity_name(Employee(id=4, lastname="Lee")) == "Lee"
+    assert lookups.entity_name(Account(id=6, fullname="Travel")) == "Travel"
+    # any row type, not only the records nsaudit reads
+    assert lookups.entity_name(SimpleNamespace(id=8, altname="Alt", firstname="Ann")) == "Alt"
+    assert lookups.entity_name(SimpleNamespace(id=8, firstname="Ann", lastname=None)) == "Ann"
     assert lookups.loose_email(" Ann.Lee @Example.COM ") == "ann.lee@example.com"

@@ -53,3 +53,11 @@ def test_a_changed_copy_is_hashed_again(snap: AccountSnapshot, tmp_path: Path) -
     changed = loaded.model_copy(update={"restlet_detail": "changed"})
     assert changed.sha256() == hashlib.sha256(changed.to_json().encode()).hexdigest()
     assert changed.sha256() != loaded.sha256()
+
+
+def test_a_loaded_snapshot_equals_the_one_saved(snap: AccountSnapshot, tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    path.write_text(snap.to_json(), encoding="utf-8")
+    loaded = AccountSnapshot.load(path)
+    assert loaded == snap and snap == loaded  # the file digest it keeps is not part of its content
+    assert loaded != loaded.model_copy(update={"restlet_detail": "changed"})

@@ -123,13 +123,19 @@ def usability(row: Any, by_id: Mapping[int, Any], tree: SubsidiaryTree, target: 
               *, include_children_known: bool = True) -> Usability:
     """Active, no inactive parent, and available to ``target`` (skipped when ``target`` is None or
     the record lists no subsidiary: SuiteQL leaves a null column out)."""
-    subs: tuple[int, ...] = tuple(getattr(row, "subsidiary", ()) or ())
-    available: bool | None = True
-    if target is not None and subs:
-        flag = bool(getattr(row, "includechildren", False))
-        available = tree.available(subs, flag if (flag or include_children_known) else None, target)
     return Usability(
         inactive=bool(getattr(row, "isinactive", False)),
         inactive_parent=inactive_ancestor(row, by_id),
-        available=available,
+        available=available_from(row, tree, target, include_children_known=include_children_known),
     )
+
+
+def available_from(row: Any, tree: SubsidiaryTree, target: int | None, *,
+                   include_children_known: bool = True) -> bool | None:
+    """``usability(...).available`` alone: whether a record is available to ``target`` (True when
+    ``target`` is None or the record lists no subsidiary)."""
+    subs: tuple[int, ...] = tuple(getattr(row, "subsidiary", ()) or ())
+    if target is None or not subs:
+        return True
+    flag = bool(getattr(row, "includechildren", False))
+    return tree.available(subs, flag if (flag or include_children_known) else None, target)

@@ -52,6 +52,8 @@ class Context:
 
     def resolve(self, table: str, ref: Ref) -> Any | None:
         """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent."""
+        if type(ref) is int:  # most references: checks resolve one per distinct value in use
+            return self.snapshot.tables.by_id(table).get(ref)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isascii() and ref.strip().isdigit()):
             return self.by_id(table).get(int(ref))
         return self.snapshot.tables.by_name(table).get(ref.strip())

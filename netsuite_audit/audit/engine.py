@@ -205,15 +205,19 @@ def run_checks(
     ws = workspace or Workspace()
     findings: list[Finding] = []
     skipped: list[tuple[str, str]] = []
-    for check in checks:
-        reason = applicable(check, reports=reports, workspace_given=workspace_given,
-                            expensify=snapshot.expensify is not None)
-        if reason:
-            skipped.append((check.meta.id, reason))
-            continue
-        ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
-                      workspace_given=workspace_given, today=today)
-        findings.extend(run_check(check, ctx, tally))
+    # The indexes the checks share (lookups) live as long as the inputs: between checks the cycle
+    # collector would walk them again and again, so it waits for the last check, and what is left then
+    # is kept out of its sight like the inputs (see gcpause).
+    with cycle_collection_paused(keep=True):
+        for check in checks:
+            reason = applicable(check, reports=reports, workspace_given=workspace_given,
+                                expensify=snapshot.expensify is not None)
+            if reason:
+                skipped.append((check.meta.id, reason))
+                continue
+            ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
+                          workspace_given=workspace_given, today=today)
+            findings.extend(run_check(check, ctx, tally))
     return findings, skipped
 
 

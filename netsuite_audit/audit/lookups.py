@@ -8,9 +8,11 @@ snapshot so that every check answers them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
@@ -18,7 +20,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import Finding
 from netsuite_audit.audit.references import UnresolvedReference
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.pending import PendingReports, Report
 from netsuite_audit.permissions import Level, describe_permission
 from netsuite_audit.tables import TABLES
 from netsuite_audit.workspace import Coding, ExportType, Ref, Workspace
@@ -31,7 +33,7 @@ T = TypeVar("T")
 # ---- small value helpers -----------------------------------------------------------------------
 def loose_email(email: str | None) -> str:
     """An email with case and surrounding/inner spaces ignored: for hints only, never for matching."""
-    return "".join((email or "").split()).lower()
+    return "".join(email.split()).lower() if email else ""
 
 
 def ref_key(ref: Ref) -> str:
@@ -42,14 +44,33 @@ def is_id_ref(ref: Ref) -> bool:
     return isinstance(ref, int) or (ref.isascii() and ref.strip().lstrip("-").isdigit())
 
 
+_ENTITY_NAMES = ("companyname", "entityid", "altname", "name", "fullname")  # in the order looked at
+_ENTITY_ATTRS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _entity_attrs(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The name attributes a row type has, and its first/last name attributes: asking a pydantic row
+    for one it does not have costs an exception, and checks name thousands of rows."""
+    found = _ENTITY_ATTRS.get(cls)
+    if found is None:
+        fields = getattr(cls, "model_fields", None)
+
+        def has(attr: str) -> bool:
+            return fields is None or attr in fields or hasattr(cls, attr)
+
+        found = _ENTITY_ATTRS[cls] = (tuple(a for a in _ENTITY_NAMES if has(a)),
+                                      tuple(a for a in ("firstname", "lastname") if has(a)))
+    return found
+
+
 def entity_name(row: Any) -> str:
     """A readable name for an employee, vendor, customer or project row."""
-    for attr in ("companyname", "entityid", "altname", "name", "fullname"):
+    names, person = _entity_attrs(type(row))
+    for attr in names:
         value = getattr(row, attr, None)
         if value:
             return str(value)
-    first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
-    joined = " ".join(p for p in (first, last) if p)
+    joined = " ".join(p for p in (getattr(row, attr, None) for attr in person) if p)
     return joined or f"#{row.id}"
 
 
@@ -116,7 +137,7 @@ def warm(workspace: Workspace, reports: PendingReports | None) -> None:
     does this in the background while it waits for NetSuite)."""
     given = _Given(workspace, reports)
     for name, build in (("members", _members), ("enabled_categories", _enabled_categories),
-                        ("project_lines", _project_lines)):
+                        ("report_facts", _report_facts)):
         _per_inputs(name, given, build)
 
 
@@ -151,43 +172,92 @@ def _members(ctx: Inputs) -> dict[str, list[str]]:
     return found
 
 
-def enabled_categories(ctx: Context) -> dict[str, list[str]]:
+class Uses(Mapping[str, list[str]]):
+    """Reference -> where it is used: the workspace's entries (a label each), then ``report X line N``
+    for each pending report line, in file order. A list is worded when asked for, and is the caller's
+    own: a check that names no reference never words the 100,000 lines of a large reports file."""
+
+    def __init__(self, labels: dict[str, list[str]], lines: dict[str, Sequence[int]], index: LineIndex) -> None:
+        self._labels = labels
+        self._lines = lines
+        self._index = index
+        self._keys = tuple(dict.fromkeys([*labels, *lines]))  # the workspace's first, then by first line
+
+    def __getitem__(self, key: str) -> list[str]:
+        labels, lines = self._labels.get(key), self._lines.get(key)
+        if labels is None and lines is None:
+            raise KeyError(key)
+        where = self._index.where
+        return [*(labels or ()), *(where(g) for g in lines or ())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def enabled_categories(ctx: Context) -> Uses:
     """Expense categories the workspace enables or a pending report line uses -> where."""
-    return _copy_uses(_per_inputs("enabled_categories", ctx, _enabled_categories))
+    return _per_inputs("enabled_categories", ctx, _enabled_categories)
 
 
-def _enabled_categories(ctx: Inputs) -> dict[str, list[str]]:
-    uses: dict[str, list[str]] = {}
+def _enabled_categories(ctx: Inputs) -> Uses:
+    labels: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
-        uses.setdefault(ref_key(ref), []).append("workspace category")
+        labels.setdefault(ref_key(ref), []).append("workspace category")
     index = line_index(ctx.reports)
-    for key, numbers in _lines_by_key(index, "category").items():
-        uses.setdefault(key, []).extend(index.where(g) for g in numbers)
-    return uses
+    return Uses(labels, lines_by_key(index, "category"), index)
 
 
-def _lines_by_key(index: LineIndex, field: str) -> dict[str, Sequence[int]]:
-    """``ref_key`` of each value of a line field -> its lines in file order; keys in order of first use."""
+def lines_by_key(index: LineIndex, field: str, key: Callable[[Ref], str] = ref_key) -> dict[str, Sequence[int]]:
+    """``key`` of each value of a line field -> its lines (shared line numbers, ascending); keys in
+    order of first use. Values written two ways with one key (5 and "5") share one list."""
     keyed: dict[str, list[Sequence[int]]] = {}
     for ref, numbers in index.values(field).items():
-        keyed.setdefault(ref_key(ref), []).append(numbers)
-    merged = {key: parts[0] if len(parts) == 1 else sorted(g for part in parts for g in part)
-              for key, parts in keyed.items()}
+        keyed.setdefault(key(ref), []).append(numbers)
+    merged = {k: parts[0] if len(parts) == 1 else sorted(g for part in parts for g in part)
+              for k, parts in keyed.items()}
     return dict(sorted(merged.items(), key=lambda item: item[1][0]))
 
 
-def project_lines(ctx: Context) -> dict[Ref, list[tuple[str, int]]]:
-    """Each project reference on a pending report line, exactly as written, -> the lines using it as
-    (report id, 1-based line number), in the order of first use. Shared: callers must not change it."""
-    return _per_inputs("project_lines", ctx, _project_lines)
+class ReportFacts(NamedTuple):
+    """What several checks add up over one pending report's lines, gathered in one walk over them (a
+    large file has 100,000 lines, and every walk over them costs tens of milliseconds)."""
+
+    report: Report
+    total: Decimal  # of every line's amount, added in line order
+    reimbursable_total: Decimal  # of the reimbursable lines' amounts, in line order
+    reimbursable_lines: int
+    last_date: dt.date | None  # the latest line date (None: no line is dated)
+    billable: tuple[int, ...]  # 1-based numbers of the billable lines
 
 
-def _project_lines(ctx: Inputs) -> dict[Ref, list[tuple[str, int]]]:
-    index = line_index(ctx.reports)
-    ids = [report.id for report in index.reports]
-    report_of, number_of = index.report_of, index.number_of
-    return {project: [(ids[report_of[g]], number_of[g]) for g in numbers]
-            for project, numbers in index.values("project").items()}
+def report_facts(ctx: Context) -> tuple[ReportFacts, ...]:
+    """One :class:`ReportFacts` per pending report, in file order (none without reports)."""
+    return _per_inputs("report_facts", ctx, _report_facts)
+
+
+def _report_facts(ctx: Inputs) -> tuple[ReportFacts, ...]:
+    found = []
+    for report in ctx.reports.reports if ctx.reports else ():
+        total = reimbursable = Decimal(0)
+        count = 0
+        last: dt.date | None = None
+        billable = []
+        for number, line in enumerate(report.lines, start=1):
+            amount = line.amount
+            total += amount
+            if line.reimbursable:
+                reimbursable += amount
+                count += 1
+            day = line.date
+            if day is not None and (last is None or day > last):
+                last = day
+            if line.billable:
+                billable.append(number)
+        found.append(ReportFacts(report, total, reimbursable, count, last, tuple(billable)))
+    return tuple(found)
 
 
 def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
@@ -250,24 +320,29 @@ class EntityMatch:
         return tuple(row for row in self.exact if row not in self.in_subsidiary)
 
 
-@dataclass(frozen=True)
 class _EmailIndex:
-    """Rows by exact email and by loose email, in table order (built once per table, O(n))."""
+    """Rows by exact email in table order (built once per table, O(n)); by loose email too, built the
+    first time a near match is asked for."""
 
-    exact: dict[str, tuple[Any, ...]]
-    loose: dict[str, tuple[Any, ...]]
-    matches: dict[tuple[str, int | None], EntityMatch] = field(default_factory=dict)  # answers given
-
-    @classmethod
-    def build(cls, rows: tuple[Any, ...]) -> _EmailIndex:
+    def __init__(self, rows: tuple[Any, ...]) -> None:
+        self.rows = rows
         exact: dict[str, list[Any]] = {}
-        loose: dict[str, list[Any]] = {}
         for row in rows:
             if row.email is not None:
                 exact.setdefault(row.email, []).append(row)
-            if row.email:
-                loose.setdefault(loose_email(row.email), []).append(row)
-        return cls({k: tuple(v) for k, v in exact.items()}, {k: tuple(v) for k, v in loose.items()})
+        self.exact: dict[str, tuple[Any, ...]] = {k: tuple(v) for k, v in exact.items()}
+        self.matches: dict[tuple[str, int | None], EntityMatch] = {}  # answers given
+        self._loose: dict[str, tuple[Any, ...]] | None = None
+
+    @property
+    def loose(self) -> dict[str, tuple[Any, ...]]:
+        if self._loose is None:
+            loose: dict[str, list[Any]] = {}
+            for row in self.rows:
+                if row.email:
+                    loose.setdefault(loose_email(row.email), []).append(row)
+            self._loose = {k: tuple(v) for k, v in loose.items()}
+        return self._loose
 
 
 # Indexes of the row tuples most recently searched (a snapshot's tables are immutable tuples, so the
@@ -280,7 +355,7 @@ def _email_index(rows: tuple[Any, ...]) -> _EmailIndex:
     cached = _EMAIL_INDEXES.get(id(rows))
     if cached is not None and cached[0] is rows:
         return cached[1]
-    index = _EmailIndex.build(rows)
+    index = _EmailIndex(rows)
     if len(_EMAIL_INDEXES) >= _EMAIL_INDEXES_KEPT:
         _EMAIL_INDEXES.pop(next(iter(_EMAIL_INDEXES)))
     _EMAIL_INDEXES[id(rows)] = (rows, index)
@@ -298,6 +373,21 @@ def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> Enti
     found = EntityMatch(email=email, subsidiary=subsidiary, exact=exact, in_subsidiary=in_sub, near=near)
     index.matches[(email, subsidiary)] = found
     return found
+
+
+def loose_groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+    """``loose_email`` -> the rows with an email that reads so, in table order (rows without an email
+    are left out). Shared: callers must not change it."""
+    return _email_index(rows if isinstance(rows, tuple) else tuple(rows)).loose
+
+
+def active_match(rows: Iterable[Any], email: str, subsidiary: int | None) -> Any | None:
+    """``match_email(rows, email, subsidiary).active``, without working out the rest of the match (checks
+    ask it for every submitter)."""
+    for row in _email_index(rows if isinstance(rows, tuple) else tuple(rows)).exact.get(email, ()):
+        if (subsidiary is None or row.subsidiary == subsidiary) and not row.isinactive:
+            return row
+    return None
 
 
 def match_employee(ctx: Context, email: str) -> EntityMatch:
@@ -323,7 +413,7 @@ def member_employees(ctx: Context) -> list[tuple[str, Any]]:
     rows, sub = ctx.rows("employee"), workspace_subsidiary(ctx)
     out = []
     for email in _per_inputs("members", ctx, _members):
-        employee = match_email(rows, email, sub).active
+        employee = active_match(rows, email, sub)
         if employee is not None:
             out.append((email, employee))
     if len(_MEMBER_EMPLOYEES) >= _PER_INPUTS_KEPT:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import chain
+from typing import Any, Literal, NamedTuple
 
 from netsuite_audit.errors import NsauditError
 from netsuite_audit.snapshot import NAME_COLUMNS, AccountSnapshot
@@ -23,8 +23,7 @@ State = Literal["ok", "unresolved", "ambiguous", "unread"]
 ACCOUNTANT_VENDOR = (-3, "-accountant-")  # NetSuite's built-in vendor: the default-vendor check judges it
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):  # a tuple: a large workspace holds thousands of references, each made fast
     path: str  # where the workspace names it: "subsidiary", "tags.classes", "export.default_vendor"
     table: str
     ref: Ref
@@ -69,6 +68,9 @@ def _one(ref: Ref | None) -> tuple[Ref, ...]:
 
 def _is_id(ref: Ref) -> bool:
     return isinstance(ref, int) or ref.strip().lstrip("-").isdigit()
+
+
+_JUDGED_PATHS = ("export.card_vendor", "export.default_vendor")
 
 
 def _judged_elsewhere(path: str, ref: Ref) -> bool:
@@ -126,13 +128,32 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
     wanted = str(ref).strip()
     exact = path == "connection.user" and "@" in wanted  # an email is matched as the integration does
     key = (lambda s: s.strip().casefold()) if path == "connection.user" and not exact else (lambda s: s.strip())
-    target = key(wanted)
-    matches = tuple(dict.fromkeys(int(row.id) for row in rows if any(key(n) == target for n in _names(row))))
+    matches = _named(rows, key, key(wanted))
     if len(matches) == 1:
         return Reference(path, table, ref, "ok", matches)
     if matches:
         return Reference(path, table, ref, "ambiguous", matches)
     return Reference(path, table, ref, "unresolved", hints=closest_names(snapshot, table, ref))
+
+
+def _named(rows: tuple[Any, ...], key: Callable[[str], str], target: str) -> tuple[int, ...]:
+    """Internal ids, in table order and once each, of the rows with a name (``_names``) whose ``key``
+    is ``target``: one pass over the rows without a generator per row (the integration user is
+    looked up among every employee)."""
+    found: dict[int, None] = {}
+    for row in rows:
+        attrs, person = _name_attrs(type(row))
+        for attr in attrs:
+            value = getattr(row, attr, None)
+            if isinstance(value, str) and value and key(value) == target:
+                found[int(row.id)] = None
+                break
+        else:
+            if person:
+                first, last = getattr(row, "firstname", None), getattr(row, "lastname", None)
+                if (first or last) and key(" ".join(p for p in (first, last) if p)) == target:
+                    found[int(row.id)] = None
+    return tuple(found)
 
 
 def closest_names(snapshot: AccountSnapshot, table: str, ref: Ref) -> tuple[str, ...]:
@@ -149,7 +170,26 @@ def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
     return f" Closest in NetSuite: {', '.join(near)}." if near else ""
 
 
+def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...]) -> list[Reference]:
+    """``_resolve`` for each of a workspace field's values; an internal id found in a read table (a
+    large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``."""
+    by_id = snapshot.tables.by_id(table) if refs and snapshot.readable(table) else {}
+    judged = path in _JUDGED_PATHS
+    found = []
+    for ref in refs:
+        if judged and _judged_elsewhere(path, ref):
+            continue
+        row = by_id.get(ref) if type(ref) is int else None
+        found.append(Reference(path, table, ref, "ok", (int(row.id),)) if row is not None
+                     else _resolve(snapshot, path, table, ref))
+    return found
+
+
+# Answers per (workspace, snapshot), most recent last; each entry keeps the two alive, so an entry found
+# by their ids is for those very objects.
 _CACHE: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
+_SUBSIDIARY: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, Reference | None]] = {}
+_KEPT = 8
 
 
 def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
@@ -158,15 +198,24 @@ def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Refere
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is workspace and cached[1] is snapshot:
         return cached[2]
-    found = tuple(
-        _resolve(snapshot, path, table, ref)
-        for path, table, values in _FIELDS for ref in values(workspace) if not _judged_elsewhere(path, ref)
-    )
-    if len(_CACHE) >= 8:
+    found = tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace))
+                                      for path, table, values in _FIELDS))
+    if len(_CACHE) >= _KEPT:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = (workspace, snapshot, found)
     return found
 
 
 def subsidiary(workspace: Workspace, snapshot: AccountSnapshot) -> Reference | None:
-    return next((r for r in resolve_all(workspace, snapshot) if r.path == "subsidiary"), None)
+    """The workspace subsidiary, resolved (``None`` when the workspace names none); the one reference
+    most checks build on, resolved without the thousands of tags ``resolve_all`` goes through."""
+    key = (id(workspace), id(snapshot))
+    cached = _SUBSIDIARY.get(key)
+    if cached is not None and cached[0] is workspace and cached[1] is snapshot:
+        return cached[2]
+    path, table, values = next(field for field in _FIELDS if field[0] == "subsidiary")
+    found = next(iter(_resolve_field(snapshot, path, table, values(workspace))), None)
+    if len(_SUBSIDIARY) >= _KEPT:
+        _SUBSIDIARY.pop(next(iter(_SUBSIDIARY)))
+    _SUBSIDIARY[key] = (workspace, snapshot, found)
+    return found

@@ -140,6 +140,10 @@ class VerdictTally:
         verdicts = []
         for report in reports.reports:
             lines = self._lines.get(report.id, {})
+            if not lines and report.employee not in self._by_submitter:  # named by no finding
+                verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee, exports_cleanly=True,
+                                              codes=(), lines=(), unverified=unverified))
+                continue
             line_verdicts = tuple(
                 LineVerdict(line=number, codes=tuple(sorted({code for code, _ in items if code})),
                             findings=tuple(fid for _, fid in items))
