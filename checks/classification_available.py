@@ -4,8 +4,9 @@ Expenses"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
@@ -74,24 +75,30 @@ class _Where:
 
     index: LineIndex
     ws_sub: int | None
-    line_target: list[int | None]  # per shared line number: the submitter's subsidiary
+    report_target: list[int | None]  # per report (in index order): the submitter's subsidiary
     no_target: bool  # some use has no known subsidiary
-    line_targets: frozenset[int | None]  # every subsidiary of line_target
+
+    @property
+    def one_target(self) -> bool:
+        """Every report (so every line) needs the same subsidiary."""
+        return len(set(self.report_target)) == 1
 
     def each(self, uses: Uses) -> Iterator[tuple[int | None, str]]:
         """(target subsidiary, "workspace tag" / "report X line N") per use, in order."""
         for _ in range(uses.tags):
             yield self.ws_sub, "workspace tag"
+        report_of = self.index.report_of
         for g in uses.lines:
-            yield self.line_target[g], self.index.where(g)
+            yield self.report_target[report_of[g]], self.index.where(g)
 
-    def targets(self, uses: Uses) -> set[int | None]:
+    def targets(self, uses: Uses, one_target: bool) -> set[int | None]:
+        """The subsidiaries the record is used from (``one_target``: see the property)."""
         if not uses.lines:
             found = set()
-        elif len(self.line_targets) == 1:  # all lines from one subsidiary (no need to look at each)
-            found = set(self.line_targets)
+        elif one_target:  # no need to look at each line
+            found = {self.report_target[0]}
         else:
-            found = set(map(self.line_target.__getitem__, uses.lines))
+            found = set(map(self.report_target.__getitem__, map(self.index.report_of.__getitem__, uses.lines)))
         if uses.tags:
             found.add(self.ws_sub)
         return found
@@ -129,9 +136,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     for report in index.reports:
         emp = employees.get(report.employee)
         per_report.append(emp.subsidiary if emp is not None else ws_sub)
-    line_target = index.per_report(per_report)
-    where = _Where(index, ws_sub, line_target, no_target=ws_sub is None or None in per_report,
-                   line_targets=frozenset(line_target))
+    where = _Where(index, ws_sub, per_report, no_target=ws_sub is None or None in per_report)
+    one_target = where.one_target
+    lists = {table: (ctx.by_id(table), table != "location" or ctx.snapshot.read(table).via == "soap")
+             for table in KINDS}  # rows by id, and whether Include Children is known
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
     verdicts: dict[tuple[str, int, int], bool | None] = {}  # (table, record id, subsidiary) -> available
@@ -141,7 +149,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if tree.by_id and where.no_target:
             unknown_target += [f"{KINDS[table][0]} {ref} ({w})" for t, w in where.each(uses) if t is None]
-        yield from _record(ctx, tree, table, ref, uses, where, verdicts)
+        yield from _record(ctx, tree, table, ref, uses, where, verdicts, lists[table], one_target)
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(
@@ -162,8 +170,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses, where_used: _Where,
-            verdicts: dict[tuple[str, int, int], bool | None]) -> Iterator[Finding]:
+            verdicts: dict[tuple[str, int, int], bool | None], rows: tuple[Mapping[int, Any], bool],
+            one_target: bool) -> Iterator[Finding]:
     label, _, _, page = KINDS[table]
+    by_id, known = rows
     row = ctx.resolve(table, ref)
     if row is None:
         where = [w for _, w in where_used.each(uses)]
@@ -176,13 +186,12 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
         )
         return
     name = row.fullname or row.name or f"#{row.id}"
-    known = table != "location" or ctx.snapshot.read(table).via == "soap"
     inactive = bool(getattr(row, "isinactive", False))
-    inactive_parent = inactive_ancestor(row, ctx.by_id(table))
+    inactive_parent = inactive_ancestor(row, by_id)
     # The verdict depends on the subsidiary only: decide each one once, and list the uses (slow, per
     # line) only for a record that has something to report.
     outcome: set[bool | None] = set()
-    for target in where_used.targets(uses):
+    for target in where_used.targets(uses, one_target):
         if target is None:
             continue
         key = (table, row.id, target)

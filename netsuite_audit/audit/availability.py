@@ -8,7 +8,7 @@ those in the subsidiary tree as well.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,10 +43,10 @@ class SubsidiaryTree:
 
     def covers(self, subsidiaries: Iterable[int], include_children: bool, target: int) -> bool:
         """True when a record on ``subsidiaries`` is available to ``target``."""
-        listed = set(subsidiaries)
+        listed = _listed(subsidiaries)
         if target in listed:
             return True
-        return include_children and any(a in listed for a in self._ancestors(target))
+        return include_children and any(map(listed.__contains__, self._ancestors(target)))
 
     def available(self, subsidiaries: Iterable[int], include_children: bool | None, target: int,
                   ) -> bool | None:
@@ -56,14 +56,14 @@ class SubsidiaryTree:
         some record types); the answer is then unknown whenever only a parent of ``target`` is
         listed. It is unknown too when the target is not in the tree, so its parents are unknown.
         """
-        listed = set(subsidiaries)
+        listed = _listed(subsidiaries)
         if target in listed:
             return True
         if include_children is False:
             return False
         if not self.knows(target):
             return None
-        if not any(a in listed for a in self._ancestors(target)):
+        if not any(map(listed.__contains__, self._ancestors(target))):
             return False
         return True if include_children else None
 
@@ -89,6 +89,11 @@ class SubsidiaryTree:
             if wanted in (sub.name, sub.fullname):
                 return sub.id
         return None
+
+
+def _listed(subsidiaries: Iterable[int]) -> Collection[int]:
+    """The subsidiary list as given when it can be searched (a record's is a short tuple), else a copy."""
+    return subsidiaries if isinstance(subsidiaries, (tuple, list, set, frozenset)) else tuple(subsidiaries)
 
 
 def inactive_ancestor(row: Any, by_id: Mapping[int, Any]) -> Any | None:
