@@ -326,23 +326,33 @@ class _EmailIndex:
 
     def __init__(self, rows: tuple[Any, ...]) -> None:
         self.rows = rows
-        exact: dict[str, list[Any]] = {}
-        for row in rows:
-            if row.email is not None:
-                exact.setdefault(row.email, []).append(row)
-        self.exact: dict[str, tuple[Any, ...]] = {k: tuple(v) for k, v in exact.items()}
+        self.exact = _grouped((row.email, row) for row in rows if row.email is not None)
         self.matches: dict[tuple[str, int | None], EntityMatch] = {}  # answers given
         self._loose: dict[str, tuple[Any, ...]] | None = None
 
     @property
     def loose(self) -> dict[str, tuple[Any, ...]]:
         if self._loose is None:
-            loose: dict[str, list[Any]] = {}
-            for row in self.rows:
-                if row.email:
-                    loose.setdefault(loose_email(row.email), []).append(row)
-            self._loose = {k: tuple(v) for k, v in loose.items()}
+            self._loose = _grouped((loose_email(row.email), row) for row in self.rows if row.email)
         return self._loose
+
+
+def _grouped(pairs: Iterable[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """key -> its rows, in the order given (most emails belong to one row: no list is made for those)."""
+    found: dict[str, Any] = {}
+    shared: list[str] = []
+    for key, row in pairs:
+        rows = found.get(key)
+        if rows is None:
+            found[key] = (row,)
+        elif type(rows) is tuple:
+            found[key] = [*rows, row]
+            shared.append(key)
+        else:
+            rows.append(row)
+    for key in shared:
+        found[key] = tuple(found[key])
+    return found
 
 
 # Indexes of the row tuples most recently searched (a snapshot's tables are immutable tuples, so the
