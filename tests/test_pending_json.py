@@ -150,19 +150,33 @@ def test_lines_share_one_set_of_fields_given_per_distinct_set(tmp_path: Path) ->
     assert _described(loaded) == _described(_plain(text))
 
 
-_VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-                    st.floats(allow_nan=False), st.sampled_from(["2026-11-01", "1", "01", "yes", "off", "USD", " 7 ",
-                                                                 "Café", "]}, {", "\\", '"']),
-                    st.text(max_size=8))
-_LINE_FIELDS = ["merchant", "currency", "category", "project", "customer", "class", "class_", "department",
-                "location", "billable", "reimbursable", "date", "tax"]
+_JUNK = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
+                  st.floats(allow_nan=False), st.text(max_size=8), st.lists(st.integers(), max_size=2))
+_TEXT = st.one_of(st.none(), st.text(max_size=8),
+                  st.sampled_from(["USD", "Café", "]}, {", "\\", '"', "\u00e9", "a\nb"]))
+_REF = st.one_of(st.none(), st.integers(min_value=-10**20, max_value=10**20), st.integers(0, 10**9).map(float),
+                 st.sampled_from(["7", " 7 ", "07", "Seven", "1.0"]), st.booleans())
+_FLAG = st.one_of(st.booleans(), st.sampled_from(["yes", "off", "1", "0", "true", 0, 1]))
+_DATE = st.one_of(st.none(), st.sampled_from(["2026-11-01", "2026-11-01T00:00:00", "2026-02-30"]),
+                  st.integers(0, 4 * 10**4).map(lambda days: days * 86400), st.dates().map(str))
+_AMOUNT = st.one_of(st.sampled_from(["1.00", "12.5", " 3 ", "1e2", "-0", "1_000"]), st.decimals(allow_nan=False,
+                    allow_infinity=False, places=2).map(str), st.floats(allow_nan=False, allow_infinity=False),
+                    st.integers())
+_KINDS: dict[str, st.SearchStrategy[Any]] = {
+    "merchant": _TEXT, "currency": _TEXT, "tax": _TEXT, "billable": _FLAG, "reimbursable": _FLAG, "date": _DATE,
+    **dict.fromkeys(["category", "project", "customer", "class", "department", "location"], _REF)}
+
+
+def _mostly(kind: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A field's own kind of value, and now and then anything (so that most files are valid)."""
+    return st.integers(0, 30).flatmap(lambda n: _JUNK if n == 0 else kind)
+
+
 _LINES = st.lists(st.fixed_dictionaries(
-    {"amount": st.one_of(st.sampled_from(["1.00", "12.5", " 3 ", "1e2"]),
-                         st.floats(allow_nan=False, allow_infinity=False), st.integers())},
-    optional=dict.fromkeys(_LINE_FIELDS, _VALUES)), max_size=4)
+    {"amount": _AMOUNT}, optional={name: _mostly(kind) for name, kind in _KINDS.items()}), max_size=4)
 _REPORTS = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["R1", "R2"]), "employee": st.just("e@x.example"),
                                            "lines": _LINES},
-                                          optional={"title": _VALUES, "currency": _VALUES}), max_size=6)
+                                          optional={"title": _TEXT, "currency": _TEXT}), max_size=6)
 
 
 @PROPERTY
