@@ -164,6 +164,34 @@ def test_resolve_all_gives_what_resolving_each_reference_gives() -> None:
         == {"unread"}
 
 
+def test_name_search_finds_what_testing_every_row_finds() -> None:
+    rows = tuple(Employee.model_validate(row) for row in (
+        {"id": 1, "entityid": "Ann Lee", "email": "ann@example.com", "firstname": "Ann", "lastname": "Lee",
+         "subsidiary": 1},
+        {"id": 2, "entityid": " ann lee ", "email": " Ann@Example.com ", "subsidiary": 1},
+        {"id": 3, "entityid": "E-3", "firstname": "Ann", "subsidiary": 1},
+        {"id": 4, "entityid": "E-4", "lastname": "Lee", "email": "x@example.com", "subsidiary": 1},
+        {"id": 5, "entityid": "E-5", "firstname": " Ann", "lastname": "Lee ", "subsidiary": 1},
+        {"id": 6, "entityid": "None", "subsidiary": 1},
+    ))
+
+    def one_by_one(key: Any, target: str) -> tuple[int, ...]:
+        return tuple(int(row.id) for row in rows if any(key(name) == target for name in references._names(row)))
+
+    def stripped(s: str) -> str:
+        return s.strip()
+
+    def folded(s: str) -> str:
+        return s.strip().casefold()
+
+    for wanted in ("Ann Lee", "ann lee", "ann@example.com", "Ann@Example.com", "Ann", "Lee", "None", "E-3", "",
+                   "nobody"):
+        for key, fold in ((stripped, False), (folded, True)):
+            assert references._named(rows, key, key(wanted), fold) == one_by_one(key, key(wanted)), (wanted, fold)
+    assert references._named(rows, folded, "ann lee", True) == (1, 2, 5)
+    assert references._named(rows, stripped, "ann@example.com", False) == (1,)
+
+
 def test_members_and_categories_include_pending_reports() -> None:
     reports = {"reports": [{"id": "R1", "employee": "zed@example.com",
                             "lines": [{"amount": "1", "category": 3}, {"amount": "2"},

@@ -28,6 +28,7 @@ class Context:
     workspace_given: bool = False
     today: date | None = None  # the run's date; None: the day the snapshot was collected
     _readable: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_id: dict[str, Mapping[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _touched: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     # ---- data access ---------------------------------------------------------------------------
@@ -53,10 +54,23 @@ class Context:
     def resolve(self, table: str, ref: Ref) -> Any | None:
         """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent."""
         if type(ref) is int:  # most references: checks resolve one per distinct value in use
-            return self.snapshot.tables.by_id(table).get(ref)
+            return self._rows_by_id(table).get(ref)
+        if type(ref) is str:
+            text = ref.strip()
+            if text.isascii() and text.isdigit():
+                return self._rows_by_id(table).get(int(text))
+            return self.snapshot.tables.by_name(table).get(text)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isascii() and ref.strip().isdigit()):
             return self.by_id(table).get(int(ref))
         return self.snapshot.tables.by_name(table).get(ref.strip())
+
+    def _rows_by_id(self, table: str) -> Mapping[int, Any]:
+        """``by_id``, kept per table: checks resolve tens of thousands of references (the snapshot
+        cannot change)."""
+        rows = self._by_id.get(table)
+        if rows is None:
+            rows = self._by_id[table] = self.snapshot.tables.by_id(table)
+        return rows
 
     @property
     def run_date(self) -> date:

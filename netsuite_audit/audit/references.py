@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import contains
 from typing import Any, Literal, NamedTuple
 
 from netsuite_audit.errors import NsauditError
@@ -127,8 +128,9 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
         return Reference(path, table, ref, "unread")  # a name column was not returned: names are unknown
     wanted = str(ref).strip()
     exact = path == "connection.user" and "@" in wanted  # an email is matched as the integration does
-    key = (lambda s: s.strip().casefold()) if path == "connection.user" and not exact else (lambda s: s.strip())
-    matches = _named(rows, key, key(wanted))
+    fold = path == "connection.user" and not exact
+    key = (lambda s: s.strip().casefold()) if fold else (lambda s: s.strip())
+    matches = _named(rows, key, key(wanted), fold)
     if len(matches) == 1:
         return Reference(path, table, ref, "ok", matches)
     if matches:
@@ -136,12 +138,12 @@ def _resolve(snapshot: AccountSnapshot, path: str, table: str, ref: Ref) -> Refe
     return Reference(path, table, ref, "unresolved", hints=closest_names(snapshot, table, ref))
 
 
-def _named(rows: tuple[Any, ...], key: Callable[[str], str], target: str) -> tuple[int, ...]:
+def _named(rows: tuple[Any, ...], key: Callable[[str], str], target: str, fold: bool = False) -> tuple[int, ...]:
     """Internal ids, in table order and once each, of the rows with a name (``_names``) whose ``key``
-    is ``target``: one pass over the rows without a generator per row (the integration user is
-    looked up among every employee)."""
+    is ``target`` (``key`` strips, and casefolds when ``fold``). The integration user is looked up
+    among every employee: the rows are first narrowed in C (``_candidates``), then tested one by one."""
     found: dict[int, None] = {}
-    for row in rows:
+    for row in map(rows.__getitem__, _candidates(rows, target, fold)):
         attrs, person = _name_attrs(type(row))
         for attr in attrs:
             value = getattr(row, attr, None)
@@ -154,6 +156,28 @@ def _named(rows: tuple[Any, ...], key: Callable[[str], str], target: str) -> tup
                 if (first or last) and key(" ".join(p for p in (first, last) if p)) == target:
                     found[int(row.id)] = None
     return tuple(found)
+
+
+def _candidates(rows: tuple[Any, ...], target: str, fold: bool) -> list[int]:
+    """Positions, ascending, of the rows a name of which contains ``target`` (casefolded when ``fold``):
+    a name whose stripped (and casefolded, character by character) text is ``target`` contains it.
+    "first last" is tested as ``f"{first} {last}"``, which contains the name ``_names`` makes of them.
+    A missing value reads "None" here: at worst a row too many, which ``_named`` then tests."""
+    attrs: set[str] = set()
+    person = False
+    for cls in set(map(type, rows)):
+        names, has_person = _name_attrs(cls)
+        attrs.update(names)
+        person = person or has_person
+    columns: list[Iterator[str]] = [map(str, map(getattr, rows, repeat(attr), repeat(None))) for attr in sorted(attrs)]
+    if person:
+        columns.append(map("{} {}".format, map(getattr, rows, repeat("firstname"), repeat(None)),
+                           map(getattr, rows, repeat("lastname"), repeat(None))))
+    hits: set[int] = set()
+    for column in columns:
+        hits.update(compress(range(len(rows)), map(contains, map(str.casefold, column) if fold else column,
+                                                   repeat(target))))
+    return sorted(hits)
 
 
 def closest_names(snapshot: AccountSnapshot, table: str, ref: Ref) -> tuple[str, ...]:
