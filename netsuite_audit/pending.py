@@ -7,12 +7,11 @@ import datetime as dt
 import io
 import json
 import re
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from itertools import chain, repeat
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, 
 from pydantic_core import from_json
 
 from netsuite_audit.errors import InputError
+from netsuite_audit.fieldsets import FieldsSets
 from netsuite_audit.gcpause import cycle_collection_paused
 from netsuite_audit.inputs import error_from_validation, parsing, read_text, validate
 from netsuite_audit.workspace import Ref
@@ -121,6 +121,9 @@ _PIECE = 1 << 18  # bytes of the file parsed at a time (about 50 reports of 20 l
 # escapes, is parsed first and validated from Python, as the slow path does.
 _AMOUNT_NOT_A_STRING = re.compile(rb'"amount"[ \t\n\r]*:[ \t\n\r]*[^" \t\n\r]')
 _ESCAPED_LETTER = re.compile(rb'\\u00[4-7][0-9a-fA-F]')
+# A line giving the class both by its name in the file ("class") and by the field's own name ("class_"):
+# JSON-mode validation accepts it in some pydantic releases (2.13) where Python mode refuses it, so such
+# a piece is also validated from Python.
 
 
 def _read_json(text: bytes) -> tuple[Report, ...] | None:
@@ -145,19 +148,19 @@ def _read_json(text: bytes) -> tuple[Report, ...] | None:
         return None
     start, end = opening.end(), closing.start()
     reports: list[Report] = []
-    fields_given = _FieldsGiven()
+    fields_given = FieldsSets()
     try:
         while start < end:
             cut = _BETWEEN_REPORTS.search(text, start + _PIECE, end)
             stop = cut.start(1) if cut else end
             # Always a list: ``[piece]`` is JSON only when the piece is a run of whole values (wrapped in
             # {"reports": ...}, a piece could close the list and add a key of its own).
-            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or (
+            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or text.find(b'"class_"', start, stop) >= 0 or (
                     text.find(b"\\", start, stop) >= 0 and _ESCAPED_LETTER.search(text, start, stop)):
                 piece = _report_list().validate_python(from_json(b"[" + text[start:stop] + b"]", cache_strings="all"))
             else:  # parsed and validated in one pass: the same values when every amount is a string
                 piece = _report_list().validate_json(b"[" + text[start:stop] + b"]")
-            fields_given.share(piece)  # now, so the next piece's sets take the memory these free
+            fields_given.share(_lines(piece))  # now, so the next piece's sets take the memory these free
             reports += piece
             start = stop + 1 if cut else end
     except ValueError:  # not JSON, or not valid (pydantic's ValidationError is a ValueError)
@@ -179,28 +182,11 @@ def _report_list() -> TypeAdapter[list[Report]]:
     return TypeAdapter(list[Report])  # built on first use: not every run reads a reports file
 
 
-_FIELDS_GIVEN = attrgetter("__pydantic_fields_set__")
 _LINES = attrgetter("lines")
 
 
-class _FieldsGiven:
-    """One ``model_fields_set`` per distinct set of fields given, shared by the lines of a file giving
-    it (pydantic makes a set per line, ~700 bytes each). Lines are frozen: the sets are only read."""
-
-    def __init__(self) -> None:
-        self._by_size: dict[int, set[str]] = {}  # the usual case: lines with as many fields give the same
-        self._by_fields: dict[frozenset[str], set[str]] = {}
-
-    def share(self, reports: Sequence[Report]) -> None:
-        lines = list(chain.from_iterable(map(_LINES, reports)))
-        given = list(map(_FIELDS_GIVEN, lines))
-        kept = list(map(self._by_size.setdefault, map(len, given), given))
-        if not all(map(set.__eq__, given, kept)):  # lines with as many fields, not the same ones
-            by_fields = self._by_fields
-            for fields in self._by_size.values():
-                by_fields.setdefault(frozenset(fields), fields)
-            kept = list(map(by_fields.setdefault, map(frozenset, given), given))
-        deque(map(object.__setattr__, lines, repeat("__pydantic_fields_set__"), kept), maxlen=0)
+def _lines(reports: Sequence[Report]) -> list[ReportLine]:
+    return list(chain.from_iterable(map(_LINES, reports)))
 
 
 CSV_COLUMNS = (

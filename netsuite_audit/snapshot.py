@@ -293,15 +293,16 @@ class AccountSnapshot(Model):
         from netsuite_audit.inputs import parsing
 
         try:
-            with parsing(str(path)):
-                data = path.read_bytes()
-                text = data.decode("utf-8")
+            data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
-        try:
+        try:  # validated from the bytes: no second, decoded copy of a large file is held meanwhile
             with cycle_collection_paused(keep=True), parsing(str(path)):  # the rows form no reference cycles
-                snapshot = cls.model_validate_json(text)
+                snapshot = cls.model_validate_json(data)
         except ValidationError as exc:
+            if exc.errors()[0]["type"] == "json_invalid":
+                with parsing(str(path)):
+                    data.decode("utf-8")  # not UTF-8: said as every other input file says it
             raise InputError(_first_error(exc), source=str(path), field=_first_loc(exc)) from exc
         snapshot._file_sha256 = hashlib.sha256(data).hexdigest()
         return snapshot
