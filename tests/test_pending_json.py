@@ -195,21 +195,6 @@ def test_generated_files_read_as_json_loads_and_validation_read_them(
     assert _described(_load(tmp_path, text)) == expected
 
 
-def test_lines_share_equal_references_and_dates(tmp_path: Path) -> None:
-    lines = [{"amount": "1", "class": 1234567, "project": "P 1", "date": "2026-11-01"},
-             {"amount": "2", "class": 1234567, "department": 7654321, "date": "2026-11-01"},
-             {"amount": "3", "class": "1234567", "department": 7654321, "location": 7654321}]
-    text = json.dumps({"reports": [{"id": f"R{n}", "employee": "e", "lines": lines} for n in range(50)]})
-    loaded = _load(tmp_path, text)
-    read = [line for report in loaded.reports for line in report.lines]
-    assert len({id(line.class_) for line in read}) == 2  # the int 1234567 and the str "1234567"
-    assert {type(line.class_) for line in read} == {int, str}
-    assert len({id(line.date) for line in read if line.date}) == 1
-    assert len({id(value) for line in read for value in (line.department, line.location) if value}) == 1
-    assert not pending._INTERNED  # nothing kept once the file is read
-    assert _described(loaded) == _described(_plain(text))
-
-
 @pytest.mark.parametrize("raw", [
     b'{"reports": [{"id": "R1", "employee": "e\xff", "lines": []}]}',  # not UTF-8
     b'{"reports": [{"id": "R1", "employee": "e\xed\xa0\x80", "lines": []}]}',  # an encoded surrogate
