@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from netsuite_audit import names
+from netsuite_audit.fieldsets import share_fields_sets
 from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.tables import TABLES
@@ -179,7 +180,9 @@ class SuiteQLSource:
 def _typed(table: str, items: list[dict[str, str]]) -> list[Any]:
     """Rows become typed models as each page lands, while other requests are still in flight."""
     model = TABLES[table].model
-    return [model.model_validate(item) for item in items]
+    rows = [model.model_validate(item) for item in items]
+    share_fields_sets(rows)  # one fields set per page, not per row (the snapshot then shares across pages)
+    return rows
 
 
 class SoapSource:
