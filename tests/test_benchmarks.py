@@ -29,3 +29,18 @@ def test_quick_benchmark_runs_every_stage(tmp_path: Path) -> None:
     assert len(ratios) == 5
     assert all(" / " in t["measured"] and "x" in t["measured"] for t in ratios)
     assert "nsaudit run" in done.stdout and "json.load" in done.stdout
+
+
+def test_a_timed_command_that_fails_is_not_timed(tmp_path: Path) -> None:
+    from benchmarks.e2e import BenchmarkRunFailed, measured
+
+    stderr = tmp_path / "stderr.txt"
+    failing = [sys.executable, "-c", "import sys; print('nsaudit: error: no such profile', file=sys.stderr); "
+                                     "sys.exit(2)"]
+    try:
+        measured(failing, {"PATH": "/usr/bin:/bin"}, stderr)
+    except BenchmarkRunFailed as exc:
+        assert "exited 2" in str(exc) and "no such profile" in str(exc)
+    else:
+        raise AssertionError("a command that exited 2 was timed as if it had audited")
+    assert measured([sys.executable, "-c", "raise SystemExit(1)"], {"PATH": "/usr/bin:/bin"}, stderr)["exit"] == 1

@@ -78,6 +78,17 @@ def test_a_key_spelled_with_escapes_reads_as_json_loads_reads_it(tmp_path: Path)
     assert str(_load(tmp_path, text).reports[3].lines[1].amount) == "2.0"
 
 
+def _assert_read_as_the_slow_path_reads(tmp_path: Path, text: str) -> None:
+    """The fast reader gives what json.loads + validation give, or refuses what they refuse."""
+    try:
+        expected = _described(_plain(text))
+    except ValidationError:
+        with pytest.raises(InputError):
+            _load(tmp_path, text)
+        return
+    assert _described(_load(tmp_path, text)) == expected
+
+
 @pytest.mark.usefixtures("small_pieces")
 @pytest.mark.parametrize("text", [
     # the two shapes, with JSON whitespace anywhere it may be
@@ -103,17 +114,6 @@ def test_a_key_spelled_with_escapes_reads_as_json_loads_reads_it(tmp_path: Path)
     '{"reports": [{"id": "R1", "employee": "e", "lines": [{"amount": "1", "project": 1e400}]}]}',
     "[]", '{"reports": []}', "{}", ' [ ] ',
 ])
-def _assert_read_as_the_slow_path_reads(tmp_path: Path, text: str) -> None:
-    """The fast reader gives what json.loads + validation give, or refuses what they refuse."""
-    try:
-        expected = _described(_plain(text))
-    except ValidationError:
-        with pytest.raises(InputError):
-            _load(tmp_path, text)
-        return
-    assert _described(_load(tmp_path, text)) == expected
-
-
 def test_the_reader_gives_what_json_loads_and_validation_give(tmp_path: Path, text: str) -> None:
     _assert_read_as_the_slow_path_reads(tmp_path, text)
 
