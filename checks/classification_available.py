@@ -174,7 +174,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
             one_target: bool) -> Iterator[Finding]:
     label, _, _, page = KINDS[table]
     by_id, known = rows
-    row = ctx.resolve(table, ref)
+    row = by_id.get(int(ref)) if ref.isascii() and ref.isdigit() else ctx.resolve(table, ref)  # ref is stripped
     if row is None:
         where = [w for _, w in where_used.each(uses)]
         yield ctx.fail(

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.audit.references import Reference, resolve_all
+from netsuite_audit.audit.references import Reference, problems
 from netsuite_audit.permissions import describe_permission
 from netsuite_audit.tables import TABLES
 
@@ -59,9 +59,7 @@ def _subject(ref: Reference) -> Subject:
 
 def check(ctx: Context) -> Iterator[Finding]:
     unread: dict[str, list[Reference]] = defaultdict(list)
-    for ref in resolve_all(ctx.workspace, ctx.snapshot):
-        if ref.state == "ok":
-            continue
+    for ref in problems(ctx.workspace, ctx.snapshot):
         what = _WHAT[ref.table]
         evidence = {"setting": ref.path, "value": ref.ref, "table": ref.table}
         if ref.state == "unread":

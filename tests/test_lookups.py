@@ -157,11 +157,15 @@ def test_resolve_all_gives_what_resolving_each_reference_gives() -> None:
                  for path, table, values in references._FIELDS for ref in values(ctx.workspace)
                  if not references._judged_elsewhere(path, ref))
     assert references.resolve_all(ctx.workspace, ctx.snapshot) == slow
+    assert references.problems(ctx.workspace, ctx.snapshot) == tuple(r for r in slow if r.state != "ok")
+    assert {r.state for r in references.problems(ctx.workspace, ctx.snapshot)} == {"unresolved"}
     states = {(r.path, r.ref): r.state for r in slow}
     assert states[("tags.classes", 9)] == "unresolved" and states[("tags.classes", "Sales")] == "ok"
     unread = build_snapshot({"unread": {"classification": "denied"}})
     assert {r.state for r in references.resolve_all(ctx.workspace, unread) if r.table == "classification"} \
         == {"unread"}
+    assert [r.ref for r in references.problems(ctx.workspace, unread) if r.table == "classification"] \
+        == [r.ref for r in references.resolve_all(ctx.workspace, unread) if r.table == "classification"]
 
 
 def test_name_search_finds_what_testing_every_row_finds() -> None:

@@ -194,9 +194,11 @@ def hint(snapshot: AccountSnapshot, table: str, ref: Ref) -> str:
     return f" Closest in NetSuite: {', '.join(near)}." if near else ""
 
 
-def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...]) -> list[Reference]:
+def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple[Ref, ...],
+                   found_too: bool = True) -> list[Reference]:
     """``_resolve`` for each of a workspace field's values; an internal id found in a read table (a
-    large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``."""
+    large workspace lists thousands of tags by id) is looked up here, the rest by ``_resolve``. Without
+    ``found_too`` the references resolved "ok" are left out (none is made for an id found here)."""
     by_id = snapshot.tables.by_id(table) if refs and snapshot.readable(table) else {}
     judged = path in _JUDGED_PATHS
     found = []
@@ -204,25 +206,40 @@ def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple
         if judged and _judged_elsewhere(path, ref):
             continue
         row = by_id.get(ref) if type(ref) is int else None
-        found.append(Reference(path, table, ref, "ok", (int(row.id),)) if row is not None
-                     else _resolve(snapshot, path, table, ref))
+        if row is not None:
+            if found_too:
+                found.append(Reference(path, table, ref, "ok", (int(row.id),)))
+            continue
+        reference = _resolve(snapshot, path, table, ref)
+        if found_too or reference.state != "ok":
+            found.append(reference)
     return found
 
 
-# Answers per (workspace, snapshot), most recent last; each entry keeps the two alive, so an entry found
-# by their ids is for those very objects.
-_CACHE: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
+# Answers per (what, workspace, snapshot), most recent last; each entry keeps the two alive, so an entry
+# found by their ids is for those very objects.
+_CACHE: dict[tuple[bool, int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
 _SUBSIDIARY: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, Reference | None]] = {}
 _KEPT = 8
 
 
 def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
     """Every reference in the workspace, resolved (built once per workspace and snapshot)."""
-    key = (id(workspace), id(snapshot))
+    return _all(workspace, snapshot, found_too=True)
+
+
+def problems(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
+    """The references of ``resolve_all`` not resolved "ok", in its order (built once per workspace and
+    snapshot, without a Reference for each of the thousands of tags found by internal id)."""
+    return _all(workspace, snapshot, found_too=False)
+
+
+def _all(workspace: Workspace, snapshot: AccountSnapshot, found_too: bool) -> tuple[Reference, ...]:
+    key = (found_too, id(workspace), id(snapshot))
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is workspace and cached[1] is snapshot:
         return cached[2]
-    found = tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace))
+    found = tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace), found_too)
                                       for path, table, values in _FIELDS))
     if len(_CACHE) >= _KEPT:
         _CACHE.pop(next(iter(_CACHE)))
