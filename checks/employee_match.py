@@ -121,6 +121,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     side = _vendor_side if to_vendor else _employee_side
     rows, sub = ctx.rows("vendor" if to_vendor else "employee"), lookups.workspace_subsidiary(ctx)
+    active = lookups.active_matcher(rows, sub)
     for email, used_by in submitters.items():
-        if lookups.active_match(rows, email, sub) is None:  # else the integration finds the record
+        if active(email) is None:  # else the integration finds the record
             yield from side(ctx, email, used_by)

@@ -53,12 +53,12 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _employee_ids(ctx: Context) -> Callable[[str], int | None]:
     """Email -> internal id of the active employee the integration would use (looked up once per email)."""
-    rows = ctx.rows("employee")
+    active = lookups.active_matcher(ctx.rows("employee"), None)
     found: dict[str, int | None] = {}
 
     def employee_id(email: str) -> int | None:
         if email not in found:
-            employee = lookups.active_match(rows, email, None)
+            employee = active(email)
             found[email] = employee.id if employee is not None else None
         return found[email]
 

@@ -99,7 +99,7 @@ def test_active_match_is_the_record_match_email_would_use() -> None:
         for sub in (None, 1, 2, 3):
             match = lookups.match_email(rows, email, sub)
             active = lookups.active_match(rows, email, sub)
-            assert active is match.active
+            assert active is match.active is lookups.active_matcher(rows, sub)(email)
             found[(email, sub)] = active.id if active is not None else None
     assert found[("x@example.com", 1)] == 2 and found[("x@example.com", 2)] == 3
     assert found[("x@example.com", None)] == 2 and found[("Y@example.com", 2)] == 4

@@ -394,10 +394,21 @@ def loose_groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
 def active_match(rows: Iterable[Any], email: str, subsidiary: int | None) -> Any | None:
     """``match_email(rows, email, subsidiary).active``, without working out the rest of the match (checks
     ask it for every submitter)."""
-    for row in _email_index(rows if isinstance(rows, tuple) else tuple(rows)).exact.get(email, ()):
-        if (subsidiary is None or row.subsidiary == subsidiary) and not row.isinactive:
-            return row
-    return None
+    return active_matcher(rows, subsidiary)(email)
+
+
+def active_matcher(rows: Iterable[Any], subsidiary: int | None) -> Callable[[str], Any | None]:
+    """``active_match(rows, email, subsidiary)`` as a function of the email, for asking it of thousands
+    of submitters: the rows' email index is found once."""
+    exact = _email_index(rows if isinstance(rows, tuple) else tuple(rows)).exact
+
+    def active(email: str) -> Any | None:
+        for row in exact.get(email, ()):
+            if (subsidiary is None or row.subsidiary == subsidiary) and not row.isinactive:
+                return row
+        return None
+
+    return active
 
 
 def match_employee(ctx: Context, email: str) -> EntityMatch:
@@ -420,10 +431,10 @@ def member_employees(ctx: Context) -> list[tuple[str, Any]]:
     if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports \
             and cached[2] is ctx.snapshot:
         return list(cached[3])  # callers may change what they get
-    rows, sub = ctx.rows("employee"), workspace_subsidiary(ctx)
+    active = active_matcher(ctx.rows("employee"), workspace_subsidiary(ctx))
     out = []
     for email in _per_inputs("members", ctx, _members):
-        employee = active_match(rows, email, sub)
+        employee = active(email)
         if employee is not None:
             out.append((email, employee))
     if len(_MEMBER_EMPLOYEES) >= _PER_INPUTS_KEPT:
