@@ -9,6 +9,7 @@ distinct value, and turns line numbers into "report X line N" only for the value
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable
@@ -33,9 +34,9 @@ class LineIndex:
         self.lines: list[ReportLine] = list(chain.from_iterable(map(_LINES, reports)))
         counts = list(map(len, map(_LINES, reports)))
         # g -> index of its report in ``reports``
-        self.report_of = array("i", chain.from_iterable(map(repeat, range(len(counts)), counts)))
+        self.report_of = _report_of(counts)
         # g -> 1-based line number on its report
-        self.number_of = array("i", chain.from_iterable(map(range, repeat(1), map((1).__add__, counts))))
+        self.number_of = _number_of(counts)
         self._fields: dict[str, dict[Any, array[int]]] = {}
 
     def __len__(self) -> int:
@@ -82,6 +83,25 @@ class LineIndex:
         """A per-report value spread to every line: ``result[g] = values[report of g]``."""
         values = list(values)
         return [values[r] for r in self.report_of]
+
+
+def _report_of(counts: list[int]) -> array[int]:
+    """``[0] * counts[0] + [1] * counts[1] + ...``, made as bytes (each report's number repeated in C)
+    rather than one number at a time."""
+    found = array("i")
+    size = found.itemsize
+    found.frombytes(b"".join(map(bytes.__mul__, map(int.to_bytes, range(len(counts)), repeat(size),
+                                                    repeat(sys.byteorder)), counts)))
+    return found
+
+
+def _number_of(counts: list[int]) -> array[int]:
+    """``1..counts[0], 1..counts[1], ...``: slices of one ``1..max`` run, made as bytes."""
+    found = array("i")
+    size = found.itemsize
+    run = array("i", range(1, max(counts, default=0) + 1)).tobytes()
+    found.frombytes(b"".join(map(run.__getitem__, map(slice, repeat(0), map(size.__mul__, counts)))))
+    return found
 
 
 _LINES = attrgetter("lines")
