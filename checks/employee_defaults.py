@@ -80,13 +80,17 @@ def _unusable(lists: _Lists, table: str, ref: int, subsidiary: int | None) -> st
     row = by_id.get(ref)
     if row is None:
         return f"#{ref} does not exist (or this role cannot see it)"
-    name = row.fullname or row.name or f"#{ref}"
     if row.isinactive:
-        return f"{name} (#{ref}) is inactive"
+        return f"{_list_name(row, ref)} (#{ref}) is inactive"
     tree = lists.tree
     if subsidiary is not None and tree is not None and lookups.available_to(tree, row, subsidiary) is False:
-        return f"{name} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}"
+        return f"{_list_name(row, ref)} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}"
     return None
+
+
+def _list_name(row: Any, ref: int) -> str:
+    """How a finding names a department, class or location (worded only for a finding)."""
+    return str(row.fullname or row.name or f"#{ref}")
 
 
 def _named(employee: Any) -> tuple[str, Subject]:
