@@ -142,14 +142,17 @@ def check(ctx: Context) -> Iterator[Finding]:
              for table in KINDS}  # rows by id, and whether Include Children is known
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
-    verdicts: dict[tuple[str, int, int], bool | None] = {}  # (table, record id, subsidiary) -> available
+    # What availability depends on: (subsidiary list, Include Children, whether it is known) and the
+    # subsidiary asked from. Thousands of records share a dozen lists: each is decided once.
+    verdicts: dict[tuple[tuple[Any, Any, bool], int], bool | None] = {}
+    parents: dict[tuple[str, Any], Any] = {}  # (table, parent id) -> the nearest inactive parent
     for (table, ref), uses in _uses(ctx, index).items():
         if not ctx.readable(table):
             unreadable.setdefault(table, []).append(ref)
             continue
         if tree.by_id and where.no_target:
             unknown_target += [f"{KINDS[table][0]} {ref} ({w})" for t, w in where.each(uses) if t is None]
-        yield from _record(ctx, tree, table, ref, uses, where, verdicts, lists[table], one_target)
+        yield from _record(ctx, tree, table, ref, uses, where, (verdicts, parents), lists[table], one_target)
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(
@@ -170,9 +173,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses, where_used: _Where,
-            verdicts: dict[tuple[str, int, int], bool | None], rows: tuple[Mapping[int, Any], bool],
-            one_target: bool) -> Iterator[Finding]:
+            known_answers: tuple[dict[tuple[tuple[Any, Any, bool], int], bool | None], dict[tuple[str, Any], Any]],
+            rows: tuple[Mapping[int, Any], bool], one_target: bool) -> Iterator[Finding]:
     label, _, _, page = KINDS[table]
+    verdicts, parents = known_answers
     by_id, known = rows
     row = by_id.get(int(ref)) if ref.isascii() and ref.isdigit() else ctx.resolve(table, ref)  # ref is stripped
     if row is None:
@@ -187,15 +191,20 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
         return
     name = row.fullname or row.name or f"#{row.id}"
     inactive = bool(getattr(row, "isinactive", False))
-    inactive_parent = inactive_ancestor(row, by_id)
+    parent_key = (table, row.parent)
+    if parent_key in parents:  # the nearest inactive parent depends on the parent alone
+        inactive_parent = parents[parent_key]
+    else:
+        inactive_parent = parents[parent_key] = inactive_ancestor(row, by_id)
+    lists_key = (tuple(row.subsidiary or ()), bool(row.includechildren), known)
     # The verdict depends on the subsidiary only: decide each one once, and list the uses (slow, per
     # line) only for a record that has something to report.
     outcome: set[bool | None] = set()
     for target in where_used.targets(uses, one_target):
         if target is None:
             continue
-        key = (table, row.id, target)
-        if key not in verdicts:  # the same record is used from the same subsidiary by many records
+        key = (lists_key, target)
+        if key not in verdicts:
             verdicts[key] = available_from(row, tree, target, include_children_known=known)
         outcome.add(verdicts[key])
     if not inactive and inactive_parent is None and outcome <= {True}:
@@ -205,7 +214,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
     for target, use in where_used.each(uses):
         if target is None:
             continue
-        verdict = verdicts[(table, row.id, target)]
+        verdict = verdicts[(lists_key, target)]
         if verdict is False:
             blocked.setdefault(target, []).append(use)
         elif verdict is None:
