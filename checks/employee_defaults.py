@@ -4,7 +4,7 @@ active when the export takes them from the employee record."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from netsuite_audit.audit import lookups, settings
@@ -64,6 +64,9 @@ class _Lists:
 
     rows: dict[str, Mapping[int, Any] | None]  # table -> its rows by id; None when it was not read
     tree: SubsidiaryTree | None  # None when the subsidiaries were not read
+    # (subsidiary list, Include Children, employee's subsidiary) -> available: thousands of records
+    # share a dozen subsidiary lists
+    available: dict[tuple[tuple[int, ...], bool, int], bool | None] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ctx: Context) -> _Lists:
@@ -83,9 +86,17 @@ def _unusable(lists: _Lists, table: str, ref: int, subsidiary: int | None) -> st
     if row.isinactive:
         return f"{_list_name(row, ref)} (#{ref}) is inactive"
     tree = lists.tree
-    if subsidiary is not None and tree is not None and lookups.available_to(tree, row, subsidiary) is False:
+    if subsidiary is not None and tree is not None and _available(lists, tree, row, subsidiary) is False:
         return f"{_list_name(row, ref)} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}"
     return None
+
+
+def _available(lists: _Lists, tree: SubsidiaryTree, row: Any, subsidiary: int) -> bool | None:
+    """``lookups.available_to(tree, row, subsidiary)``, decided once per subsidiary list."""
+    key = (tuple(getattr(row, "subsidiary", ()) or ()), bool(getattr(row, "includechildren", False)), subsidiary)
+    if key not in lists.available:
+        lists.available[key] = lookups.available_to(tree, row, subsidiary)
+    return lists.available[key]
 
 
 def _list_name(row: Any, ref: int) -> str:
