@@ -63,7 +63,11 @@ def _share_test_packages(env_dir: Path) -> None:
     """The dependencies come from the test environment instead of a package index."""
     purelib = Path(sysconfig.get_paths(vars={"base": str(env_dir), "platbase": str(env_dir)})["purelib"])
     purelib.mkdir(parents=True, exist_ok=True)
-    (purelib / "nsaudit-test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    # The test interpreter's own folder, and any other it reads packages from (a virtual environment made
+    # with --system-site-packages finds most of them in the system's folder).
+    folders = [sysconfig.get_paths()["purelib"]]
+    folders += [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and p not in folders]
+    (purelib / "nsaudit-test-deps.pth").write_text("".join(f"{p}\n" for p in folders), encoding="utf-8")
 
 
 def _fresh_env(where: Path) -> Path:
