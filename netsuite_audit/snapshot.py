@@ -212,17 +212,16 @@ class Tables(Model):
     def _name_indexes(self) -> dict[str, dict[str, Any]]:
         return {}
 
-    def by_name(self, name: str) -> dict[str, Any]:
-        """``{name: row}`` over the columns in NAME_COLUMNS (the first row, in table order, that has the
-        value in any of them wins); empty if the table was not read."""
+    def by_name(self, name: str) -> dict[str, tuple[Any, ...]]:
+        """``{name: rows}`` over the columns in NAME_COLUMNS: every row, in table order and once, that has
+        the value in any of them (two rows mean the name is ambiguous); empty if the table was not read."""
         cache = self._name_indexes
         if name not in cache:
-            index: dict[str, Any] = {}
-            for row in self.by_id(name).values():  # the rows Context.resolve used to scan, in its order
-                for attr in NAME_COLUMNS:
-                    value = getattr(row, attr, None)
+            index: dict[str, tuple[Any, ...]] = {}
+            for row in self.by_id(name).values():  # table order
+                for value in dict.fromkeys(getattr(row, attr, None) for attr in NAME_COLUMNS):
                     if isinstance(value, str):
-                        index.setdefault(value, row)
+                        index[value] = (*index.get(value, ()), row)
             cache[name] = index
         return cache[name]
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject, finding_id
+from netsuite_audit.audit.references import AmbiguousName
 from netsuite_audit.pending import PendingReports
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.workspace import Ref, Workspace
@@ -52,17 +53,20 @@ class Context:
         return self.snapshot.tables.by_id(table)
 
     def resolve(self, table: str, ref: Ref) -> Any | None:
-        """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent."""
+        """A row by internal id (int or digit string) or by exact name/fullname/entityid; ``None`` if absent.
+        A name two or more rows carry raises :class:`AmbiguousName` (the engine reports the check
+        UNVERIFIABLE, naming it): judging the first of them could pass or fail the wrong record."""
         if type(ref) is int:  # most references: checks resolve one per distinct value in use
             return self._rows_by_id(table).get(ref)
-        if type(ref) is str:
-            text = ref.strip()
-            if text.isascii() and text.isdigit():
-                return self._rows_by_id(table).get(int(text))
-            return self.snapshot.tables.by_name(table).get(text)
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isascii() and ref.strip().isdigit()):
-            return self.by_id(table).get(int(ref))
-        return self.snapshot.tables.by_name(table).get(ref.strip())
+        text = str(ref).strip()
+        if isinstance(ref, int) or (text.isascii() and text.isdigit()):
+            return self._rows_by_id(table).get(int(text))
+        rows = self.snapshot.tables.by_name(table).get(text)
+        if not rows:
+            return None
+        if len(rows) > 1:
+            raise AmbiguousName(table, text, tuple(int(row.id) for row in rows))
+        return rows[0]
 
     def _rows_by_id(self, table: str) -> Mapping[int, Any]:
         """``by_id``, kept per table: checks resolve tens of thousands of references (the snapshot

@@ -11,7 +11,7 @@ from datetime import date
 from netsuite_audit.audit.aggregate import fold_findings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.audit.references import Reference, UnresolvedReference
+from netsuite_audit.audit.references import AmbiguousName, Reference, UnresolvedReference
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.audit.verdicts import VerdictTally
@@ -78,6 +78,8 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None) -> tuple
                 results = list(fold_findings(_counted(produced, staged)))
     except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
         return [_depends_on(ctx, exc.reference)], False
+    except AmbiguousName as exc:  # a name in use that two records carry: either could be the one meant
+        return [_ambiguous(ctx, exc)], False
     except Exception as exc:  # a broken check is reported, never silently a PASS
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         return [ctx._finding(
@@ -172,6 +174,19 @@ def _depends_on(ctx: Context, ref: Reference) -> Finding:
         manual=(f"Correct {ref.path} in the workspace description (its internal id is safest), then run "
                 "nsaudit again.",),
         evidence={"setting": ref.path, "value": ref.ref, "state": ref.state},
+    )
+
+
+def _ambiguous(ctx: Context, exc: AmbiguousName) -> Finding:
+    ids = ", ".join(str(i) for i in exc.ids[:10]) + (", ..." if len(exc.ids) > 10 else "")
+    return ctx.unverifiable(
+        f"Not checked: the name {exc.name!r}, used by the workspace or a pending report, is carried by "
+        f"{len(exc.ids)} {exc.table} records in NetSuite (internal ids {ids}); which one the integration "
+        "would use is unknown, so neither is judged.",
+        missing=f"a {exc.table} name that matches exactly one record",
+        manual=(f"Give the {exc.table} record by its internal id (or a name only one record carries) in the "
+                "workspace description and on the reports, then run nsaudit again.",),
+        evidence={"table": exc.table, "name": exc.name, "internal_ids": list(exc.ids)},
     )
 
 

@@ -45,6 +45,17 @@ class UnresolvedReference(NsauditError):
         self.reference = reference
 
 
+class AmbiguousName(NsauditError):
+    """A check looked a record up by a name (in the workspace or on a report line) that two or more
+    records of the table carry: which one the integration would use is unknown, so nothing is judged."""
+
+    def __init__(self, table: str, name: str, ids: tuple[int, ...]) -> None:
+        super().__init__(f"the name {name!r} matches {len(ids)} {table} records")
+        self.table = table
+        self.name = name
+        self.ids = ids
+
+
 # (workspace path, table, the values) for every reference the workspace can hold.
 _FIELDS: tuple[tuple[str, str, Callable[[Workspace], tuple[Ref, ...]]], ...] = (
     ("subsidiary", "subsidiary", lambda w: (w.subsidiary,) if w.subsidiary is not None else ()),
