@@ -189,7 +189,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     from netsuite_audit.audit.engine import run_checks
     from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.baseline import apply_baseline
-    from netsuite_audit.mutes import apply_mutes
+    from netsuite_audit.mutes import MuteApplier
     from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
@@ -215,13 +215,11 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
                 reports = built.reports
         workspace_label = workspace_source(snapshot.expensify, plan.workspace_path)
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
+    muting = MuteApplier(mutes, plan.today) if mutes is not None else None  # each finding, before folding
     findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today,
-                                   tally=tally)
+                                   tally=tally, mark=muting)
     verdicts = tally.verdicts(reports)
-    warnings: list[str] = list(notes)
-    if mutes is not None:
-        outcome = apply_mutes(findings, mutes, plan.today)
-        findings, warnings = outcome.findings, [*notes, *outcome.warnings]
+    warnings: list[str] = [*notes, *(muting.warnings() if muting is not None else ())]
     if baseline is not None:
         baseline.check_account(snapshot.account.account_id)
         findings = apply_baseline(findings, baseline)

@@ -134,37 +134,49 @@ class MuteOutcome:
     warnings: list[str]
 
 
-def apply_mutes(findings: Iterable[Finding], mutes: Mutes, today: date | None = None) -> MuteOutcome:
-    """Mute matching FAIL/WARN findings; expired entries only annotate. Returns findings and warnings."""
-    today = today or date.today()
-    soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
-    out: list[Finding] = []
-    expired_hits: dict[int, int] = {}
-    for finding in findings:
+class MuteApplier:
+    """Mutes one finding at a time (``applier(finding)``), so the engine can mute each finding a check
+    produces before large groups are folded into one (a mute naming one record of a folded group would
+    otherwise find nothing to match). :meth:`warnings` then says which entries expired or expire soon."""
+
+    def __init__(self, mutes: Mutes, today: date | None = None) -> None:
+        self.mutes = mutes
+        self.today = today or date.today()
+        self._expired_hits: dict[int, int] = {}
+
+    def __call__(self, finding: Finding) -> Finding:
         if finding.status not in (Status.FAIL, Status.WARN):
-            out.append(finding)
-            continue
-        index, entry = _first_match(mutes.entries, finding)
+            return finding
+        index, entry = _first_match(self.mutes.entries, finding)
         if entry is None:
-            out.append(finding)
-        elif entry.expires < today:
-            expired_hits[index] = expired_hits.get(index, 0) + 1
+            return finding
+        if entry.expires < self.today:
+            self._expired_hits[index] = self._expired_hits.get(index, 0) + finding.count
             note = (f"expired on {entry.expires.isoformat()} (owner {entry.owner}; reason: {entry.reason}); "
                     "renew or remove the mute entry")
-            out.append(finding.model_copy(update={"evidence": {**finding.evidence, EXPIRED_NOTE: note}}))
-        else:
-            out.append(finding.model_copy(update={"status": Status.MUTED, "mute": entry.info()}))
-    warnings: list[str] = []
-    for index, entry in enumerate(mutes.entries):
-        where = f"{mutes.source}: mutes.{index} ({entry.describe()}, owner {entry.owner})"
-        if entry.expires < today:
-            hits = expired_hits.get(index, 0)
-            warnings.append(f"{where} expired on {entry.expires.isoformat()}; "
-                            f"{hits} finding(s) it covered count again")
-        elif entry.expires <= soon:
-            days = (entry.expires - today).days
-            warnings.append(f"{where} expires on {entry.expires.isoformat()} (in {days} day(s))")
-    return MuteOutcome(out, warnings)
+            return finding.model_copy(update={"evidence": {**finding.evidence, EXPIRED_NOTE: note}})
+        return finding.model_copy(update={"status": Status.MUTED, "mute": entry.info()})
+
+    def warnings(self) -> list[str]:
+        soon = self.today + timedelta(days=EXPIRY_WARNING_DAYS)
+        warnings: list[str] = []
+        for index, entry in enumerate(self.mutes.entries):
+            where = f"{self.mutes.source}: mutes.{index} ({entry.describe()}, owner {entry.owner})"
+            if entry.expires < self.today:
+                hits = self._expired_hits.get(index, 0)
+                warnings.append(f"{where} expired on {entry.expires.isoformat()}; "
+                                f"{hits} finding(s) it covered count again")
+            elif entry.expires <= soon:
+                days = (entry.expires - self.today).days
+                warnings.append(f"{where} expires on {entry.expires.isoformat()} (in {days} day(s))")
+        return warnings
+
+
+def apply_mutes(findings: Iterable[Finding], mutes: Mutes, today: date | None = None) -> MuteOutcome:
+    """Mute matching FAIL/WARN findings; expired entries only annotate. Returns findings and warnings."""
+    applier = MuteApplier(mutes, today)
+    out = [applier(finding) for finding in findings]
+    return MuteOutcome(out, applier.warnings())
 
 
 def _first_match(entries: Sequence[MuteEntry], finding: Finding) -> tuple[int, MuteEntry | None]:

@@ -175,3 +175,27 @@ def test_cli_bad_mute_file_is_one_line_exit_2_and_keeps_old_output(tmp_path: Pat
 def test_cli_missing_mute_file_is_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["run", "--snapshot", str(_snapshot(tmp_path)), "--mutes", "nope.yaml"])
     assert result.exit_code == 2 and "nope.yaml" in result.stderr and "file not found" in result.stderr
+
+
+def test_a_mute_naming_one_record_of_a_folded_group_mutes_that_record(tmp_path: Path) -> None:
+    """30 lines with the same rejected merchant fold into one finding; a mute naming one report line
+    still mutes that line (mutes apply to each finding before folding), and the rest stay a FAIL group."""
+    lines = ["report_id,employee,amount,merchant,category,currency"]
+    lines += [f"R{n:03d},sam.rivera@northwind.example,12.50,Uber *Trip,1,USD" for n in range(30)]
+    (tmp_path / "reports.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "snap.json").write_text(build_snapshot(None).to_json(), encoding="utf-8")
+    (tmp_path / "mutes.json").write_text(json.dumps({"mutes": [
+        {"check": "merchant-characters", "subject": "report:R007/1", "reason": "refunded", "owner": "ana",
+         "expires": (date.today() + timedelta(days=90)).isoformat()}]}), encoding="utf-8")
+    out = tmp_path / "result.json"
+    done = CliRunner().invoke(cli, ["run", "--snapshot", str(tmp_path / "snap.json"), "--reports",
+                                    str(tmp_path / "reports.csv"), "--check", "merchant-characters",
+                                    "--mutes", str(tmp_path / "mutes.json"), "-f", f"json:{out}"],
+                              env={"NSAUDIT_CONFIG": ""})
+    assert done.exit_code == 1, done.output
+    findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    by_status = {f["status"]: f for f in findings}
+    assert set(by_status) == {"FAIL", "MUTED"}
+    assert by_status["FAIL"]["count"] == 29 and by_status["FAIL"]["subject"]["kind"] == "aggregate"
+    assert by_status["MUTED"]["subject"] == {"kind": "report", "id": "R007/1", "name": "Uber *Trip"}
+    assert by_status["MUTED"]["mute"]["owner"] == "ana"

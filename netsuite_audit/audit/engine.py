@@ -5,7 +5,7 @@ is one PASS."""
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from netsuite_audit.audit.aggregate import fold_findings
@@ -37,14 +37,20 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
     return None
 
 
-def run_check(check: LoadedCheck, ctx: Context, tally: VerdictTally | None = None) -> list[Finding]:
+Mark = Callable[[Finding], Finding]
+
+
+def run_check(check: LoadedCheck, ctx: Context, tally: VerdictTally | None = None,
+              mark: Mark | None = None) -> list[Finding]:
     """The check's findings. With ``tally``, every finding is counted into the per-report verdicts as it
     is produced and large groups are folded (audit.aggregate), so a check that yields a million findings
-    never holds them all; the tally only takes the findings of a check that finished."""
+    never holds them all; the tally only takes the findings of a check that finished. ``mark`` (the
+    run's mutes) is applied to each finding as it is produced, before any folding."""
     if tally is None:
-        return _run(check, ctx, None)[0]
+        findings = _run(check, ctx, None)[0]
+        return [mark(f) for f in findings] if mark is not None else findings
     staged = VerdictTally()
-    findings, counted = _run(check, ctx, staged)
+    findings, counted = _run(check, ctx, staged, mark)
     if counted:
         tally.merge(staged)
     else:
@@ -53,7 +59,8 @@ def run_check(check: LoadedCheck, ctx: Context, tally: VerdictTally | None = Non
     return findings
 
 
-def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None) -> tuple[list[Finding], bool]:
+def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
+         mark: Mark | None = None) -> tuple[list[Finding], bool]:
     """The findings, and whether ``staged`` already counted them (the check ran to the end)."""
     meta = check.meta
     snap = ctx.snapshot
@@ -75,7 +82,8 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None) -> tuple
                 results = list(check.run(ctx))
             else:
                 produced = _unique_ids_lazy(_with_catalog_fix(f) for f in check.run(ctx))
-                results = list(fold_findings(_counted(produced, staged)))
+                counted = _counted(produced, staged)
+                results = list(fold_findings(map(mark, counted) if mark is not None else counted))
     except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
         return [_depends_on(ctx, exc.reference)], False
     except AmbiguousName as exc:  # a name in use that two records carry: either could be the one meant
@@ -210,12 +218,14 @@ def run_checks(
     *,
     today: date | None = None,
     tally: VerdictTally | None = None,
+    mark: Mark | None = None,
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
     """All findings, in check order, and the checks skipped as (check id, reason). ``today`` is the
     run's date for date-based checks (default: the day the snapshot was collected).
 
     With ``tally`` the per-report verdicts are gathered while the checks run and large groups of
-    findings are folded into one each (see ``run_check``)."""
+    findings are folded into one each (see ``run_check``); ``mark`` is applied to every finding before
+    that folding."""
     workspace_given = workspace is not None
     ws = workspace or Workspace()
     findings: list[Finding] = []
@@ -232,7 +242,7 @@ def run_checks(
                 continue
             ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
                           workspace_given=workspace_given, today=today)
-            findings.extend(run_check(check, ctx, tally))
+            findings.extend(run_check(check, ctx, tally, mark))
     return findings, skipped
 
 
