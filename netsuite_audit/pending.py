@@ -67,9 +67,13 @@ class PendingReports(_Model):
         if path.suffix.lower() == ".csv":
             rows, lines = _rows_to_reports(read_text(path), str(path))
             try:
-                return cls.model_validate({"reports": rows})
-            except ValidationError as exc:
-                raise error_from_validation(exc, str(path), lines.locate) from None
+                with cycle_collection_paused(keep=True):
+                    return cls(reports=_validated_rows(rows))
+            except ValidationError:  # validated whole again, so every error is named as it always was
+                try:
+                    return cls.model_validate({"reports": rows})
+                except ValidationError as exc:
+                    raise error_from_validation(exc, str(path), lines.locate) from None
         with cycle_collection_paused(keep=True):  # the models form no reference cycles
             reports = _read_json(_read_bytes(path))
         if reports is not None:
@@ -145,6 +149,21 @@ def _read_json(text: bytes) -> tuple[Report, ...] | None:
             start = stop + 1 if cut else end
     except ValueError:  # not JSON, or not valid (pydantic's ValidationError is a ValueError)
         return None
+    return tuple(reports)
+
+
+_ROWS_AT_A_TIME = 500  # reports of a CSV validated at a time
+
+
+def _validated_rows(rows: list[dict[str, Any]]) -> tuple[Report, ...]:
+    """A CSV's reports (as ``_rows_to_reports`` gives them) validated a few hundred at a time, each
+    batch's lines then sharing their fields sets, so the sets of a million lines never all exist."""
+    reports: list[Report] = []
+    fields_given = FieldsSets()
+    for start in range(0, len(rows), _ROWS_AT_A_TIME):
+        batch = _report_list().validate_python(rows[start:start + _ROWS_AT_A_TIME])
+        fields_given.share(_lines(batch))
+        reports += batch
     return tuple(reports)
 
 

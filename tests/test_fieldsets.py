@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from netsuite_audit.fieldsets import FieldsSets, share_fields_sets
+from netsuite_audit.pending import PendingReports, _rows_to_reports
 from netsuite_audit.records import Employee
 from netsuite_audit.snapshot import AccountSnapshot
 from tests.check_cases import build_snapshot
@@ -51,3 +52,18 @@ def test_a_loaded_snapshot_shares_per_table_and_reads_back_the_same(tmp_path: Pa
     assert len(employees) == 29
     assert len({id(row.model_fields_set) for row in employees}) == 1
     assert json.loads(loaded.to_json()) == json.loads(snap.to_json())
+
+
+def test_csv_reports_read_in_batches_share_sets_and_equal_whole_validation(tmp_path: Path) -> None:
+    rows = ["report_id,employee,amount,merchant,class"]
+    rows += [f"R{n:04d},a{n % 7}@example.com,{n}.50,Cafe {n % 3},{n % 5 + 1}" for n in range(1200)]
+    rows += ["R9999,b@example.com,1.00,,"]  # fewer fields given: a set of its own
+    path = tmp_path / "reports.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    loaded = PendingReports.load(path)
+    lines = [line for report in loaded.reports for line in report.lines]
+    assert len(lines) == 1201
+    assert len({id(line.model_fields_set) for line in lines[:1200]}) == 1  # across the 500-report batches
+    assert lines[-1].model_fields_set == {"amount"}
+    whole = PendingReports.model_validate({"reports": _rows_to_reports(path.read_text(), str(path))[0]})
+    assert loaded == whole
