@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -65,11 +65,12 @@ class PendingReports(_Model):
     @classmethod
     def _load(cls, path: Path) -> PendingReports:
         if path.suffix.lower() == ".csv":
-            rows, lines = _rows_to_reports(read_text(path), str(path))
+            text = read_text(path)
             try:
                 with cycle_collection_paused(keep=True):
-                    return cls(reports=_validated_rows(rows))
-            except ValidationError:  # validated whole again, so every error is named as it always was
+                    return cls(reports=_read_csv_lines_typed(text, str(path)))
+            except ValidationError:  # read and validated whole again, so every error is named as it always was
+                rows, lines = _rows_to_reports(text, str(path))
                 try:
                     return cls.model_validate({"reports": rows})
                 except ValidationError as exc:
@@ -152,19 +153,32 @@ def _read_json(text: bytes) -> tuple[Report, ...] | None:
     return tuple(reports)
 
 
-_ROWS_AT_A_TIME = 500  # reports of a CSV validated at a time
+_SHARE_EVERY = 4096  # CSV lines typed between two sharings of their fields sets
 
 
-def _validated_rows(rows: list[dict[str, Any]]) -> tuple[Report, ...]:
-    """A CSV's reports (as ``_rows_to_reports`` gives them) validated a few hundred at a time, each
-    batch's lines then sharing their fields sets, so the sets of a million lines never all exist."""
-    reports: list[Report] = []
+def _read_csv_lines_typed(text: str, source: str) -> tuple[Report, ...]:
+    """A CSV's reports with each line validated as it is read (its dict dropped at once) and the lines'
+    fields sets shared every few thousand lines: a million-line file never holds a million dicts, nor
+    the table of where each line came from (only an error needs it, and then the slow path builds it).
+    A ValidationError means: read the file the slow way, which names every error as it always has."""
     fields_given = FieldsSets()
-    for start in range(0, len(rows), _ROWS_AT_A_TIME):
-        batch = _report_list().validate_python(rows[start:start + _ROWS_AT_A_TIME])
-        fields_given.share(_lines(batch))
-        reports += batch
-    return tuple(reports)
+    recent: list[ReportLine] = []
+
+    def typed(line: dict[str, Any]) -> ReportLine:
+        model = ReportLine.model_validate(line)
+        recent.append(model)
+        if len(recent) >= _SHARE_EVERY:
+            fields_given.share(recent)
+            recent.clear()
+        return model
+
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        rows, _ = _read_rows(reader, source, typed)
+    except csv.Error as exc:
+        raise InputError(f"not readable as CSV: {exc}", source=source, field=f"line {reader.line_num + 1}") from None
+    fields_given.share(recent)
+    return tuple(Report.model_validate(row) for row in rows)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -234,7 +248,10 @@ def _rows_to_reports(text: str, source: str) -> tuple[list[dict[str, Any]], CsvL
         raise InputError(f"not readable as CSV: {exc}", source=source, field=f"line {reader.line_num + 1}") from None
 
 
-def _read_rows(reader: csv.DictReader[str], source: str) -> tuple[list[dict[str, Any]], CsvLines]:
+def _read_rows(reader: csv.DictReader[str], source: str,
+               typed: Callable[[dict[str, Any]], Any] | None = None) -> tuple[list[dict[str, Any]], CsvLines]:
+    """The CSV's reports as dicts (``typed`` turns each line as it is read, and then where each line came
+    from is not kept: it is only for naming a validation error)."""
     where = CsvLines()
     index_of: dict[str, int] = {}
     header = reader.fieldnames or []
@@ -266,6 +283,9 @@ def _read_rows(reader: csv.DictReader[str], source: str) -> tuple[list[dict[str,
         for ref in ("category", "project", "customer", "class", "department", "location"):
             if ref in line and _ASCII_ID.fullmatch(line[ref].strip()):  # not isdigit(): "²" is a digit
                 line[ref] = int(line[ref])
+        if typed is not None:
+            report["lines"].append(typed(line))
+            continue
         where.lines[(index_of[report_id], len(report["lines"]))] = number
         report["lines"].append(line)
     return list(reports.values()), where
