@@ -109,6 +109,7 @@ _ESCAPED_LETTER = re.compile(rb'\\u00[4-7][0-9a-fA-F]')
 # A line giving the class both by its name in the file ("class") and by the field's own name ("class_"):
 # JSON-mode validation accepts it in some pydantic releases (2.13) where Python mode refuses it, so such
 # a piece is also validated from Python.
+_CLASS_BY_FIELD_NAME = b'"class_"'
 
 
 def _read_json(text: bytes) -> tuple[Report, ...] | None:
@@ -140,12 +141,12 @@ def _read_json(text: bytes) -> tuple[Report, ...] | None:
             stop = cut.start(1) if cut else end
             # Always a list: ``[piece]`` is JSON only when the piece is a run of whole values (wrapped in
             # {"reports": ...}, a piece could close the list and add a key of its own).
-            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or text.find(b'"class_"', start, stop) >= 0 or (
+            if _AMOUNT_NOT_A_STRING.search(text, start, stop) or text.find(_CLASS_BY_FIELD_NAME, start, stop) >= 0 or (
                     text.find(b"\\", start, stop) >= 0 and _ESCAPED_LETTER.search(text, start, stop)):
                 piece = _report_list().validate_python(from_json(b"[" + text[start:stop] + b"]", cache_strings="all"))
             else:  # parsed and validated in one pass: the same values when every amount is a string
                 piece = _report_list().validate_json(b"[" + text[start:stop] + b"]")
-            fields_given.share(_lines(piece))  # now, so the next piece's sets take the memory these free
+            fields_given.share(report_lines(piece))  # now, so the next piece's sets take the memory these free
             reports += piece
             start = stop + 1 if cut else end
     except ValueError:  # not JSON, or not valid (pydantic's ValidationError is a ValueError)
@@ -172,11 +173,7 @@ def _read_csv_lines_typed(text: str, source: str) -> tuple[Report, ...]:
             recent.clear()
         return model
 
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        rows, _ = _read_rows(reader, source, typed)
-    except csv.Error as exc:
-        raise InputError(f"not readable as CSV: {exc}", source=source, field=f"line {reader.line_num + 1}") from None
+    rows, _ = _rows_to_reports(text, source, typed)
     fields_given.share(recent)
     return tuple(Report.model_validate(row) for row in rows)
 
@@ -198,7 +195,8 @@ def _report_list() -> TypeAdapter[list[Report]]:
 _LINES = attrgetter("lines")
 
 
-def _lines(reports: Sequence[Report]) -> list[ReportLine]:
+def report_lines(reports: Sequence[Report]) -> list[ReportLine]:
+    """Every line of these reports, in file order."""
     return list(chain.from_iterable(map(_LINES, reports)))
 
 
@@ -240,10 +238,11 @@ def _column(name: int | str) -> str:
     return "class" if name == "class_" else str(name)
 
 
-def _rows_to_reports(text: str, source: str) -> tuple[list[dict[str, Any]], CsvLines]:
+def _rows_to_reports(text: str, source: str, typed: Callable[[dict[str, Any]], Any] | None = None,
+                     ) -> tuple[list[dict[str, Any]], CsvLines]:
     reader = csv.DictReader(io.StringIO(text))
     try:
-        return _read_rows(reader, source)
+        return _read_rows(reader, source, typed)
     except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
         raise InputError(f"not readable as CSV: {exc}", source=source, field=f"line {reader.line_num + 1}") from None
 

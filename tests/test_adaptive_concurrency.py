@@ -9,11 +9,8 @@ from typing import Any
 
 import pytest
 
-from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Finding
-from netsuite_audit.audit.registry import load_checks
-from netsuite_audit.collect.collector import CollectOptions, Collector
-from netsuite_audit.demo import token_credentials
+from netsuite_audit.collect.collector import Collector
 from netsuite_audit.netsuite.adaptive import AdaptiveGate, Outcome, grow_after, probe_after
 from netsuite_audit.netsuite.errors import ConcurrencyLimited
 from netsuite_audit.netsuite.transport import RetryPolicy, Slot, call_with_retry
@@ -21,9 +18,9 @@ from netsuite_audit.render.text import render_text
 from netsuite_audit.result import Selection, build_result
 from netsuite_audit.simulator.faults import FaultPlan
 from netsuite_audit.simulator.server import SimServer
-from netsuite_audit.workspace import Workspace
-from tests.e2e import account_data, serve, workspace_data
-from tests.test_resilience import _comparable
+from netsuite_audit.snapshot import AccountSnapshot
+from tests.e2e import account_data, serve
+from tests.test_resilience import _comparable, audit_demo
 
 # -- the gate on its own --------------------------------------------------------------------------
 
@@ -144,16 +141,8 @@ FIXED_GATE_REFUSALS = {1: 72, 2: 46, 5: 27}
 PATIENT = RetryPolicy(attempts=12, base_delay=0.01, max_delay=0.1, jitter=0.5, timeout=10.0)
 
 
-def _collect(server: SimServer) -> tuple[list[Finding], Collector, Any]:
-    fixture = server.account.fixture
-    creds = token_credentials(fixture, 0, server.url, "test")
-    audit_creds = token_credentials(fixture, 1, server.url, "test-audit")
-    restlet = (fixture.restlet.script, fixture.restlet.deploy) if fixture.restlet else None
-    options = CollectOptions(concurrency=CLIENT_CONCURRENCY, retry=PATIENT, restlet=restlet)
-    collector = Collector(creds, audit_creds=audit_creds, options=options)
-    snapshot = collector.collect()
-    findings, _ = run_checks(load_checks(), snapshot, Workspace.model_validate(workspace_data("demo")))
-    return findings, collector, snapshot
+def _collect(server: SimServer) -> tuple[list[Finding], Collector, AccountSnapshot]:
+    return audit_demo(server, concurrency=CLIENT_CONCURRENCY, retry=PATIENT)
 
 
 @pytest.fixture(scope="module")

@@ -50,12 +50,14 @@ def _comparable(findings: list[Finding]) -> list[dict[str, Any]]:
     return [_stable(f.model_dump(mode="json")) for f in findings]
 
 
-def _audit(server: SimServer) -> tuple[list[Finding], Collector, AccountSnapshot]:
+def audit_demo(server: SimServer, *, concurrency: int = COLLECT_CONCURRENCY,
+               retry: RetryPolicy = PATIENT) -> tuple[list[Finding], Collector, AccountSnapshot]:
+    """The demo account collected from ``server`` with both tokens and the RESTlet, then audited."""
     fixture = server.account.fixture
     creds = token_credentials(fixture, 0, server.url, "test")
     audit_creds = token_credentials(fixture, 1, server.url, "test-audit")
     restlet = (fixture.restlet.script, fixture.restlet.deploy) if fixture.restlet else None
-    options = CollectOptions(concurrency=COLLECT_CONCURRENCY, retry=PATIENT, restlet=restlet)
+    options = CollectOptions(concurrency=concurrency, retry=retry, restlet=restlet)
     collector = Collector(creds, audit_creds=audit_creds, options=options)
     snapshot = collector.collect()
     findings, _ = run_checks(load_checks(), snapshot, Workspace.model_validate(workspace_data("demo")))
@@ -65,7 +67,7 @@ def _audit(server: SimServer) -> tuple[list[Finding], Collector, AccountSnapshot
 @pytest.fixture(scope="module")
 def clean() -> list[dict[str, Any]]:
     with serve(account_data("demo")) as server:
-        findings, collector, _ = _audit(server)
+        findings, collector, _ = audit_demo(server)
     assert collector.stats.retries == 0
     return _comparable(findings)
 
@@ -73,7 +75,7 @@ def clean() -> list[dict[str, Any]]:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_faults_do_not_change_the_findings(clean: list[dict[str, Any]], seed: int) -> None:
     with serve(account_data("demo"), faults=FAULTS, seed=seed) as server:
-        findings, collector, snapshot = _audit(server)
+        findings, collector, snapshot = audit_demo(server)
         counters = server.counters
         causes = server.trail.causes()
         errors = list(server.errors)

@@ -47,8 +47,7 @@ def run_check(check: LoadedCheck, ctx: Context, tally: VerdictTally | None = Non
     never holds them all; the tally only takes the findings of a check that finished. ``mark`` (the
     run's mutes) is applied to each finding as it is produced, before any folding."""
     if tally is None:
-        findings = _run(check, ctx, None)[0]
-        return [mark(f) for f in findings] if mark is not None else findings
+        return _run(check, ctx, None, mark)[0]
     staged = VerdictTally()
     findings, counted = _run(check, ctx, staged, mark)
     if counted:
@@ -79,11 +78,10 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     try:
         with cycle_collection_paused():
             if staged is None:
-                results = list(check.run(ctx))
+                results = list(_marked(check.run(ctx), mark))
             else:
                 produced = _unique_ids_lazy(_with_catalog_fix(f) for f in check.run(ctx))
-                counted = _counted(produced, staged)
-                results = list(fold_findings(map(mark, counted) if mark is not None else counted))
+                results = list(fold_findings(_marked(_counted(produced, staged), mark)))
     except UnresolvedReference as exc:  # the check builds on a workspace reference that matches nothing
         return [_depends_on(ctx, exc.reference)], False
     except AmbiguousName as exc:  # a name in use that two records carry: either could be the one meant
@@ -100,6 +98,10 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     if not results:
         results = [ctx.passed("No problems found.")]
     return _unique_ids([_with_catalog_fix(f) for f in results]), False
+
+
+def _marked(findings: Iterable[Finding], mark: Mark | None) -> Iterable[Finding]:
+    return findings if mark is None else map(mark, findings)
 
 
 def _counted(findings: Iterable[Finding], tally: VerdictTally) -> Iterator[Finding]:

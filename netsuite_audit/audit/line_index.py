@@ -14,11 +14,11 @@ from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from functools import partial
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from netsuite_audit.pending import PendingReports, Report, ReportLine
+from netsuite_audit.pending import PendingReports, Report, ReportLine, report_lines
 
 # The last few indexes, by the reports object they describe (kept alive with them, so an id found
 # here is for that very object).
@@ -31,7 +31,7 @@ class LineIndex:
 
     def __init__(self, reports: tuple[Report, ...]) -> None:
         self.reports = reports
-        self.lines: list[ReportLine] = list(chain.from_iterable(map(_LINES, reports)))
+        self.lines: list[ReportLine] = report_lines(reports)
         counts = list(map(len, map(_LINES, reports)))
         # g -> index of its report in ``reports``
         self.report_of = _report_of(counts)
