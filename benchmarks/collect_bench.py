@@ -13,10 +13,10 @@ from benchmarks.generate import Generated
 from benchmarks.simproc import SimProcess
 from netsuite_audit.collect import sources
 from netsuite_audit.collect.collector import CollectOptions, Collector, lower_bound_calls
-from netsuite_audit.demo import token_credentials
 from netsuite_audit.netsuite.transport import RetryPolicy
 from netsuite_audit.render.output import write_atomic
 from netsuite_audit.simulator.database import AccountDB
+from netsuite_audit.simulator.demo import token_credentials
 from netsuite_audit.snapshot import AccountSnapshot, ReadState
 
 # REST and SOAP login probes, the three SOAP Class/Department/Location probes, the RESTlet call.

@@ -66,9 +66,9 @@ def evaluate(snapshot_path: Path, workspace_path: Path, reports_path: Path,
     from netsuite_audit.audit.context import Context
     from netsuite_audit.audit.engine import applicable, run_check
     from netsuite_audit.audit.registry import load_checks
-    from netsuite_audit.pending import PendingReports
+    from netsuite_audit.inputs.pending import PendingReports
+    from netsuite_audit.inputs.workspace import Workspace
     from netsuite_audit.snapshot import AccountSnapshot
-    from netsuite_audit.workspace import Workspace
 
     checks = load_checks()
     started = _cpu()

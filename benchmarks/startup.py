@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _SOAP_READY = """
 import time
 started = time.perf_counter()
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite.soap import SoapClient
 creds = Credentials(account=AccountId.parse("1234567"), consumer_key="benchmark-key",
                     consumer_secret=Secret("benchmark-only"), token_id="benchmark-token",

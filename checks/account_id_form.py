@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.account_id import EXPECTED_FORMS, AccountId
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.account_id import EXPECTED_FORMS, AccountId
+from netsuite_audit.support.errors import InputError
 
 META = CheckMeta(
     id="account-id-form",

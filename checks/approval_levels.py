@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.workspace import ApprovalLevel, ExportType
+from netsuite_audit.inputs.workspace import ApprovalLevel, ExportType
 
 META = CheckMeta(
     id="approval-levels",

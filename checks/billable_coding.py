@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.workspace import Ref
+from netsuite_audit.inputs.workspace import Ref
 
 META = CheckMeta(
     id="billable-coding",

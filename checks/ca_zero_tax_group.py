@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.records import TaxGroup
+from netsuite_audit.netsuite.records import TaxGroup
 
 META = CheckMeta(
     id="ca-zero-tax-group",

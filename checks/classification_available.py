@@ -11,12 +11,12 @@ from typing import Any
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
-from netsuite_audit.login_diagnosis import SYNC_NOW
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.values import parse_bool
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.tables import TABLES
 
 META = CheckMeta(
     id="classification-available",

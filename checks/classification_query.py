@@ -11,11 +11,11 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.login_diagnosis import SYNC_NOW
-from netsuite_audit.permissions import describe_permission
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import ReadState, TableRead
-from netsuite_audit.tables import TABLES
 
 META = CheckMeta(
     id="classification-query",

@@ -10,7 +10,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
-from netsuite_audit.records import Customer
+from netsuite_audit.netsuite.records import Customer
 
 META = CheckMeta(
     id="customer-subsidiary",

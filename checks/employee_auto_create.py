@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.permissions import Level, describe_permission, role_path
+from netsuite_audit.netsuite.permissions import Level, describe_permission, role_path
 
 META = CheckMeta(
     id="employee-auto-create",

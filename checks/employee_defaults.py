@@ -11,7 +11,7 @@ from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.workspace import Coding
+from netsuite_audit.inputs.workspace import Coding
 
 META = CheckMeta(
     id="employee-defaults",

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
+from netsuite_audit.audit.expensify_workspace import Match, names_known, tag_matches
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.expensify.mapping import Match, names_known, tag_matches
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 
 META = CheckMeta(
     id="expensify-tags",

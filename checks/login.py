@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
-from netsuite_audit.login_diagnosis import (
+from netsuite_audit.audit.login_diagnosis import (
     LOGIN_AUDIT_STEP,
     MAX_SKEW_SECONDS,
     SYNC_NOW,
@@ -17,7 +16,8 @@ from netsuite_audit.login_diagnosis import (
     probe_evidence,
     token_causes,
 )
-from netsuite_audit.permissions import describe_permission
+from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
+from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.snapshot import Probe
 
 META = CheckMeta(

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.records import Account
-from netsuite_audit.workspace import ExportType, Ref
+from netsuite_audit.inputs.workspace import ExportType, Ref
+from netsuite_audit.netsuite.records import Account
 
 META = CheckMeta(
     id="payment-accounts",

@@ -11,8 +11,8 @@ from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES
-from netsuite_audit.records import AccountingPeriod
-from netsuite_audit.workspace import ExportDate
+from netsuite_audit.inputs.workspace import ExportDate
+from netsuite_audit.netsuite.records import AccountingPeriod
 
 META = CheckMeta(
     id="posting-period",

@@ -12,7 +12,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
-from netsuite_audit.records import Project
+from netsuite_audit.netsuite.records import Project
 
 META = CheckMeta(
     id="project-resources",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.records import Transaction
+from netsuite_audit.netsuite.records import Transaction
 
 META = CheckMeta(
     id="report-already-exported",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.records import Role
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.records import Role
 
 META = CheckMeta(
     id="role-subsidiary-scope",

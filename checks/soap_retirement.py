@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import SOAP_REMOVED, days_text, rising_severity
+from netsuite_audit.audit.retirement import SOAP_REMOVED, days_text, rising_severity
 
 META = CheckMeta(
     id="soap-retirement",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import LAST_SOAP_VERSION, SOAP_ONLY_LAST_ENDPOINT, days_text, version_key
+from netsuite_audit.audit.retirement import LAST_SOAP_VERSION, SOAP_ONLY_LAST_ENDPOINT, days_text, version_key
 
 META = CheckMeta(
     id="soap-version",

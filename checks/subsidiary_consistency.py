@@ -19,9 +19,9 @@ from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.tables import TABLES
-from netsuite_audit.workspace import ExportType, Ref
+from netsuite_audit.inputs.workspace import ExportType, Ref
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 
 META = CheckMeta(
     id="subsidiary-consistency",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.retirement import TBA_NO_NEW_INTEGRATIONS, days_text
+from netsuite_audit.audit.retirement import TBA_NO_NEW_INTEGRATIONS, days_text
 
 META = CheckMeta(
     id="tba-retirement",

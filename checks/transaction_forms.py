@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.workspace import ExportType, Forms
+from netsuite_audit.inputs.workspace import ExportType, Forms
 
 META = CheckMeta(
     id="transaction-forms",

@@ -8,8 +8,8 @@ from typing import Any
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.workspace import ExportType
+from netsuite_audit.inputs.workspace import ExportType
+from netsuite_audit.netsuite.permissions import describe_permission
 
 META = CheckMeta(
     id="vendor-currency",

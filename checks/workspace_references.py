@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import Reference, problems
-from netsuite_audit.permissions import describe_permission
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.permissions import describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 
 META = CheckMeta(
     id="workspace-references",

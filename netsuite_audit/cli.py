@@ -45,9 +45,9 @@ def handle_input_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from netsuite_audit.errors import InputError
         from netsuite_audit.expensify.errors import ExpensifyError
         from netsuite_audit.render.output import OutputFailed
+        from netsuite_audit.support.errors import InputError
 
         try:
             return func(*args, **kwargs)
@@ -69,8 +69,8 @@ class LazyGroup(click.Group):
     """A group whose listed sub-commands are imported only when used (keeps start-up fast)."""
 
     lazy = {
-        "explain": "netsuite_audit.catalog.explain:explain_command",
-        "report": "netsuite_audit.report_cmd:report_command",
+        "explain": "netsuite_audit.commands.explain:explain_command",
+        "report": "netsuite_audit.commands.report:report_command",
         "sim": "netsuite_audit.simulator.cli:sim",
     }
 
@@ -102,8 +102,8 @@ def _use_config(ctx: click.Context, param: click.Parameter, value: Path | None) 
     is_group = isinstance(ctx.command, click.Group)
     if value is None and not is_group:
         return value
-    from netsuite_audit.config import load_config
-    from netsuite_audit.errors import InputError
+    from netsuite_audit.commands.config import load_config
+    from netsuite_audit.support.errors import InputError
 
     try:
         loaded = load_config(value)
@@ -206,9 +206,9 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
     """The workspace, the pending reports and the workspace file given (the demo's own with --expensify);
     with ``background`` the reports are parsed in a thread (``background.InBackground``) while the account
     is read, once the file is known to be there."""
-    from netsuite_audit.paths import fixtures_dir
-    from netsuite_audit.pending import PendingReports
-    from netsuite_audit.workspace import Workspace
+    from netsuite_audit.inputs.pending import PendingReports
+    from netsuite_audit.inputs.workspace import Workspace
+    from netsuite_audit.support.paths import fixtures_dir
 
     given = workspace_path
     if demo and workspace_path is None:
@@ -225,8 +225,8 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
         # thread would otherwise share the interpreter with these imports, and the first request would
         # leave later.
         from netsuite_audit.audit.prepare import read_reports
-        from netsuite_audit.background import InBackground
         from netsuite_audit.collect import collector  # noqa: F401
+        from netsuite_audit.support.background import InBackground
 
         path = reports_path
         return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports"), given
@@ -235,8 +235,8 @@ def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: b
 
 def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool,
                     demo: bool) -> dict[str, Any]:
-    from netsuite_audit.errors import InputError
     from netsuite_audit.expensify.models import ReportScope
+    from netsuite_audit.support.errors import InputError
 
     if expensify_demo and not demo:
         raise InputError("--expensify reads the demo's simulated Expensify; use it with --demo, or give "
@@ -251,7 +251,7 @@ def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None,
 
 
 def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
-    from netsuite_audit.errors import InputError
+    from netsuite_audit.support.errors import InputError
 
     if demo_auth is not None and not demo:
         raise InputError("applies to --demo only; real credentials say their kind in the profile (auth = ...) "
@@ -263,10 +263,10 @@ def _show_progress(progress: bool | None) -> bool:
 
 
 def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
-    from netsuite_audit.errors import InputError
+    from netsuite_audit.support.errors import InputError
 
     if all_profiles:
-        from netsuite_audit.credentials import default_profiles_file, list_profiles
+        from netsuite_audit.inputs.credentials import default_profiles_file, list_profiles
 
         if profiles:
             raise InputError("use either --profile or --all-profiles", source="--all-profiles")
@@ -329,9 +329,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     """
     from netsuite_audit.audit.model import Severity
     from netsuite_audit.audit.registry import load_checks, select
-    from netsuite_audit.errors import InputError
-    from netsuite_audit.multi import RunPlan, account_targets, audit_account
+    from netsuite_audit.commands.accounts import account_targets
+    from netsuite_audit.pipeline import RunPlan, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
+    from netsuite_audit.support.errors import InputError
 
     _check_demo_auth(demo, demo_auth)
     targets = parse_formats(formats, output)
@@ -367,7 +368,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
 
 
 def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | None) -> None:
-    from netsuite_audit.multi import render_summary, run_accounts, worst_exit
+    from netsuite_audit.commands.accounts import render_summary, run_accounts, worst_exit
 
     runs = run_accounts(plan, names, targets, color)
     for account in runs:
@@ -400,7 +401,7 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
              expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
-    from netsuite_audit.multi import RunPlan, collect_account
+    from netsuite_audit.pipeline import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     _check_demo_auth(demo, demo_auth)
@@ -473,7 +474,7 @@ def _list_codes(loaded: list[Any], fmt: str) -> None:
 
     from rich.table import Table
 
-    from netsuite_audit.coverage import coverage
+    from netsuite_audit.commands.coverage import coverage
 
     rows = coverage(loaded)
     if fmt == OutputFormat.JSON:
@@ -507,7 +508,7 @@ def diff_command(old: Path, new: Path, fmt: str, output: Path | None, color: boo
 
     Exit 1 when there is something new (results: new or changed findings; snapshots: any drift), else 0.
     """
-    from netsuite_audit.diff import diff_files, render
+    from netsuite_audit.commands.diff import diff_files, render
     from netsuite_audit.render.output import write_atomic
 
     found = diff_files(old, new)
@@ -538,7 +539,7 @@ def config_show(as_json: bool, run_args: tuple[str, ...]) -> None:
     """
     import json
 
-    from netsuite_audit.config import describe_options
+    from netsuite_audit.commands.config import describe_options
 
     root = click.get_current_context().find_root()
     rows, creds, label = describe_options(run, root, run_args, CONFIG_META)
@@ -577,9 +578,9 @@ def _pairs_table(title: str, headers: tuple[str, str], pairs: dict[str, str]) ->
 def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:
     """Each workspace key and where `nsaudit run` would take it from: the Expensify policy (read at
     run time) or the workspace file (which wins when both give it)."""
-    from netsuite_audit.errors import InputError
-    from netsuite_audit.expensify.mapping import EXPENSIFY_KEYS, set_keys
-    from netsuite_audit.workspace import Workspace
+    from netsuite_audit.audit.expensify_workspace import EXPENSIFY_KEYS, set_keys
+    from netsuite_audit.inputs.workspace import Workspace
+    from netsuite_audit.support.errors import InputError
 
     values = {row["option"]: row["value"] for row in rows}
     policy, path = values.get("--expensify-policy"), values.get("--workspace")
@@ -598,7 +599,7 @@ def _workspace_sources(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def main() -> None:
-    from netsuite_audit.signals import install
+    from netsuite_audit.support.signals import install
 
     install()  # Ctrl-C / SIGTERM: stop within a second, exit 130 / 143, no temporary files left
     try:

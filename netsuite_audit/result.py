@@ -13,10 +13,10 @@ from netsuite_audit import __version__
 from netsuite_audit.audit.engine import NEEDS_WORKSPACE
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
 from netsuite_audit.audit.verdicts import ReportVerdict
-from netsuite_audit.errors import InputError
-from netsuite_audit.network_use import NetworkUse
+from netsuite_audit.collect.network_use import NetworkUse
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.tables import TABLES
+from netsuite_audit.support.errors import InputError
 
 RESULT_SCHEMA_VERSION = "1.0"
 
@@ -145,12 +145,12 @@ class AuditResult(_Model):
     def load(cls, path: Path) -> AuditResult:
         """Read a stored result; its summary and exit code are recomputed from its findings (a stored
         file may have been edited: an exit_code of 0 beside FAIL findings is never believed)."""
-        from netsuite_audit.inputs import read_text
+        from netsuite_audit.inputs.files import read_text
 
         try:
             return cls.model_validate_json(read_text(path)).recomputed()
         except ValidationError as exc:
-            from netsuite_audit.inputs import error_from_validation
+            from netsuite_audit.inputs.files import error_from_validation
 
             raise error_from_validation(exc, str(path)) from exc
 

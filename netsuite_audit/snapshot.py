@@ -27,11 +27,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from netsuite_audit import records as r
-from netsuite_audit.errors import InputError
 from netsuite_audit.expensify.models import ExpensifyRead
-from netsuite_audit.fieldsets import share_fields_sets
-from netsuite_audit.gcpause import cycle_collection_paused
+from netsuite_audit.netsuite import records as r
+from netsuite_audit.support.errors import InputError
+from netsuite_audit.support.fieldsets import share_fields_sets
+from netsuite_audit.support.gcpause import cycle_collection_paused
 
 SNAPSHOT_SCHEMA_VERSION = 1
 
@@ -299,7 +299,7 @@ class AccountSnapshot(Model):
 
     @classmethod
     def load(cls, path: Path) -> AccountSnapshot:
-        from netsuite_audit.inputs import parsing
+        from netsuite_audit.inputs.files import parsing
 
         try:
             data = path.read_bytes()

@@ -30,10 +30,10 @@ from typing import Any
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import LoadedCheck
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.tables import TABLES
-from netsuite_audit.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "fixtures" / "checks"

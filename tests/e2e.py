@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from netsuite_audit.account_id import AccountId
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import load_checks, select
 from netsuite_audit.collect.collector import CollectOptions, Collector
-from netsuite_audit.demo import token_credentials
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.netsuite.transport import RetryPolicy
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.simulator.demo import token_credentials
 from netsuite_audit.simulator.fixture import parse_fixture
 from netsuite_audit.simulator.server import SimServer
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

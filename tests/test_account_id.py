@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netsuite_audit.account_id import AccountId, Environment
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.account_id import AccountId, Environment
+from netsuite_audit.support.errors import InputError
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor, usability
-from netsuite_audit.records import Classification, Subsidiary
+from netsuite_audit.netsuite.records import Classification, Subsidiary
 
 # 1 Parent Co > 2 Canada > 4 Quebec; 1 > 3 UK
 TREE = SubsidiaryTree([

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from netsuite_audit.audit.baseline import Baseline, apply_baseline
 from netsuite_audit.audit.model import Finding, Severity, Status
-from netsuite_audit.baseline import Baseline, apply_baseline
 from netsuite_audit.cli import cli
 from netsuite_audit.result import exit_code
 from tests.check_cases import CASES_DIR, build_snapshot

@@ -14,7 +14,7 @@ import pytest
 from netsuite_audit.audit.model import Detection
 from netsuite_audit.catalog import CATEGORIES, load_catalog, normalize_code, render_error_codes_markdown
 from netsuite_audit.catalog.model import expand_workspace_steps, parse_catalog
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

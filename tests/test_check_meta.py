@@ -6,7 +6,7 @@ import pytest
 
 from netsuite_audit.audit.registry import load_checks
 from netsuite_audit.catalog import load_catalog
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.tables import TABLES
 from tests.check_cases import CASES_DIR
 
 CHECKS = load_checks()

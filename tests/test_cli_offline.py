@@ -9,7 +9,7 @@ import jsonschema
 from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
-from netsuite_audit.paths import schemas_dir
+from netsuite_audit.support.paths import schemas_dir
 from tests.check_cases import CASES_DIR, build_snapshot
 
 RESULT_SCHEMA = json.loads((schemas_dir() / "result.schema.json").read_text())

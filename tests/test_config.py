@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
-from netsuite_audit.config import ConfigFile, load_config
-from netsuite_audit.errors import InputError
+from netsuite_audit.commands.config import ConfigFile, load_config
+from netsuite_audit.support.errors import InputError
 from tests.check_cases import CASES_DIR, build_snapshot
 
 SECRET = "s3cr3t-value-never-shown"
@@ -103,7 +103,7 @@ def test_bad_pyproject_names_the_table(here: Path) -> None:
 
 
 def test_every_config_key_maps_to_a_run_option() -> None:
-    from netsuite_audit.config import KEYS
+    from netsuite_audit.commands.config import KEYS
 
     assert set(KEYS) == set(ConfigFile.model_fields)
     run = cli.commands["run"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from netsuite_audit.audit.model import Detection
 from netsuite_audit.audit.registry import load_checks
 from netsuite_audit.catalog import load_catalog
-from netsuite_audit.coverage import coverage
+from netsuite_audit.commands.coverage import coverage
 
 ISSUE_4_CODES = {
     "NS0023", "NS0295", "NS0995", "NS0885", "NS0538", "NS0919", "NS0655", "NS0005", "NS0077", "NS0042", "NS0055",

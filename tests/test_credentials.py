@@ -13,7 +13,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
-from netsuite_audit.credentials import (
+from netsuite_audit.inputs.credentials import (
     Credentials,
     Secret,
     default_profiles_file,
@@ -21,7 +21,7 @@ from netsuite_audit.credentials import (
     list_profiles,
     load_credentials,
 )
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 CS = "cs-7f3a9c0d5e1b2a4c6e8f0a1b3c5d7e9f"
 TS = "ts-0e2c4a6b8d0f1e3c5a7b9d1f3e5c7a9b"
@@ -322,7 +322,7 @@ def test_warns_once_on_any_group_or_other_access(tmp_path: Path, caplog: pytest.
     memory_keyring.set_password("nsaudit", "vault:consumer_secret", CS)
     memory_keyring.set_password("nsaudit", "vault:token_secret", TS)
     path = write_profiles(tmp_path, INLINE, mode=mode)
-    with caplog.at_level(logging.WARNING, logger="netsuite_audit.credentials"):
+    with caplog.at_level(logging.WARNING, logger="netsuite_audit.inputs.credentials"):
         load_credentials("vault", profiles_file=path, env={})
         load_credentials("vault", profiles_file=path, env={})
         list_profiles(profiles_file=path)
@@ -350,7 +350,7 @@ def test_inline_secrets_in_a_shared_file_are_refused(tmp_path: Path, mode: int) 
 def test_inline_secrets_with_only_execute_bits_load_with_a_warning(tmp_path: Path,
                                                                    caplog: pytest.LogCaptureFixture) -> None:
     path = write_profiles(tmp_path, INLINE, mode=0o611)
-    with caplog.at_level(logging.WARNING, logger="netsuite_audit.credentials"):
+    with caplog.at_level(logging.WARNING, logger="netsuite_audit.inputs.credentials"):
         assert load_credentials("sandbox", profiles_file=path, env={}).profile == "sandbox"
     assert any("others can execute" in r.getMessage() for r in caplog.records)
 
@@ -358,7 +358,7 @@ def test_inline_secrets_with_only_execute_bits_load_with_a_warning(tmp_path: Pat
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 def test_no_warning_for_a_private_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = write_profiles(tmp_path, INLINE, mode=0o600)
-    with caplog.at_level(logging.WARNING, logger="netsuite_audit.credentials"):
+    with caplog.at_level(logging.WARNING, logger="netsuite_audit.inputs.credentials"):
         load_credentials("sandbox", profiles_file=path, env={})
     assert caplog.records == []
 

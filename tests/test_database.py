@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.simulator import database
 from netsuite_audit.simulator.database import PREFIX, AccountDB, QueryResult, SuiteQLError
 from netsuite_audit.simulator.fixture import AccountFixture, load_fixture, parse_fixture
-from netsuite_audit.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"

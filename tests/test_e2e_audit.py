@@ -9,8 +9,8 @@ import pytest
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Status
 from netsuite_audit.audit.registry import load_checks
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
 from tests.e2e import account_data, audit, find, workspace_data
 
 
@@ -86,7 +86,7 @@ def test_rest_refused_falls_back_to_soap_with_the_same_records() -> None:
     soap = audit(_without_rest(account_data("demo")), workspace_data("demo"))
     assert rest.snapshot.transport == "rest" and soap.snapshot.transport == "soap"
     from netsuite_audit.netsuite.soap_records import NOT_IN_SOAP
-    from netsuite_audit.tables import TABLES
+    from netsuite_audit.netsuite.tables import TABLES
 
     for table, spec in TABLES.items():
         if spec.soap_record is None or rest.snapshot.tables.get(table) is None:

@@ -16,17 +16,17 @@ import requests
 import responses
 from click.testing import CliRunner
 
+from netsuite_audit.audit.expensify_workspace import split_tag
 from netsuite_audit.cli import cli
-from netsuite_audit.credentials import Secret
-from netsuite_audit.errors import InputError
 from netsuite_audit.expensify import errors as e
 from netsuite_audit.expensify import jobs
 from netsuite_audit.expensify.client import ExpensifyClient, Pacer
 from netsuite_audit.expensify.credentials import ExpensifyCredentials, check_base_url, load_expensify_credentials
-from netsuite_audit.expensify.mapping import split_tag
 from netsuite_audit.expensify.models import ReportScope
 from netsuite_audit.expensify.reader import parse_reports, template_text
+from netsuite_audit.inputs.credentials import Secret
 from netsuite_audit.simulator.freemarker import TemplateError, render
+from netsuite_audit.support.errors import InputError
 from tests.e2e import FIXTURES, account_data, serve
 
 DEMO = account_data("demo")

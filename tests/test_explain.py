@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from netsuite_audit.audit import registry
 from netsuite_audit.catalog import load_catalog, render_error_codes_markdown
-from netsuite_audit.catalog.explain import explain_command
+from netsuite_audit.commands.explain import explain_command
 
 CUSTOM_CHECK = '''
 from netsuite_audit.audit.model import CheckMeta, Detection, Severity

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from netsuite_audit.fieldsets import FieldsSets, share_fields_sets
-from netsuite_audit.pending import PendingReports, _rows_to_reports
-from netsuite_audit.records import Employee
+from netsuite_audit.inputs.pending import PendingReports, _rows_to_reports
+from netsuite_audit.netsuite.records import Employee
 from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.support.fieldsets import FieldsSets, share_fields_sets
 from tests.check_cases import build_snapshot
 
 

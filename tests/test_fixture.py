@@ -13,8 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from netsuite_audit.audit.availability import SubsidiaryTree
-from netsuite_audit.errors import InputError
-from netsuite_audit.records import Subsidiary as SubsidiaryRow
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.records import Subsidiary as SubsidiaryRow
 from netsuite_audit.simulator.fixture import (
     SCHEMA_PATH,
     AccountFixture,
@@ -23,7 +23,7 @@ from netsuite_audit.simulator.fixture import (
     schema_text,
     write_schema,
 )
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.support.errors import InputError
 from tests.schema_shape import shape
 
 REPO = Path(__file__).resolve().parents[1]

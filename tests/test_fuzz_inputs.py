@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from netsuite_audit.account_id import AccountId
 from netsuite_audit.cli import cli
-from netsuite_audit.errors import InputError
-from netsuite_audit.pending import CSV_COLUMNS, PendingReports
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.pending import CSV_COLUMNS, PendingReports
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.render import emit
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.support.errors import InputError
 from tests.e2e import FIXTURES, account_data, collect_from, serve
 
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
@@ -278,7 +278,7 @@ def _option(flag: str) -> bool:
 @given(text=st.sampled_from(["[[mutes]]\ncheck = 5\n", "mutes = 3\n", "= broken", "[[mutes]]\nreason = ''\n",
                              "mutes: [1, 2]\n", "\x00\x01"]))
 def test_mute_files(work: Path, text: str) -> None:
-    pytest.importorskip("netsuite_audit.mutes")
+    pytest.importorskip("netsuite_audit.audit.mutes")
     if not _option("--mutes"):
         pytest.skip("nsaudit run has no --mutes option yet")
     path = _file(work, ".toml" if "=" in text else ".yaml", text)
@@ -290,7 +290,7 @@ def test_mute_files(work: Path, text: str) -> None:
 @given(text=st.sampled_from(["[nsaudit]\nconcurrency = 'many'\n", "= broken", "[nsaudit]\nnot_an_option = 1\n",
                              "[nsaudit.run]\nfail_on = 7\n", "\x00"]))
 def test_config_files(work: Path, text: str) -> None:
-    pytest.importorskip("netsuite_audit.config")
+    pytest.importorskip("netsuite_audit.commands.config")
     if not _option("--config"):
         pytest.skip("nsaudit has no --config option yet")
     path = _file(work, ".toml", text)

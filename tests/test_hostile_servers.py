@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from netsuite_audit.account_id import AccountId
 from netsuite_audit.cli import cli
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite import soap
 from netsuite_audit.netsuite.errors import NetSuiteError, TransportError
 from netsuite_audit.netsuite.http import BodyTooLarge, RedirectRefused, RequestTimedOut, SafeSession

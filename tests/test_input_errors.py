@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import MAX_ERRORS
-from netsuite_audit.pending import PendingReports
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.inputs.files import MAX_ERRORS
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.support.errors import InputError
 
 HEADER = "report_id,employee,amount,category,class,date\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from netsuite_audit.audit.line_index import COMMON_FIELDS, LineIndex, line_index
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.pending import PendingReports
 
 REPORTS = [
     {"id": "R1", "employee": "a@example.com", "lines": [

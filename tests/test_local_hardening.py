@@ -99,8 +99,8 @@ def test_demo_with_fake_secrets_still_signs_and_a_wrong_secret_is_refused(tmp_pa
     from dataclasses import replace
 
     from netsuite_audit.collect.collector import CollectOptions, collect
-    from netsuite_audit.credentials import Secret
-    from netsuite_audit.demo import demo_session
+    from netsuite_audit.inputs.credentials import Secret
+    from netsuite_audit.simulator.demo import demo_session
 
     with demo_session() as session:
         assert session.creds.consumer_key.startswith("demo-")
@@ -160,7 +160,7 @@ def test_unknown_schema_versions_are_refused(demo_result: Path, tmp_path: Path, 
         args = ["report", str(tmp_path / "x.json"), "--format", "json"]
     else:
         from netsuite_audit.collect.collector import collect
-        from netsuite_audit.demo import demo_session
+        from netsuite_audit.simulator.demo import demo_session
 
         with demo_session() as session:
             data = json.loads(collect(session.creds).to_json())

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from netsuite_audit.login_diagnosis import (
+from netsuite_audit.audit.login_diagnosis import (
     account_id_notes,
     clock_skew,
     host_hint,

@@ -14,10 +14,10 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Severity, Status
 from netsuite_audit.audit.references import UnresolvedReference
-from netsuite_audit.pending import PendingReports
-from netsuite_audit.permissions import Level
-from netsuite_audit.records import Account, Employee, ExpenseCategory
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.permissions import Level
+from netsuite_audit.netsuite.records import Account, Employee, ExpenseCategory
 from tests.check_cases import base_snapshot_data, base_workspace_data, build_snapshot
 
 META = CheckMeta(id="lookup-test", codes=("NS0023",), severity=Severity.HIGH, title="t", description="t")

@@ -140,7 +140,7 @@ def _rs256(key: m2m.M2MKey, *, audience: str, scopes: tuple[str, ...], now: floa
 
 def _tampered(**claims: Any) -> Callable[..., str]:
     def build(key: m2m.M2MKey, *, audience: str, scopes: tuple[str, ...], now: float, lifetime: int = 300) -> str:
-        from netsuite_audit.m2m_credentials import load_private_key
+        from netsuite_audit.inputs.m2m_keys import load_private_key
 
         payload = {"iss": key.client_id, "scope": list(scopes), "aud": audience, "iat": int(now),
                    "exp": int(now) + 300, **claims}
@@ -241,7 +241,7 @@ def test_clock_skew_is_diagnosed_from_the_date_header(pair: KeyPair, tmp_path: P
 
 
 def test_unknown_description_lists_every_cause_of_the_code() -> None:
-    from netsuite_audit.login_diagnosis import token_causes
+    from netsuite_audit.audit.login_diagnosis import token_causes
 
     assert [c.key for c in token_causes("invalid_scope", None)] == ["scope"]
     many = [c.key for c in token_causes("invalid_client", "")]
@@ -256,9 +256,9 @@ def _token(server: SimServer, pair: KeyPair, scopes: tuple[str, ...]) -> str:
 
 
 def _creds(server: SimServer, pair: KeyPair, tmp: Path | None = None) -> Any:
-    from netsuite_audit.account_id import AccountId
-    from netsuite_audit.credentials import Credentials
-    from netsuite_audit.m2m_credentials import build_key
+    from netsuite_audit.inputs.account_id import AccountId
+    from netsuite_audit.inputs.credentials import Credentials
+    from netsuite_audit.inputs.m2m_keys import build_key
 
     fixture = server.account.fixture
     key = build_key(client_id=next(i for i in fixture.integrations if i.id == APP).consumer_key,
@@ -340,7 +340,7 @@ def test_token_role_from_sub_for_an_oauth2_connection(role: int, status: str, pa
 def test_demo_key_pair_is_made_for_the_run_and_removed() -> None:
     import stat
 
-    from netsuite_audit.demo import demo_session
+    from netsuite_audit.simulator.demo import demo_session
 
     with demo_session(auth="oauth2") as session:
         assert session.creds.oauth2 is not None and session.audit_creds.oauth2 is not None
@@ -353,9 +353,9 @@ def test_demo_key_pair_is_made_for_the_run_and_removed() -> None:
 @pytest.mark.parametrize(("kind", "algorithm"), [("rsa", None), ("rsa", "PS384"), ("rsa", "PS512"),
                                                  ("ec", None), ("ec384", None)])
 def test_simulator_verifies_every_accepted_algorithm(kind: str, algorithm: str | None) -> None:
-    from netsuite_audit.account_id import AccountId
-    from netsuite_audit.credentials import Credentials
-    from netsuite_audit.m2m_credentials import build_key
+    from netsuite_audit.inputs.account_id import AccountId
+    from netsuite_audit.inputs.credentials import Credentials
+    from netsuite_audit.inputs.m2m_keys import build_key
 
     pair = generate_key_pair(kind)  # type: ignore[arg-type]
     with _serve(account_data("demo"), pair) as server:

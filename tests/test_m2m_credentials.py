@@ -14,13 +14,13 @@ import responses
 from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
-from netsuite_audit.credentials import load_credentials
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.credentials import load_credentials
 from netsuite_audit.netsuite import m2m
 from netsuite_audit.netsuite.errors import AuthenticationError
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.transport import RetryPolicy
 from netsuite_audit.simulator.m2m_keys import KeyPair, generate_key_pair, write_private_key
+from netsuite_audit.support.errors import InputError
 from tests.test_credentials import MemoryKeyring, memory_keyring  # noqa: F401  (fixture)
 
 CLIENT_ID = "client-0123456789abcdef"
@@ -230,7 +230,7 @@ def test_refusal_is_remembered_not_repeated(ec_pair: KeyPair, tmp_path: Path) ->
 
 @pytest.mark.parametrize("key", ["private_key", "private_key_file", "client_id", "certificate_id"])
 def test_oauth2_credentials_are_refused_in_the_configuration_file(key: str, tmp_path: Path) -> None:
-    from netsuite_audit.config import load_config
+    from netsuite_audit.commands.config import load_config
 
     path = tmp_path / "nsaudit.toml"
     path.write_text(f'{key} = "value-that-must-not-be-here"\n', encoding="utf-8")

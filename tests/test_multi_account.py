@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
-from netsuite_audit.multi import worst_exit
+from netsuite_audit.commands.accounts import worst_exit
 from netsuite_audit.simulator.server import SimServer
 from tests.e2e import FIXTURES, account_data, find, serve
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject
+from netsuite_audit.audit.mutes import MuteEntry, Mutes, apply_mutes
 from netsuite_audit.cli import cli
-from netsuite_audit.errors import InputError
-from netsuite_audit.mutes import MuteEntry, Mutes, apply_mutes
+from netsuite_audit.support.errors import InputError
 from tests.check_cases import CASES_DIR, build_snapshot
 
 TODAY = date(2025, 6, 1)

@@ -1,5 +1,5 @@
 """Every NetSuite name the collector, the checks, the simulator and the RESTlet use is in
-netsuite_audit/names.toml, with a source and a status; and what names.toml calls confirmed is
+netsuite_audit/netsuite/names.toml, with a source and a status; and what names.toml calls confirmed is
 found again in Oracle's lists when those lists are on this machine."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from netsuite_audit import names
 from netsuite_audit.audit.registry import load_checks
+from netsuite_audit.audit.requirements import PROFILES
+from netsuite_audit.netsuite import names
 from netsuite_audit.netsuite import soap_records as rec
-from netsuite_audit.permissions import PERMISSIONS
-from netsuite_audit.requirements import PROFILES
+from netsuite_audit.netsuite.permissions import PERMISSIONS
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.simulator.database import _BUILDERS
-from netsuite_audit.tables import TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 RESTLET = REPO / "netsuite_audit" / "restlet" / "nsaudit_restlet.js"

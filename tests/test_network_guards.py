@@ -10,13 +10,13 @@ import pytest
 import responses
 from click.testing import CliRunner
 
-from netsuite_audit.account_id import AccountId
 from netsuite_audit.cli import cli
-from netsuite_audit.credentials import ENV_ALLOW_INSECURE_HTTP, Credentials, Secret, load_credentials
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import ENV_ALLOW_INSECURE_HTTP, Credentials, Secret, load_credentials
 from netsuite_audit.netsuite.guard import WriteRefused, check_suiteql
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.transport import RetryPolicy
+from netsuite_audit.support.errors import InputError
 
 BASE = "https://1234567.suitetalk.api.netsuite.com"
 
@@ -134,7 +134,7 @@ def test_single_selects_pass_the_check(query: str) -> None:
 
 def test_every_query_the_collector_sends_passes_the_check() -> None:
     from netsuite_audit.collect.sources import SuiteQLSource
-    from netsuite_audit.tables import TABLES
+    from netsuite_audit.netsuite.tables import TABLES
 
     source = SuiteQLSource(_client(), report_ids=["R1", "R2"])
     for table in TABLES:

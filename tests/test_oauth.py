@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 import pytest
 import requests
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite.oauth import new_nonce, rest_auth
 
 # Oracle's published TBA inputs (netsuite-api.md section 1.4).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import time
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite.passport import ALGORITHM, build_passport, passport_signature
 
 # Oracle's help page "The Signature for Web Services and RESTlets" (netsuite-api.md section 1.4).

@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from netsuite_audit import pending
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import validate
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs import pending
+from netsuite_audit.inputs.files import validate
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.support.errors import InputError
 
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -210,7 +210,7 @@ def test_a_file_that_is_not_plain_utf8_json_reads_as_before(tmp_path: Path, raw:
 
 def _old_error(path: Path) -> InputError:
     """The error reading the file as text, then json.loads, gave."""
-    from netsuite_audit.inputs import read_text
+    from netsuite_audit.inputs.files import read_text
 
     try:
         text = read_text(path)

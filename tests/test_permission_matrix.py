@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netsuite_audit.audit.model import Status
 from netsuite_audit.audit.permission_matrix import permission_matrix
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.inputs.workspace import Workspace
 from tests.check_cases import base_workspace_data, build_snapshot
 
 WS = Workspace.model_validate(base_workspace_data())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from netsuite_audit.commands.report import FORMATS, pick_format, report_command
 from netsuite_audit.render.emit import RENDERERS
-from netsuite_audit.report_cmd import FORMATS, pick_format, report_command
 from tests.render_sample import sample_result
 
 

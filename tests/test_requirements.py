@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netsuite_audit.errors import InputError
-from netsuite_audit.permissions import PERMISSIONS, Level, describe_permission, role_path
-from netsuite_audit.records import RolePermission
-from netsuite_audit.requirements import (
+from netsuite_audit.audit.requirements import (
     PROFILES,
     Requirement,
     codes,
@@ -17,7 +14,10 @@ from netsuite_audit.requirements import (
     shortfalls,
     token_proofs,
 )
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.permissions import PERMISSIONS, Level, describe_permission, role_path
+from netsuite_audit.netsuite.records import RolePermission
+from netsuite_audit.support.errors import InputError
 from tests.check_cases import build_snapshot
 
 # The seed page's tables, as (display name, level): Lists then Setup.
@@ -90,7 +90,7 @@ def test_codes_cover_every_requirement() -> None:
 
 
 def test_vendor_shortfall_code_follows_the_export_type() -> None:
-    from netsuite_audit.workspace import Workspace
+    from netsuite_audit.inputs.workspace import Workspace
 
     er = {r.permkey: r.code for r in required(Workspace())}
     vb = {r.permkey: r.code for r in required(Workspace.model_validate({"export": {"reimbursable": "vendor_bill"}}))}

@@ -18,16 +18,16 @@ from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import load_checks
 from netsuite_audit.cli import cli
 from netsuite_audit.collect.collector import CollectOptions, Collector
-from netsuite_audit.demo import token_credentials
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.netsuite import oauth
 from netsuite_audit.netsuite.errors import AuthenticationError
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.transport import RetryPolicy
+from netsuite_audit.simulator.demo import token_credentials
 from netsuite_audit.simulator.faults import FaultPlan
 from netsuite_audit.simulator.server import SimServer
 from netsuite_audit.simulator.trail import Cause
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
 from tests.e2e import account_data, serve, workspace_data
 
 FAULTS = FaultPlan(concurrency=0.30, server_error=0.05, drop=0.02)

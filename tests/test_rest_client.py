@@ -21,9 +21,9 @@ from netsuite_audit.netsuite.errors import (
     ServerError,
     TransportError,
 )
+from netsuite_audit.netsuite.records import Employee
 from netsuite_audit.netsuite.rest import RestClient, SuiteQLPage, error_from_response
 from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
-from netsuite_audit.records import Employee
 from tests.test_oauth import assert_validly_signed, header_params, make_creds
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"

@@ -10,9 +10,9 @@ import pytest
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import load_checks, select
+from netsuite_audit.audit.retirement import SOAP_REMOVED, TBA_NO_NEW_INTEGRATIONS, rising_severity, version_key
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.result import exit_code
-from netsuite_audit.retirement import SOAP_REMOVED, TBA_NO_NEW_INTEGRATIONS, rising_severity, version_key
-from netsuite_audit.workspace import Workspace
 from tests.check_cases import build_snapshot
 
 CHECKS = select(load_checks(), ("tba-retirement", "soap-retirement", "soap-version"), ())

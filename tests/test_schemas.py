@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from netsuite_audit.paths import schemas_dir
-from netsuite_audit.schema_gen import GENERATORS, render
+from netsuite_audit.commands.schema_gen import GENERATORS, render
+from netsuite_audit.support.paths import schemas_dir
 from tests.schema_shape import shape
 
 
@@ -16,7 +16,7 @@ from tests.schema_shape import shape
 def test_schema_is_up_to_date(name: str) -> None:
     committed = json.loads((schemas_dir() / name).read_text(encoding="utf-8"))
     assert shape(committed) == shape(json.loads(render(name))), (
-        f"run: python -m netsuite_audit.schema_gen ({name} no longer matches its model)")
+        f"run: python -m netsuite_audit.commands.schema_gen ({name} no longer matches its model)")
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))

@@ -227,7 +227,7 @@ def _report_command() -> click.Command | None:
     if command is not None:
         return command
     try:
-        from netsuite_audit.report_cmd import report_command
+        from netsuite_audit.commands.report import report_command
     except ImportError:
         return None
     return report_command
@@ -275,8 +275,8 @@ def test_sim_serve_prints_no_secret(tmp_path: Path) -> None:
         assert ready.wait(60), "sim serve did not start"
         url = re.search(r"listening on (http://\S+)", "".join(lines))
         assert url is not None, lines
-        from netsuite_audit.demo import token_credentials
         from netsuite_audit.netsuite.oauth import rest_auth
+        from netsuite_audit.simulator.demo import token_credentials
         from netsuite_audit.simulator.fixture import load_fixture
 
         creds = token_credentials(load_fixture(FIXTURES / "accounts" / "demo.json"), 0, url.group(1), "t")

@@ -11,8 +11,8 @@ from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Severity
 from netsuite_audit.audit.references import UnresolvedReference
-from netsuite_audit.pending import Report
-from netsuite_audit.workspace import ExportType, Workspace
+from netsuite_audit.inputs.pending import Report
+from netsuite_audit.inputs.workspace import ExportType, Workspace
 from tests.check_cases import base_workspace_data, build_snapshot
 
 META = CheckMeta(id="settings-probe", codes=(), severity=Severity.LOW, title="probe", description="probe")
@@ -135,7 +135,7 @@ def _restlet_ids(name: str) -> list[str]:
 
 
 def test_every_restlet_preference_and_feature_can_be_stated_in_the_workspace() -> None:
-    from netsuite_audit.workspace import NetSuiteSettings
+    from netsuite_audit.inputs.workspace import NetSuiteSettings
 
     for kind, ids in (("preference", _restlet_ids("PREFERENCES")), ("feature", _restlet_ids("FEATURES"))):
         for key in ids:
@@ -165,7 +165,7 @@ def test_docs_list_each_setting_with_the_checks_that_use_it() -> None:
 def test_a_stated_preference_is_used_when_the_restlet_is_absent() -> None:
     from netsuite_audit.audit.context import Context
     from netsuite_audit.audit.registry import load_checks
-    from netsuite_audit.workspace import NetSuiteSettings, Workspace
+    from netsuite_audit.inputs.workspace import NetSuiteSettings, Workspace
     from tests.check_cases import build_snapshot
 
     meta = next(c.meta for c in load_checks() if c.meta.id == "employee-defaults")

@@ -287,7 +287,7 @@ def test_restlet_leaves_out_inactive_subsidiaries(sim_server: Any, mini_account:
 
 
 def make_client(server: SimServer, token_id: int) -> Any:
-    from netsuite_audit.credentials import Credentials, Secret
+    from netsuite_audit.inputs.credentials import Credentials, Secret
     from netsuite_audit.netsuite.rest import RestClient
 
     token = next(t for t in server.fixture.tokens if t.id == token_id)

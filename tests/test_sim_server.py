@@ -19,12 +19,12 @@ import requests
 from click.testing import CliRunner
 from requests_oauthlib import OAuth1
 
-from netsuite_audit.errors import InputError
 from netsuite_audit.netsuite.passport import passport_signature
 from netsuite_audit.simulator.cli import sim as sim_group
 from netsuite_audit.simulator.faults import FaultInjector, FaultKind, FaultPlan
 from netsuite_audit.simulator.fixture import load_fixture
 from netsuite_audit.simulator.server import SimServer, started_servers, total_write_attempts
+from netsuite_audit.support.errors import InputError
 
 SERVER_TIME = "/services/rest/system/v1/serverTime"
 SOAP_PATH = "/services/NetSuitePort_2025_2"

@@ -10,8 +10,8 @@ import requests
 import responses
 from lxml import etree
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite import soap
 from netsuite_audit.netsuite import soap_records as rec
 from netsuite_audit.netsuite.errors import (
@@ -21,9 +21,9 @@ from netsuite_audit.netsuite.errors import (
     TransportError,
 )
 from netsuite_audit.netsuite.passport import passport_signature
+from netsuite_audit.netsuite.records import Classification, Department
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.transport import CallStats, Gate, RetryPolicy
-from netsuite_audit.records import Classification, Department
-from netsuite_audit.tables import TABLES
 
 BASE = "https://1234567-sb1.suitetalk.api.netsuite.com"
 URL = f"{BASE}/services/NetSuitePort_2025_2"

@@ -10,8 +10,8 @@ import pytest
 from lxml import etree
 
 from netsuite_audit.netsuite import soap_records as rec
-from netsuite_audit.records import Account, Customer
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.records import Account, Customer
+from netsuite_audit.netsuite.tables import TABLES
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 SOAP_DIR = REAL / "soap"

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request, Response
 from zeep.transports import Transport
 from zeep.wsdl import Document
 
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite import soap as soap_client
 from netsuite_audit.netsuite import soap_faults as sf
 from netsuite_audit.netsuite import soap_records as rec
@@ -27,10 +27,10 @@ from netsuite_audit.netsuite.errors import (
 )
 from netsuite_audit.netsuite.passport import passport_signature
 from netsuite_audit.netsuite.rest import RestClient
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.transport import RetryPolicy
 from netsuite_audit.simulator import soap
 from netsuite_audit.simulator.server import SimServer
-from netsuite_audit.tables import TABLES
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 CK, CS, TK, TS = "ck-1", "cs-secret-1", "tk-1", "ts-secret-1"

@@ -16,7 +16,7 @@ from lxml import etree
 
 from netsuite_audit import cli as cli_module
 from netsuite_audit.cli import cli
-from netsuite_audit.credentials import Credentials, Secret
+from netsuite_audit.inputs.credentials import Credentials, Secret
 from netsuite_audit.netsuite import soap as soap_client
 from netsuite_audit.netsuite import soap_records as rec
 from netsuite_audit.netsuite.errors import AuthenticationError

@@ -20,14 +20,14 @@ from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.audit.registry import load_checks
 from netsuite_audit.cli import cli
 from netsuite_audit.collect.collector import CollectOptions, Collector
-from netsuite_audit.credentials import Credentials
-from netsuite_audit.demo import token_credentials
+from netsuite_audit.inputs.credentials import Credentials
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.transport import RetryPolicy
 from netsuite_audit.result import exit_code, failed_in_transit
+from netsuite_audit.simulator.demo import token_credentials
 from netsuite_audit.simulator.faults import FaultPlan
 from netsuite_audit.simulator.server import SimServer
-from netsuite_audit.workspace import Workspace
 from tests.e2e import FIXTURES, workspace_data
 
 DEMO = FIXTURES / "accounts" / "demo.json"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from netsuite_audit import names
 from netsuite_audit.collect.collector import Collector, _Outcome
 from netsuite_audit.collect.sources import SuiteQLSource, UncertainNameUnknown
+from netsuite_audit.netsuite import names
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import SuiteQLPage, error_from_response
 from netsuite_audit.snapshot import ReadState

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netsuite_audit.netsuite.records import Account, Classification, Department, Employee
 from netsuite_audit.netsuite.values import (
     parse_bool,
     parse_bool_default_false,
@@ -21,7 +22,6 @@ from netsuite_audit.netsuite.values import (
     parse_text,
     to_wire,
 )
-from netsuite_audit.records import Account, Classification, Department, Employee
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real" / "suiteql-columns"
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from netsuite_audit.audit.model import Finding, Severity, Status, Subject
 from netsuite_audit.audit.verdicts import finding_targets, report_verdicts, submitters
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.pending import PendingReports
 
 EMAILS = ("dana@example.com", "Sam@example.com", "sam@example.com", "lee@example.com")
 IDS = ("R1", "R2", "R3", "R10")

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from netsuite_audit.records import Subsidiary
+from netsuite_audit.netsuite.records import Subsidiary
 
 
 class SubsidiaryTree:

@@ -15,9 +15,9 @@ from typing import Any
 
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject, finding_id
 from netsuite_audit.audit.references import AmbiguousName
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Ref, Workspace
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Ref, Workspace
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from netsuite_audit.audit.references import AmbiguousName, Reference, Unresolved
 from netsuite_audit.audit.registry import LoadedCheck
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.audit.verdicts import VerdictTally
-from netsuite_audit.gcpause import cycle_collection_paused
-from netsuite_audit.pending import PendingReports
-from netsuite_audit.permissions import describe_permission
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.snapshot import AccountSnapshot, ReadState
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.support.gcpause import cycle_collection_paused
 
 NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
 LOGIN_MISSING = "a working token-based login (see NS0109)"

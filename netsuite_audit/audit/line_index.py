@@ -18,7 +18,7 @@ from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from netsuite_audit.pending import PendingReports, Report, ReportLine, report_lines
+from netsuite_audit.inputs.pending import PendingReports, Report, ReportLine, report_lines
 
 # The last few indexes, by the reports object they describe (kept alive with them, so an id found
 # here is for that very object).

@@ -20,10 +20,10 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex, line_index
 from netsuite_audit.audit.model import Finding
 from netsuite_audit.audit.references import UnresolvedReference
-from netsuite_audit.pending import PendingReports, Report
-from netsuite_audit.permissions import Level, describe_permission
-from netsuite_audit.tables import TABLES
-from netsuite_audit.workspace import Coding, ExportType, Ref, Workspace
+from netsuite_audit.inputs.pending import PendingReports, Report
+from netsuite_audit.inputs.workspace import Coding, ExportType, Ref, Workspace
+from netsuite_audit.netsuite.permissions import Level, describe_permission
+from netsuite_audit.netsuite.tables import TABLES
 
 SYNC_STEP = "Then, in the workspace's accounting settings, choose Sync Now and export the report again."
 ACCOUNTANT_VENDOR_ID = -3  # NetSuite's built-in "-Accountant-" vendor

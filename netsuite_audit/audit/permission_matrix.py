@@ -7,11 +7,11 @@ be read (audit profile), otherwise what the token's own calls proved.
 from __future__ import annotations
 
 from netsuite_audit.audit.model import Status
-from netsuite_audit.permissions import Level
-from netsuite_audit.requirements import grants, required, token_proofs
+from netsuite_audit.audit.requirements import grants, required, token_proofs
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.permissions import Level
 from netsuite_audit.result import PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
 
 
 def integration_role_id(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[int | None, str]:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.line_index import COMMON_FIELDS, line_index
-from netsuite_audit.pending import PendingReports
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
 
 
 def read_reports(path: Path, workspace: Workspace | None) -> PendingReports:

@@ -16,9 +16,9 @@ from itertools import chain, compress, repeat
 from operator import contains
 from typing import Any, Literal, NamedTuple
 
-from netsuite_audit.errors import NsauditError
+from netsuite_audit.inputs.workspace import Ref, Workspace
 from netsuite_audit.snapshot import NAME_COLUMNS, AccountSnapshot
-from netsuite_audit.workspace import Ref, Workspace
+from netsuite_audit.support.errors import NsauditError
 
 State = Literal["ok", "unresolved", "ambiguous", "unread"]
 ACCOUNTANT_VENDOR = (-3, "-accountant-")  # NetSuite's built-in vendor: the default-vendor check judges it

@@ -13,8 +13,8 @@ from types import ModuleType
 import netsuite_audit
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity
-from netsuite_audit.errors import InputError
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.tables import TABLES
+from netsuite_audit.support.errors import InputError
 
 CheckFunc = Callable[[Context], Iterable[Finding]]
 

@@ -14,9 +14,9 @@ from typing import Literal
 
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
-from netsuite_audit.pending import Report
-from netsuite_audit.records import Subsidiary
-from netsuite_audit.workspace import ExportType, Workspace
+from netsuite_audit.inputs.pending import Report
+from netsuite_audit.inputs.workspace import ExportType, Workspace
+from netsuite_audit.netsuite.records import Subsidiary
 
 Source = Literal["restlet", "workspace", "netsuite-data", "unknown"]
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.pending import PendingReports
 
 REPORT_LINES = "report_lines"
 _BLOCKING = (Status.FAIL, Status.ERROR)

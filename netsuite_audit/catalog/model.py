@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsuite_audit.audit.model import NS_CODE, Detection
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 Category = Literal["connection", "sync", "export"]
 CATEGORIES: tuple[str, ...] = ("connection", "sync", "export")

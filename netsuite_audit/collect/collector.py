@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsuite_audit import __version__
+from netsuite_audit.collect.network_use import NetworkUse
 from netsuite_audit.collect.probes import TransitKind, probe, transit_failure
 from netsuite_audit.collect.sources import (
     PAGE_SIZE,
@@ -27,18 +28,17 @@ from netsuite_audit.collect.sources import (
     TableSource,
     UncertainNameUnknown,
 )
-from netsuite_audit.credentials import Credentials
-from netsuite_audit.errors import NsauditError
+from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.netsuite.adaptive import AdaptiveGate
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.m2m import SCOPE_REST, SCOPE_RESTLETS
+from netsuite_audit.netsuite.records import Row
 from netsuite_audit.netsuite.redact import redact
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.soap_records import DEFAULT_VERSION as DEFAULT_SOAP_VERSION
 from netsuite_audit.netsuite.soap_records import check_version
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.transport import CallStats, RetryPolicy
-from netsuite_audit.network_use import NetworkUse
-from netsuite_audit.records import Row
 from netsuite_audit.snapshot import (
     AccountInfo,
     AccountSnapshot,
@@ -49,7 +49,7 @@ from netsuite_audit.snapshot import (
     Tables,
     TokenInfo,
 )
-from netsuite_audit.tables import TABLES
+from netsuite_audit.support.errors import NsauditError
 
 # Tables only an administrator-level role can read: read with the audit profile when one is given.
 ADMIN_TABLES = ("role", "rolepermissions")

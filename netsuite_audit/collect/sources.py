@@ -8,11 +8,11 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from netsuite_audit import names
-from netsuite_audit.fieldsets import share_fields_sets
+from netsuite_audit.netsuite import names
 from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
 from netsuite_audit.netsuite.rest import RestClient
-from netsuite_audit.tables import TABLES
+from netsuite_audit.netsuite.tables import TABLES
+from netsuite_audit.support.fieldsets import share_fields_sets
 
 # NetSuite's words for a name it does not know (a missing permission or feature reads the same).
 _UNKNOWN_NAME_WORDS = ("unknown identifier", "invalid search type", "was not found")

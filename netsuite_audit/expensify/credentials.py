@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from netsuite_audit.credentials import KEYRING_SERVICE, Secret, default_profiles_file, is_loopback
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.credentials import KEYRING_SERVICE, default_profiles_file, is_loopback
+from netsuite_audit.inputs.secret import Secret
+from netsuite_audit.support.errors import InputError
 
 ENV_USER_ID = "NSAUDIT_EXPENSIFY_USER_ID"
 ENV_USER_SECRET = "NSAUDIT_EXPENSIFY_USER_SECRET"

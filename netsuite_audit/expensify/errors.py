@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from netsuite_audit.errors import NsauditError
+from netsuite_audit.support.errors import NsauditError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 

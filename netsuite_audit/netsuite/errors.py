@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from netsuite_audit.errors import NsauditError
 from netsuite_audit.netsuite.redact import redact
+from netsuite_audit.support.errors import NsauditError
 
 
 class NetSuiteError(NsauditError):

@@ -29,8 +29,9 @@ from typing import Any
 import requests
 
 from netsuite_audit import __version__
-from netsuite_audit.credentials import Credentials, Secret
-from netsuite_audit.m2m_credentials import M2MKey, load_private_key
+from netsuite_audit.inputs.credentials import Credentials
+from netsuite_audit.inputs.m2m_keys import M2MKey, load_private_key
+from netsuite_audit.inputs.secret import Secret
 from netsuite_audit.netsuite.errors import AuthenticationError, NetSuiteError, ServerError, TransportError
 from netsuite_audit.netsuite.redact import register
 from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, RetryPolicy, call_with_retry

@@ -16,7 +16,7 @@ import requests
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256, SIGNATURE_TYPE_AUTH_HEADER
 from requests_oauthlib import OAuth1
 
-from netsuite_audit.credentials import Credentials
+from netsuite_audit.inputs.credentials import Credentials
 
 NONCE_LENGTH = 20
 _NONCE_ALPHABET = string.ascii_letters + string.digits

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from netsuite_audit.credentials import Credentials
+from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.netsuite.oauth import new_nonce
 
 ALGORITHM = "HMAC-SHA256"

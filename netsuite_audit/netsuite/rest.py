@@ -20,7 +20,7 @@ from typing import Any, Literal
 import requests
 
 from netsuite_audit import __version__
-from netsuite_audit.credentials import Credentials
+from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.netsuite.errors import (
     AuthenticationError,
     ConcurrencyLimited,

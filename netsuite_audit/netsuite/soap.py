@@ -31,7 +31,7 @@ from lxml import etree
 from zeep.transports import Transport
 from zeep.wsdl import Document
 
-from netsuite_audit.credentials import Credentials
+from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.netsuite import soap_faults as faults
 from netsuite_audit.netsuite import soap_records as rec
 from netsuite_audit.netsuite.errors import NetSuiteError, TransportError

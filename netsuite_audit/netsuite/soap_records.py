@@ -166,7 +166,7 @@ class RecordMap:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        from netsuite_audit.tables import TABLES  # the row models load only when rows are read
+        from netsuite_audit.netsuite.tables import TABLES  # the row models load only when rows are read
 
         return TABLES[self.table].columns
 

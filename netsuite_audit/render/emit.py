@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from netsuite_audit.errors import InputError
 from netsuite_audit.result import AuditResult
+from netsuite_audit.support.errors import InputError
 
 Renderer = Callable[[AuditResult, bool], str]
 

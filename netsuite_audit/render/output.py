@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from netsuite_audit.errors import InputError, NsauditError
+from netsuite_audit.support.errors import InputError, NsauditError
 
 
 class OutputFailed(NsauditError):
@@ -33,7 +33,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _write(path: Path, directory: Path, text: str) -> None:
-    from netsuite_audit.signals import PENDING_TEMP_FILES
+    from netsuite_audit.support.signals import PENDING_TEMP_FILES
 
     # Registered before the file exists (a folder and a name prefix), so a stop signal at any moment
     # finds it: the handler removes every file matching it.

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from netsuite_audit.permissions import Level
+from netsuite_audit.netsuite.permissions import Level
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.simulator.auth import (
     PERM_ANALYTICS,
     Authenticator,
@@ -27,7 +28,6 @@ from netsuite_audit.simulator.database import AccountDB
 from netsuite_audit.simulator.fixture import AccountFixture
 from netsuite_audit.simulator.oauth2 import Issued, OAuth2Server
 from netsuite_audit.simulator.trail import Cause, LoginAuditTrail
-from netsuite_audit.tables import TABLES
 
 # See Counters.max_in_flight_after_refusal.
 REFUSAL_SETTLE_S = 0.5

@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 from oauthlib.oauth1.rfc5849 import signature as oauth_sig
 from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.errors import NsauditError
+from netsuite_audit.inputs.account_id import AccountId
 from netsuite_audit.netsuite.passport import ACCEPTED_ALGORITHMS, passport_signature
-from netsuite_audit.permissions import Level
+from netsuite_audit.netsuite.permissions import Level
 from netsuite_audit.simulator.fixture import AccountFixture, Employee, Integration, M2MMapping, Role, Token
 from netsuite_audit.simulator.trail import Cause
+from netsuite_audit.support.errors import NsauditError
 
 TIMESTAMP_WINDOW_S = 300  # NetSuite accepts a timestamp within five minutes of its own clock
 REST_ALGORITHM = "HMAC-SHA256"  # REST and RESTlets accept only the hyphen spelling
@@ -76,7 +76,7 @@ class Principal:
 
 
 class SimulatorError(NsauditError):
-    """Base of the simulator's own errors (the layer base named in ``netsuite_audit.errors``)."""
+    """Base of the simulator's own errors (the layer base named in ``netsuite_audit.support.errors``)."""
 
 
 class LoginRefused(SimulatorError):

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from netsuite_audit.errors import InputError
 from netsuite_audit.simulator.faults import FaultPlan
 from netsuite_audit.simulator.fixture import load_fixture
 from netsuite_audit.simulator.server import SimServer
 from netsuite_audit.simulator.trail import TrailEntry
+from netsuite_audit.support.errors import InputError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -19,7 +19,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.group(name="sim")
 def sim() -> None:
     """Local NetSuite simulator (read-only, for tests and demos)."""
-    from netsuite_audit.signals import uninstall
+    from netsuite_audit.support.signals import uninstall
 
     uninstall()  # a server stops on Ctrl-C by unwinding, so it can print its counters
 

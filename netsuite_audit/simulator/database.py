@@ -22,9 +22,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, get_args
 
-from netsuite_audit.permissions import PERMISSIONS
+from netsuite_audit.netsuite.permissions import PERMISSIONS
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.simulator.fixture import LEVEL_NUMBERS, AccountFixture
-from netsuite_audit.tables import TABLES
 
 PREFIX = "Invalid search query. Detailed unprocessed description follows. "
 

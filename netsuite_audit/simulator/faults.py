@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 
 class FaultKind(StrEnum):

@@ -32,11 +32,11 @@ from pydantic import (
     model_validator,
 )
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import error_from_validation, load_mapping
-from netsuite_audit.paths import schemas_dir
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.files import error_from_validation, load_mapping
 from netsuite_audit.simulator.expensify_fixture import ExpensifyFixture
+from netsuite_audit.support.errors import InputError
+from netsuite_audit.support.paths import schemas_dir
 
 Level = Literal["None", "View", "Create", "Edit", "Full"]
 
@@ -552,7 +552,7 @@ def schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema file's text, in the same layout as netsuite_audit/schema_gen.py writes."""
+    """The schema file's text, in the same layout as netsuite_audit/commands/schema_gen.py writes."""
     return json.dumps(schema(), indent=2, sort_keys=True) + "\n"
 
 

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from netsuite_audit.permissions import Level
+from netsuite_audit.netsuite.permissions import Level
 from netsuite_audit.simulator.auth import LoginRefused, Principal, permission_level
 from netsuite_audit.simulator.fixture import AccountFixture, Employee, Integration, M2MMapping, Role
 from netsuite_audit.simulator.trail import Cause

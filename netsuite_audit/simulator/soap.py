@@ -31,9 +31,9 @@ from lxml import etree
 from werkzeug.wrappers import Request, Response
 
 from netsuite_audit.netsuite import soap_records as rec
-from netsuite_audit.permissions import PERMISSIONS
+from netsuite_audit.netsuite.permissions import PERMISSIONS
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.simulator.account import Principal, SimAccount
-from netsuite_audit.tables import TABLES
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 AXIS = "http://xml.apache.org/axis/"

@@ -17,10 +17,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import error_from_validation, parsing, read_text
+from netsuite_audit.inputs.files import error_from_validation, parsing, read_text
 from netsuite_audit.result import AuditResult
 from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.support.errors import InputError
 
 LEVELS = {0: "None", 1: "View", 2: "Create", 3: "Edit", 4: "Full"}
 _NAME_FIELDS = ("entityid", "fullname", "name", "companyname", "altname", "tba_token_name", "acctnumber",

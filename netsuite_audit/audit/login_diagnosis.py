@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from netsuite_audit.account_id import AccountId, Environment
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.account_id import AccountId, Environment
 from netsuite_audit.snapshot import AccountSnapshot, Probe
+from netsuite_audit.support.errors import InputError
 
 # NetSuite refuses a token signature whose timestamp is more than five minutes off its own clock.
 MAX_SKEW_SECONDS = 300.0

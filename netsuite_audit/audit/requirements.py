@@ -16,12 +16,12 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from netsuite_audit.errors import InputError
-from netsuite_audit.permissions import PERMISSIONS, Level
-from netsuite_audit.records import RolePermission
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.netsuite.permissions import PERMISSIONS, Level
+from netsuite_audit.netsuite.records import RolePermission
+from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import AccountSnapshot, ReadState, TableRead
-from netsuite_audit.tables import TABLES
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.support.errors import InputError
 
 V, F = Level.VIEW, Level.FULL
 
@@ -117,7 +117,7 @@ def profile(name: str) -> tuple[Requirement, ...]:
 
 def required(workspace: Workspace) -> tuple[Requirement, ...]:
     """The requirements of the workspace's profile that apply to what the workspace uses."""
-    from netsuite_audit.workspace import ExportType
+    from netsuite_audit.inputs.workspace import ExportType
 
     expense_reports = workspace.export.reimbursable == ExportType.EXPENSE_REPORT
     return tuple(

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from netsuite_audit.expensify.models import ExpensifyRead, Report
-from netsuite_audit.inputs import validate
-from netsuite_audit.pending import PendingReports
+from netsuite_audit.inputs.files import validate
+from netsuite_audit.inputs.pending import PendingReports
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.snapshot import NAME_COLUMNS, AccountSnapshot
-from netsuite_audit.workspace import Workspace
 
 # tag-list name (case-folded, spaces squeezed) -> (workspace tags key or "customers+projects", tables)
 LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from netsuite_audit.inputs import load_mapping, validate
+from netsuite_audit.inputs.files import load_mapping, validate
 
 Ref = int | str  # NetSuite internal id, or the record's exact name
 

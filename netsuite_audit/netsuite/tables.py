@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netsuite_audit import records as r
+from netsuite_audit.netsuite import records as r
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,12 @@ class TableSpec:
     @property
     def uncertain(self) -> bool:
         """The table name or one of its columns is UNCERTAIN in names.toml."""
-        from netsuite_audit import names
-
+        from netsuite_audit.netsuite import names
         return names.uncertain_table(self.name) or bool(names.uncertain_columns(self.name))
 
     @property
     def uncertain_columns(self) -> tuple[str, ...]:
-        from netsuite_audit import names
-
+        from netsuite_audit.netsuite import names
         return names.uncertain_columns(self.name)
 
     @property

@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from netsuite_audit.errors import InputError
-from netsuite_audit.fieldsets import FieldsSets
-from netsuite_audit.gcpause import cycle_collection_paused
-from netsuite_audit.inputs import error_from_validation, parsing, read_text, validate
-from netsuite_audit.workspace import Ref
+from netsuite_audit.inputs.files import error_from_validation, parsing, read_text, validate
+from netsuite_audit.inputs.workspace import Ref
+from netsuite_audit.support.errors import InputError
+from netsuite_audit.support.fieldsets import FieldsSets
+from netsuite_audit.support.gcpause import cycle_collection_paused
 
 
 class _Model(BaseModel):

@@ -1,4 +1,4 @@
-"""JSON Schemas generated from the models: `python -m netsuite_audit.schema_gen` rewrites them.
+"""JSON Schemas generated from the models: `python -m netsuite_audit.commands.schema_gen` rewrites them.
 
 tests/test_schemas.py fails when a committed schema no longer matches its model.
 """
@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from netsuite_audit.paths import schemas_dir
+from netsuite_audit.support.paths import schemas_dir
 
 
 def _result() -> dict[str, Any]:
@@ -19,13 +19,13 @@ def _result() -> dict[str, Any]:
 
 
 def _workspace() -> dict[str, Any]:
-    from netsuite_audit.workspace import Workspace
+    from netsuite_audit.inputs.workspace import Workspace
 
     return Workspace.model_json_schema()
 
 
 def _reports() -> dict[str, Any]:
-    from netsuite_audit.pending import PendingReports
+    from netsuite_audit.inputs.pending import PendingReports
 
     return PendingReports.model_json_schema()
 

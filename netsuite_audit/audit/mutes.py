@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from netsuite_audit.audit.model import NS_CODE, CheckMeta, Finding, Status
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import load_mapping, validate
+from netsuite_audit.inputs.files import load_mapping, validate
+from netsuite_audit.support.errors import InputError
 
 EXPIRY_WARNING_DAYS = 14
 EXPIRED_NOTE = "mute"

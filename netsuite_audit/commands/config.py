@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from netsuite_audit.errors import InputError
-from netsuite_audit.inputs import error_from_validation, parsing, read_text
+from netsuite_audit.inputs.files import error_from_validation, parsing, read_text
+from netsuite_audit.support.errors import InputError
 
 CONFIG_FILE = "nsaudit.toml"
 PYPROJECT = "pyproject.toml"
@@ -262,7 +262,7 @@ def describe_options(command: Any, root: Any, args: tuple[str, ...],
     """
     import os
 
-    from netsuite_audit.credentials import default_profiles_file, list_profiles
+    from netsuite_audit.inputs.credentials import default_profiles_file, list_profiles
 
     name = command.name or "run"
     with command.make_context(name, list(args), parent=root) as ctx:

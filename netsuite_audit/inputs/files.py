@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 M = TypeVar("M", bound=BaseModel)
 

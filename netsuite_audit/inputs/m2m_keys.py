@@ -3,7 +3,7 @@ showed when the certificate was mapped, and the private key that signs the clien
 
 The private key is PEM text (RSA or EC, unencrypted) from a file, the environment or the keyring. A
 key file that other users of the machine can read is refused, as ssh refuses one. The key text lives
-in a :class:`~netsuite_audit.credentials.Secret` and is parsed only when an assertion is signed.
+in a :class:`~netsuite_audit.inputs.secret.Secret` and is parsed only when an assertion is signed.
 
 Algorithms: NetSuite accepts PS256/384/512 (RSA-PSS) and ES256/384/512 (ECDSA); RS256 (PKCS#1 v1.5) is
 not accepted. The default is PS256 for an RSA key and the curve's own ES algorithm for an EC key.
@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netsuite_audit.errors import InputError
+from netsuite_audit.inputs.secret import Secret
+from netsuite_audit.support.errors import InputError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
-
-    from netsuite_audit.credentials import Secret
 
 ACCEPTED_ALGORITHMS = ("PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 # The scopes an integration record can grant to client credentials (Oracle's names).
@@ -147,8 +146,6 @@ def build_key(*, client_id: str, certificate_id: str, pem: str, algorithm: str |
               scopes: tuple[str, ...] | None, key_source: str, source: str,
               key_field: str | None = None, algorithm_field: str | None = None) -> M2MKey:
     """Check the key (parses, fits the algorithm) and wrap it; the PEM text goes into a Secret."""
-    from netsuite_audit.credentials import Secret
-
     key = load_private_key(pem, source=source, field_name=key_field)
     chosen = choose_algorithm(key, algorithm, source=source, field_name=algorithm_field)
     return M2MKey(client_id=client_id, certificate_id=certificate_id, private_key=Secret(pem),

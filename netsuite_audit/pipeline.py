@@ -1,39 +1,34 @@
-"""Auditing one account, or several at once (a thread per account).
+"""The pipeline for one account: what a run decided (``RunPlan``), reading the account or a saved
+snapshot (``read_account``: netsuite/ -> collect/ -> snapshot), then ``audit_account``: the checks
+(audit/ + checks/), mutes and the baseline, and the result that render/ words.
 
-``audit_account`` is the whole pipeline for one account: read it (or a saved snapshot), run the
-checks, apply mutes and the baseline, and build the result. ``run_accounts`` runs it for several
-profiles concurrently; each account gets its own collector, so its own request gate and limits.
-The process exit code for several accounts is the worst one, in the order of ``EXIT_SEVERITY``.
+Several accounts at once: ``commands/accounts.py`` runs this for each profile in its own thread.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from netsuite_audit.audit.model import Severity, Status
+from netsuite_audit.audit.model import Severity
 from netsuite_audit.audit.registry import LoadedCheck
-from netsuite_audit.background import InBackground, resolved
-from netsuite_audit.errors import InputError
-from netsuite_audit.network_use import NetworkUse
-from netsuite_audit.render.emit import Target
+from netsuite_audit.collect.network_use import NetworkUse
+from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.result import AuditResult, PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
-from netsuite_audit.workspace import Workspace
+from netsuite_audit.support.background import InBackground, resolved
+from netsuite_audit.support.errors import InputError
 
 PROFILE_FIELD = "{profile}"
-# Worst first: bad input (2) beats could-not-audit (3) beats findings (1) beats clean (0).
-EXIT_SEVERITY = (2, 3, 1, 0)
 
 Warn = Callable[[str], None]
 
 
-def _stderr(message: str) -> None:
+def stderr_warning(message: str) -> None:
     print(f"nsaudit: warning: {message}", file=sys.stderr, flush=True)
 
 
@@ -75,7 +70,7 @@ def fill(template: str, profile: str | None) -> str:
 def load_mutes(plan: RunPlan, profile: str | None) -> Any:
     if plan.mutes_path is None:
         return None
-    from netsuite_audit.mutes import Mutes
+    from netsuite_audit.audit.mutes import Mutes
 
     return Mutes.load(Path(fill(plan.mutes_path, profile)), [c.meta for c in plan.checks])
 
@@ -83,7 +78,7 @@ def load_mutes(plan: RunPlan, profile: str | None) -> Any:
 def load_baseline(plan: RunPlan, profile: str | None) -> Any:
     if plan.baseline_path is None:
         return None
-    from netsuite_audit.baseline import Baseline
+    from netsuite_audit.audit.baseline import Baseline
 
     return Baseline.load(Path(fill(plan.baseline_path, profile)))
 
@@ -98,10 +93,10 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     if plan.snapshot_path is not None:
         return AccountSnapshot.load(plan.snapshot_path), None
     from netsuite_audit.collect.collector import CollectOptions, Collector
-    from netsuite_audit.credentials import load_credentials
-    from netsuite_audit.demo import demo_session
-    from netsuite_audit.gcpause import keep_for_the_run
-    from netsuite_audit.progress import progress_display
+    from netsuite_audit.collect.progress import progress_display
+    from netsuite_audit.inputs.credentials import load_credentials
+    from netsuite_audit.simulator.demo import demo_session
+    from netsuite_audit.support.gcpause import keep_for_the_run
 
     workspace, reports = plan.workspace, plan.reports
     later: Any = None
@@ -184,12 +179,12 @@ def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
     return read
 
 
-def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> AuditResult:
+def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warning) -> AuditResult:
     """The whole pipeline for one account. Input files are read before the account is."""
+    from netsuite_audit.audit.baseline import apply_baseline
     from netsuite_audit.audit.engine import run_checks
+    from netsuite_audit.audit.mutes import MuteApplier
     from netsuite_audit.audit.verdicts import VerdictTally
-    from netsuite_audit.baseline import apply_baseline
-    from netsuite_audit.mutes import MuteApplier
     from netsuite_audit.result import Selection, build_result, current_user
 
     mutes = load_mutes(plan, profile)
@@ -203,7 +198,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = _stderr) -> A
     workspace, workspace_label = plan.workspace, (
         str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None))
     if snapshot.expensify is not None:
-        from netsuite_audit.expensify.mapping import build_workspace
+        from netsuite_audit.audit.expensify_workspace import build_workspace
 
         built = build_workspace(snapshot.expensify, snapshot, plan.workspace, plan.workspace_path)
         notes.extend(built.overrides)
@@ -256,7 +251,7 @@ def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> 
 
 def workspace_source(read: Any, path: Path | None) -> str:
     """Where the workspace came from, for every report header."""
-    from netsuite_audit.expensify.mapping import EXPENSIFY_KEYS
+    from netsuite_audit.audit.expensify_workspace import EXPENSIFY_KEYS
 
     keys = ", ".join(EXPENSIFY_KEYS)
     text = f"{read.label()} ({keys}; {len(read.jobs)} job(s))"
@@ -272,92 +267,3 @@ def _permissions(snapshot: AccountSnapshot, workspace: Workspace | None, warn: W
     except InputError as exc:  # e.g. an unknown permission profile: the role-permissions check reports it
         warn(f"no permission matrix: {exc}")
         return []
-
-
-# ---- several accounts --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AccountRun:
-    profile: str
-    exit_code: int
-    result: AuditResult | None = None
-    error: str | None = None
-    files: tuple[Path, ...] = ()
-
-
-def worst_exit(codes: Sequence[int]) -> int:
-    """The most serious exit code: 2 > 3 > 1 > 0 (unknown codes count as 3)."""
-    ranked = [c if c in EXIT_SEVERITY else 3 for c in codes]
-    return min(ranked, key=EXIT_SEVERITY.index) if ranked else 0
-
-
-def account_targets(targets: Sequence[Target], profile: str) -> list[Target]:
-    return [replace(t, path=Path(fill(str(t.path), profile))) if t.path is not None else t for t in targets]
-
-
-def check_multi_targets(targets: Sequence[Target]) -> None:
-    """With several accounts every output goes to its own file: FORMAT:PATH with {profile} in PATH."""
-    for target in targets:
-        if target.path is None or PROFILE_FIELD not in str(target.path):
-            raise InputError(f"with several accounts, give each format a file path containing {PROFILE_FIELD} "
-                             f"(e.g. {target.fmt}:nsaudit-{PROFILE_FIELD}.{target.fmt})", source="--format")
-
-
-def _one(plan: RunPlan, profile: str, targets: Sequence[Target], color: bool | None) -> AccountRun:
-    from netsuite_audit.render.emit import emit
-
-    def warn(message: str) -> None:
-        _stderr(f"[{profile}] {message}")
-
-    try:
-        result = audit_account(plan, profile, warn)
-        mine = account_targets(targets, profile)
-        emit(result, mine, color=color)
-    except InputError as exc:
-        return AccountRun(profile, 2, error=str(exc))
-    except Exception as exc:  # one broken account must not hide the others' results
-        return AccountRun(profile, 3, error=f"{type(exc).__name__}: {exc}")
-    return AccountRun(profile, result.exit_code, result, files=tuple(t.path for t in mine if t.path))
-
-
-def run_accounts(plan: RunPlan, profiles: Sequence[str], targets: Sequence[Target],
-                 color: bool | None = None) -> list[AccountRun]:
-    """Audit each profile's account in its own thread; results come back in the order given."""
-    check_multi_targets(targets)
-    for profile in profiles:  # bad mute or baseline files stop the run before any account is read
-        load_mutes(plan, profile)
-        load_baseline(plan, profile)
-    plan = replace(plan, progress=False)
-    with ThreadPoolExecutor(max_workers=len(profiles), thread_name_prefix="nsaudit-account") as pool:
-        futures = [pool.submit(_one, plan, p, targets, color) for p in profiles]
-        return [f.result() for f in futures]
-
-
-def render_summary(runs: Sequence[AccountRun], *, color: bool = False, width: int = 120) -> str:
-    import io
-
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="nsaudit: accounts", title_justify="left")
-    columns = ("profile", "account", "exit", "FAIL", "WARN", "UNVERIFIABLE", "ERROR", "MUTED", "known", "output")
-    for column in columns:
-        table.add_column(column, justify="right" if column.isupper() or column in ("exit", "known") else "left")
-    for run in runs:
-        if run.result is None:
-            table.add_row(Text(run.profile), "", str(run.exit_code), "", "", "", "", "", "",
-                          Text(run.error or "", style="red"))
-            continue
-        counts = run.result.summary.by_status
-        known = sum(1 for f in run.result.findings if f.baseline)
-        table.add_row(Text(run.profile), Text(run.result.account.account_id), str(run.exit_code),
-                      *(str(counts.get(s.value, 0)) for s in (Status.FAIL, Status.WARN, Status.UNVERIFIABLE,
-                                                              Status.ERROR, Status.MUTED)),
-                      str(known), Text(", ".join(str(p) for p in run.files)))
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
-    console.print(table)
-    console.print(f"exit {worst_exit([r.exit_code for r in runs])} (worst of {len(runs)} accounts; "
-                  "order 2 > 3 > 1 > 0)")
-    return buffer.getvalue()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 _OPEN = (Status.FAIL, Status.WARN)
 

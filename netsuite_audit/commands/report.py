@@ -35,10 +35,10 @@ def pick_format(fmt: str | None, output: Path | None) -> str:
 def report_command(result_path: Path, fmt: str | None, output: Path | None, verbose: bool) -> None:
     """Render a saved result (from `nsaudit run -f json:FILE`) as HTML, Markdown, JUnit, SARIF, CSV,
     JSON or text, without reading the account again."""
-    from netsuite_audit.errors import InputError
     from netsuite_audit.render.emit import RENDERERS, render_text_output
     from netsuite_audit.render.output import OutputFailed, write_atomic
     from netsuite_audit.result import AuditResult
+    from netsuite_audit.support.errors import InputError
 
     try:
         chosen = pick_format(fmt.lower() if fmt else None, output)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from netsuite_audit.audit.model import Detection
 from netsuite_audit.catalog.model import Catalog, CodeEntry, load_catalog, render_error_codes_markdown
-from netsuite_audit.errors import NsauditError
+from netsuite_audit.support.errors import NsauditError
 
 DETECTION_TEXT: dict[Detection, str] = {
     Detection.PROBE: "a live login with the connection's own credentials",

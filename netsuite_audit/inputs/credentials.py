@@ -22,7 +22,6 @@ message built here contains one.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import stat
@@ -36,13 +35,13 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.errors import InputError
-from netsuite_audit.m2m_credentials import M2MKey, build_key, parse_scopes, read_key_file
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.m2m_keys import M2MKey, build_key, parse_scopes, read_key_file
+from netsuite_audit.inputs.secret import Secret
+from netsuite_audit.support.errors import InputError
 
 log = logging.getLogger(__name__)
 
-MASK = "********"
 KEYRING_SERVICE = "nsaudit"
 DEFAULT_PROFILE = "default"
 
@@ -71,44 +70,6 @@ _M2M_FIELDS = frozenset({"client_id", "certificate_id", "private_key_file", "alg
 _PROFILE_FIELDS = frozenset({"account", "base_url", "secrets", "auth"}) | _TBA_FIELDS | _M2M_FIELDS
 _SECRET_FIELDS = ("consumer_secret", "token_secret")
 PRIVATE_KEY_FIELD = "private_key"  # the keyring entry <profile>:private_key holds the PEM text
-
-
-class Secret:
-    """A secret string that never shows itself: ``repr``, ``str`` and ``format`` give ``********``."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        if not isinstance(value, str):
-            raise TypeError("Secret wraps a string")
-        self._value = value
-
-    def reveal(self) -> str:
-        """The real value; only for signing requests."""
-        return self._value
-
-    def __repr__(self) -> str:
-        return f"Secret({MASK!r})"
-
-    def __str__(self) -> str:
-        return MASK
-
-    def __format__(self, spec: str) -> str:
-        return format(MASK, spec)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Secret):
-            return NotImplemented
-        return hmac.compare_digest(self._value.encode(), other._value.encode())
-
-    def __hash__(self) -> int:
-        return hash((Secret, self._value))
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __reduce__(self) -> Any:
-        raise TypeError("a Secret is not picklable")
 
 
 NO_SECRET = Secret("")  # the TBA secrets when only OAuth 2.0 was given

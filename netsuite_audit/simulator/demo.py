@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netsuite_audit.account_id import AccountId
-from netsuite_audit.credentials import Credentials, Secret
-from netsuite_audit.m2m_credentials import build_key, read_key_file
-from netsuite_audit.paths import fixtures_dir
+from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.credentials import Credentials
+from netsuite_audit.inputs.m2m_keys import build_key, read_key_file
+from netsuite_audit.inputs.secret import Secret
+from netsuite_audit.support.paths import fixtures_dir
 
 if TYPE_CHECKING:  # the simulator loads only when the demo runs
     from netsuite_audit.simulator.fixture import AccountFixture

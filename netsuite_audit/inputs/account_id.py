@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from netsuite_audit.errors import InputError
+from netsuite_audit.support.errors import InputError
 
 _PATTERN = re.compile(r"^(?P<base>(?:TSTDRV)?\d+)(?:[_-](?P<kind>SB|RP)(?P<num>\d+))?$", re.IGNORECASE)
 
