@@ -38,7 +38,7 @@ def write_reports(path: Path, lines: int) -> None:
 
 
 def write_snapshot(path: Path) -> None:
-    from tests.check_cases import build_snapshot
+    from tests.support.check_cases import build_snapshot
 
     path.write_text(build_snapshot(None).to_json(), encoding="utf-8")
 

@@ -80,7 +80,9 @@ def load_baseline(plan: RunPlan, profile: str | None) -> Any:
         return None
     from netsuite_audit.audit.baseline import Baseline
 
-    return Baseline.load(Path(fill(plan.baseline_path, profile)))
+    path = Path(fill(plan.baseline_path, profile))
+    previous = AuditResult.load(path)
+    return Baseline.from_findings(previous.account.account_id, previous.findings, str(path))
 
 
 def collect_account(plan: RunPlan, profile: str | None) -> Any:

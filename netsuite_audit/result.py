@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from netsuite_audit import __version__
 from netsuite_audit.audit.engine import NEEDS_WORKSPACE
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
+from netsuite_audit.audit.permission_matrix import PermissionRow
 from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.collect.network_use import NetworkUse
 from netsuite_audit.netsuite.tables import TABLES
@@ -98,18 +99,6 @@ class Selection(_Model):
     strict: bool = False
     mutes: str | None = Field(None, description="The mute file applied, if any")
     baseline: str | None = Field(None, description="The baseline result applied, if any")
-
-
-class PermissionRow(_Model):
-    """One line of the integration role's permission matrix: required vs actual."""
-
-    permkey: str
-    name: str
-    tab: str
-    required: str  # None / View / Create / Edit / Full
-    actual: str | None = Field(None, description="Level read or proven; null when it could not be known")
-    source: str = Field("", description="rolepermissions, probe, or unknown")
-    status: Status
 
 
 class AuditResult(_Model):

@@ -1,4 +1,4 @@
-"""The README's demo excerpt, cut from a real `nsaudit run --demo` (tests/test_readme_demo.py compares).
+"""The README's demo excerpt, cut from a real `nsaudit run --demo` (tests/meta/test_readme_demo.py compares).
 
     python scripts/readme_demo.py          # rewrite the excerpt in README.md from a fresh run
 """

@@ -192,4 +192,4 @@ def tba() -> Callable[..., OAuth1]:
     return make_tba
 
 
-pytest_plugins = ["tests.write_guard"]
+pytest_plugins = ["tests.support.write_guard"]

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from netsuite_audit.audit.model import Status
 from netsuite_audit.cli import cli
-from tests.e2e import account_data, audit, workspace_data
+from tests.support.e2e import account_data, audit, workspace_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "account-fixture.md"

@@ -11,7 +11,7 @@ from netsuite_audit.audit.model import Status
 from netsuite_audit.audit.registry import load_checks
 from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.snapshot import AccountSnapshot
-from tests.e2e import account_data, audit, find, workspace_data
+from tests.support.e2e import account_data, audit, find, workspace_data
 
 
 def test_healthy_account_has_no_failures() -> None:

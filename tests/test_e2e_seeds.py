@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from netsuite_audit.audit.model import Status
-from tests.e2e import account_data, audit, find, workspace_data
+from tests.support.e2e import account_data, audit, find, workspace_data
 
 
 def _ws(**tags: Any) -> dict[str, Any]:

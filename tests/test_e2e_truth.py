@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from netsuite_audit.cli import cli
 from netsuite_audit.simulator.server import SimServer
-from tests.e2e import account_data, serve, workspace_data
+from tests.support.e2e import account_data, serve, workspace_data
 
 
 def _env(server: SimServer, tmp: Path, token: int = 0) -> dict[str, str]:
@@ -143,7 +143,7 @@ def _fails(outcome: Any) -> set[str]:
 
 
 def test_a_subsidiary_name_with_a_typo_is_reported_and_hides_nothing() -> None:
-    from tests.e2e import audit
+    from tests.support.e2e import audit
 
     clean = audit(*_demo_with(subsidiary="Northwind US"))
     typo = audit(*_demo_with(subsidiary="Northwind USA"))
@@ -157,7 +157,7 @@ def test_a_subsidiary_name_with_a_typo_is_reported_and_hides_nothing() -> None:
 
 
 def test_a_subsidiary_id_that_does_not_exist_is_reported() -> None:
-    from tests.e2e import audit
+    from tests.support.e2e import audit
 
     outcome = audit(*_demo_with(subsidiary=99))
     ref = [f for f in outcome.by_check("workspace-references") if f.status.value == "FAIL"]
@@ -167,7 +167,7 @@ def test_a_subsidiary_id_that_does_not_exist_is_reported() -> None:
 
 
 def test_missing_and_ambiguous_records_are_each_a_finding() -> None:
-    from tests.e2e import audit
+    from tests.support.e2e import audit
 
     data, workspace = _demo_with()
     vendor = dict(data["vendors"][0])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
 from netsuite_audit.snapshot import AccountSnapshot
-from tests.check_cases import CASES_DIR, build_snapshot
+from tests.support.check_cases import CASES_DIR, build_snapshot
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.support.errors import InputError
@@ -24,14 +23,12 @@ class Baseline:
     source: str
 
     @classmethod
-    def load(cls, path: Path) -> Baseline:
-        from netsuite_audit.result import AuditResult
-
-        result = AuditResult.load(path)
+    def from_findings(cls, account_id: str, findings: Iterable[Finding], source: str) -> Baseline:
+        """The baseline a previous result makes (``pipeline`` loads the result file)."""
         # An aggregated finding (a group folded into one) is known by its own id and its examples' ids.
-        known = frozenset(ident for f in result.findings if f.status in _OPEN
+        known = frozenset(ident for f in findings if f.status in _OPEN
                           for ident in (f.id, *(e.id for e in f.examples)))
-        return cls(result.account.account_id, known, str(path))
+        return cls(account_id, known, source)
 
     def check_account(self, account_id: str) -> None:
         """Internal ids repeat across accounts, so a baseline only applies to its own account."""

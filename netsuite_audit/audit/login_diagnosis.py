@@ -24,10 +24,6 @@ LOGIN_AUDIT_STEP = (
     "token_rejected, InvalidTimestamp): it names the real reason."
 )
 
-SYNC_NOW = (
-    "Then in the workspace open Accounting, use the three-dot menu beside the NetSuite connection, "
-    "choose Sync Now, and retry."
-)
 
 _DNS_MARKERS = (
     "name or service not known", "nodename nor servname", "getaddrinfo", "name resolution",

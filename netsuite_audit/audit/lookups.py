@@ -25,7 +25,6 @@ from netsuite_audit.inputs.workspace import Coding, ExportType, Ref, Workspace
 from netsuite_audit.netsuite.permissions import Level, describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 
-SYNC_STEP = "Then, in the workspace's accounting settings, choose Sync Now and export the report again."
 ACCOUNTANT_VENDOR_ID = -3  # NetSuite's built-in "-Accountant-" vendor
 T = TypeVar("T")
 

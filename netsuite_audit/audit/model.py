@@ -8,6 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# The NS code's form and the ways a code is detected belong to the catalog of codes; re-exported here
+# for the checks, which meet them in CheckMeta.
+from netsuite_audit.catalog.model import NS_CODE, Detection
+
 
 class Status(StrEnum):
     PASS = "PASS"
@@ -33,20 +37,7 @@ class Severity(StrEnum):
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
 
 
-class Detection(StrEnum):
-    """How a check learns what it checks (shown by ``nsaudit checks``)."""
-
-    PROBE = "probe"  # a live login or API call
-    NETSUITE_DATA = "netsuite-data"  # records read with SuiteQL or SOAP
-    RESTLET = "restlet"  # preferences/features via the nsaudit RESTlet
-    WORKSPACE = "workspace"  # the workspace description file
-    REPORTS = "pending-reports"  # the pending reports file
-    MANUAL = "manual"  # a step the admin does by hand; reported as UNVERIFIABLE with the steps
-    NOT_DETECTABLE = "not-detectable"
-
-
 CHECK_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-NS_CODE = re.compile(r"^NS\d{4}$")
 
 
 class CheckMeta(BaseModel):

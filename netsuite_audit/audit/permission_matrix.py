@@ -6,12 +6,27 @@ be read (audit profile), otherwise what the token's own calls proved.
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from netsuite_audit.audit.model import Status
 from netsuite_audit.audit.requirements import grants, required, token_proofs
 from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.netsuite.permissions import Level
-from netsuite_audit.result import PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
+
+
+class PermissionRow(BaseModel):
+    """One line of the integration role's permission matrix: required vs actual."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    permkey: str
+    name: str
+    tab: str
+    required: str  # None / View / Create / Edit / Full
+    actual: str | None = Field(None, description="Level read or proven; null when it could not be known")
+    source: str = Field("", description="rolepermissions, probe, or unknown")
+    status: Status
 
 
 def integration_role_id(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[int | None, str]:

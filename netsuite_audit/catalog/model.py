@@ -8,14 +8,28 @@ import string
 import sys
 import tomllib
 from collections.abc import Iterator, Mapping
+from enum import StrEnum
 from functools import cache, cached_property
 from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from netsuite_audit.audit.model import NS_CODE, Detection
 from netsuite_audit.support.errors import InputError
+
+NS_CODE = re.compile(r"^NS\d{4}$")  # an NS error code as Expensify shows it
+
+
+class Detection(StrEnum):
+    """How a check learns what it checks (shown by ``nsaudit checks``)."""
+
+    PROBE = "probe"  # a live login or API call
+    NETSUITE_DATA = "netsuite-data"  # records read with SuiteQL or SOAP
+    RESTLET = "restlet"  # preferences/features via the nsaudit RESTlet
+    WORKSPACE = "workspace"  # the workspace description file
+    REPORTS = "pending-reports"  # the pending reports file
+    MANUAL = "manual"  # a step the admin does by hand; reported as UNVERIFIABLE with the steps
+    NOT_DETECTABLE = "not-detectable"
 
 Category = Literal["connection", "sync", "export"]
 CATEGORIES: tuple[str, ...] = ("connection", "sync", "export")

@@ -1,6 +1,6 @@
 """JSON Schemas generated from the models: `python -m netsuite_audit.commands.schema_gen` rewrites them.
 
-tests/test_schemas.py fails when a committed schema no longer matches its model.
+tests/commands/test_schemas.py fails when a committed schema no longer matches its model.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The data file lists SuiteQL tables and columns, the permission each table needs, permission ids,
 SOAP types with the elements nsaudit uses, and the RESTlet's preference and feature ids. Each name
 is ``confirmed`` (found in a list Oracle publishes, or in NetSuite's own exported data) or
-``UNCERTAIN``. tests/test_names.py holds the code to this list; docs/fidelity.md is its readable form.
+``UNCERTAIN``. tests/netsuite/test_names.py holds the code to this list; docs/fidelity.md is its readable form.
 """
 
 from __future__ import annotations
