@@ -66,6 +66,7 @@ def evaluate(snapshot_path: Path, workspace_path: Path, reports_path: Path,
     from netsuite_audit.audit.context import Context
     from netsuite_audit.audit.engine import applicable, run_check
     from netsuite_audit.audit.registry import load_checks
+    from netsuite_audit.audit.state import RunState
     from netsuite_audit.inputs.pending import PendingReports
     from netsuite_audit.inputs.workspace import Workspace
     from netsuite_audit.snapshot import AccountSnapshot
@@ -82,12 +83,13 @@ def evaluate(snapshot_path: Path, workspace_path: Path, reports_path: Path,
     over: list[str] = []
     findings = 0
     signal.signal(signal.SIGPROF, _stop_check)
+    state = RunState.of(snapshot, workspace, reports)  # one per run, as the engine makes it
     for check in checks:
         if applicable(check, reports=reports, workspace_given=True):
             continue
         before = _cpu()
         ctx = Context(meta=check.meta, snapshot=snapshot, workspace=workspace, reports=reports,
-                      workspace_given=True)
+                      workspace_given=True, run_state=state)
         try:
             _budget(check_budget)
             try:

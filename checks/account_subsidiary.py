@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
@@ -46,7 +46,7 @@ def _fix(account: Any, sub: str) -> tuple[str, ...]:
     label = account.fullname or account.acctnumber or f"#{account.id}"
     return (f"In NetSuite (Home > Set Preferences: Show Internal IDs helps) open Lists > Accounting > "
             f"Accounts > {label}: make it active and add {sub} to its subsidiaries; or choose an account "
-            "that already belongs to that subsidiary.", lookups.SYNC_STEP)
+            "that already belongs to that subsidiary.", remedies.SYNC_STEP)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -62,7 +62,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                     f"The account [{ref}] isn't valid for subsidiary [{sub_name}]: no such account exists "
                     "(or this role cannot see it)." + hint(ctx.snapshot, "account", ref),
                     subject=Subject(kind="account", id=ref), evidence={"reference": ref, "used_by": used_by},
-                    fix=("Choose an existing account in the workspace export settings.", lookups.SYNC_STEP),
+                    fix=("Choose an existing account in the workspace export settings.", remedies.SYNC_STEP),
                 )
             continue
         label = account.fullname or account.acctnumber or f"#{account.id}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
@@ -29,7 +29,7 @@ META = CheckMeta(
 FIX_MAPPING = (
     "In the expense tool open Domain > Company Cards > Edit Export for each card and choose a specific "
     "vendor instead of Default.",
-    lookups.SYNC_STEP,
+    remedies.SYNC_STEP,
 )
 
 
@@ -61,7 +61,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="vendor", id=lookups.ref_key(ref)),
             evidence={"setting": f"export.{setting}", "value": ref},
             fix=("Choose an existing, active vendor in the workspace export settings (or the card's "
-                 "export mapping).", lookups.SYNC_STEP),
+                 "export mapping).", remedies.SYNC_STEP),
         )
     elif not lookups.has_name(vendor):
         yield ctx.fail(
@@ -70,5 +70,5 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="vendor", id=str(vendor.id)),
             evidence={"setting": f"export.{setting}", "internal_id": vendor.id},
             fix=(f"In NetSuite open vendor #{vendor.id} under Lists > Relationships > Vendors and fill in "
-                 "its name (Vendor ID / Company Name).", lookups.SYNC_STEP),
+                 "its name (Vendor ID / Company Name).", remedies.SYNC_STEP),
         )

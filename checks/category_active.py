@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
@@ -43,7 +43,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 subject=Subject(kind="expensecategory", id=ref),
                 evidence={"reference": ref, "used_by": uses[ref]},
                 fix=(f"In NetSuite create or reactivate the category under {MENU}, or stop using it in "
-                     "the workspace.", lookups.SYNC_STEP,
+                     "the workspace.", remedies.SYNC_STEP,
                      "Re-select the category on expenses that already carry it."),
             )
             continue
@@ -73,7 +73,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 subject=subject, evidence=evidence,
                 fix=(f"In NetSuite open {MENU} > {name}: clear Inactive and choose an active expense "
                      "account (reactivate the old one under Lists > Accounting > Accounts if it is right).",
-                     lookups.SYNC_STEP),
+                     remedies.SYNC_STEP),
             )
     if unchecked:
         yield lookups.unreadable(ctx, "account", f"the accounts of the categories {', '.join(unchecked)}")

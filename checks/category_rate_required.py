@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -40,5 +40,5 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="expensecategory", id=str(category.id), name=name),
             evidence={"internal_id": category.id, "raterequired": True, "used_by": uses[ref]},
             fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and clear "
-                 "'Rate is Required'.", lookups.SYNC_STEP),
+                 "'Rate is Required'.", remedies.SYNC_STEP),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -70,5 +70,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                       "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": uses[ref]},
             fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and add {subs} to its "
                  "Subsidiaries (or tick Include Children on a parent), or move the employee to a "
-                 "subsidiary the category covers.", lookups.SYNC_STEP),
+                 "subsidiary the category covers.", remedies.SYNC_STEP),
         )

@@ -10,10 +10,10 @@ from typing import Any
 
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
-from netsuite_audit.audit.login_diagnosis import SYNC_NOW
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
+from netsuite_audit.audit.remedies import SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.values import parse_bool
@@ -129,7 +129,7 @@ def _uses(ctx: Context, index: LineIndex) -> dict[tuple[str, str], Uses]:
 
 def check(ctx: Context) -> Iterator[Finding]:
     tree = SubsidiaryTree(ctx.rows("subsidiary"))
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     ws_sub = tree.resolve(ctx.workspace.subsidiary)
     employees = {e.email: e for e in ctx.rows("employee") if e.email}
     per_report = []

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.remedies import SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import ReadState, TableRead

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.netsuite.records import Currency
@@ -100,7 +100,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     oneworld = settings.is_oneworld(ctx)
     multi = settings.feature(ctx, "MULTICURRENCY")
     limited = oneworld is False and multi.off
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     for code, uses in _uses(ctx, index).items():
         currency = by_code.get(code)
         if currency is not None and not currency.isinactive and not (limited and code not in SINGLE_CURRENCY_SET):

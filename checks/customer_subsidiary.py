@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
 from netsuite_audit.netsuite.records import Customer
@@ -58,7 +58,7 @@ def _uses(ctx: Context, index: LineIndex) -> dict[str, dict[int | None, list[Whe
     if not written:
         return uses
     if ws_sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
-        employees = ctx.rows("employee")
+        employees = lookups.email_index(ctx, "employee")
         subs = []
         for report in index.reports:
             employee = lookups.active_match(employees, report.employee, None)
@@ -83,7 +83,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for link in ctx.rows("customersubsidiaryrelationship"):
         links.setdefault(link.entity, set()).add(link.subsidiary)
     links_read = ctx.readable("customersubsidiaryrelationship")
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     for ref, targets in _uses(ctx, index).items():
         customer = ctx.resolve("customer", ref)
         if customer is None or customer.isinactive:

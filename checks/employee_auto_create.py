@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.netsuite.permissions import Level, describe_permission, role_path
@@ -66,5 +66,5 @@ def check(ctx: Context) -> Iterator[Finding]:
             fix=(f"In NetSuite open {role_path(ws.connection.role, PERMS[0])} and set Employees to Full; "
                  "or create the employee by hand with the member's exact email in the workspace "
                  "subsidiary; or turn off auto-create in the workspace.",
-                 lookups.SYNC_STEP),
+                 remedies.SYNC_STEP),
         )

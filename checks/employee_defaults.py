@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -46,7 +46,7 @@ FIELDS = (
 FIX_SET = (
     "In NetSuite open Lists > Employees > Employees, edit the submitter and, in the Classification "
     "section, choose an active {what} available to the employee's subsidiary.",
-    lookups.SYNC_STEP,
+    remedies.SYNC_STEP,
 )
 
 

@@ -3,10 +3,10 @@ a record that lacks the values the export needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -32,14 +32,14 @@ META = CheckMeta(
 )
 
 
-def _groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+def _groups(rows: lookups.Rows) -> dict[str, tuple[Any, ...]]:
     return {key: found for key, found in lookups.loose_groups(rows).items() if len(found) > 1}
 
 
 def _findings(ctx: Context, kind: str, table: str, wanted: set[str] | None) -> Iterator[Finding]:
     tree = lookups.subsidiary_tree(ctx)
     menu = "Lists > Employees > Employees" if kind == "employee" else "Lists > Relationships > Vendors"
-    for key, rows in sorted(_groups(ctx.rows(table)).items()):
+    for key, rows in sorted(_groups(lookups.email_index(ctx, table)).items()):
         if wanted is not None and key not in wanted:
             continue
         records = [{"internal_id": r.id, "name": lookups.entity_name(r), "email": r.email,
@@ -54,7 +54,7 @@ def _findings(ctx: Context, kind: str, table: str, wanted: set[str] | None) -> I
             fix=(f"In NetSuite open {menu}, search for the email, and keep one record per person: "
                  "change the email on the extra records or make them inactive (or fill the same "
                  "fields on all of them).",
-                 lookups.SYNC_STEP),
+                 remedies.SYNC_STEP),
         )
 
 

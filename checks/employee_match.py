@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.lookups import EntityMatch
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -74,7 +74,7 @@ def _employee_side(ctx: Context, email: str, used_by: list[str]) -> Iterator[Fin
             evidence={**_evidence(match, used_by, ctx), "internal_id": row.id, "isinactive": True},
             fix=("In NetSuite open Lists > Employees > Employees (tick Show Inactives), edit the "
                  "employee and clear Inactive. You may deactivate it again once the reports are out.",
-                 lookups.SYNC_STEP),
+                 remedies.SYNC_STEP),
         )
         return
     if not match.exact and not match.near and ctx.workspace.export.auto_create_employees:
@@ -86,7 +86,7 @@ def _employee_side(ctx: Context, email: str, used_by: list[str]) -> Iterator[Fin
         evidence=_evidence(match, used_by, ctx),
         fix=("In NetSuite, give the member's employee record exactly the email used in the workspace "
              "and put it in the workspace subsidiary (or create the employee).",
-             lookups.SYNC_STEP),
+             remedies.SYNC_STEP),
     )
 
 
@@ -107,7 +107,7 @@ def _vendor_side(ctx: Context, email: str, used_by: list[str]) -> Iterator[Findi
                   "inactive_in_subsidiary": [r.id for r in match.in_subsidiary]},
         fix=("In NetSuite open Lists > Relationships > Vendors and give the submitter's vendor record "
              "exactly the workspace email, the workspace subsidiary, and clear Inactive.",
-             lookups.SYNC_STEP),
+             remedies.SYNC_STEP),
     )
 
 
@@ -120,8 +120,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield lookups.unreadable(ctx, "vendor", "the submitters' vendor records", code="NS0295")
         return
     side = _vendor_side if to_vendor else _employee_side
-    rows, sub = ctx.rows("vendor" if to_vendor else "employee"), lookups.workspace_subsidiary(ctx)
-    active = lookups.active_matcher(rows, sub)
+    index, sub = lookups.email_index(ctx, "vendor" if to_vendor else "employee"), lookups.workspace_subsidiary(ctx)
+    active = lookups.active_matcher(index, sub)
     for email, used_by in submitters.items():
         if active(email) is None:  # else the integration finds the record
             yield from side(ctx, email, used_by)

@@ -8,7 +8,6 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.login_diagnosis import (
     LOGIN_AUDIT_STEP,
     MAX_SKEW_SECONDS,
-    SYNC_NOW,
     account_id_notes,
     clock_skew,
     host_hint,
@@ -17,6 +16,7 @@ from netsuite_audit.audit.login_diagnosis import (
     token_causes,
 )
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
+from netsuite_audit.audit.remedies import SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.snapshot import Probe
 

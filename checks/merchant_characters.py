@@ -6,7 +6,6 @@ import unicodedata
 from collections.abc import Iterator
 
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
 META = CheckMeta(
@@ -51,7 +50,7 @@ def _characters(merchant: str) -> tuple[list[str], list[str]]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     # Few distinct merchant names: each is looked at once, and only its lines are visited.
     verdicts: dict[int, tuple[str, list[str], list[str]]] = {}  # line -> (merchant, bad, odd)
     for merchant, numbers in index.values("merchant").items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType, Ref
@@ -77,7 +77,7 @@ def _card_account(ctx: Context) -> Iterator[Finding]:
             evidence={"setting": "export.card_account", "value": ref},
             fix=("In the workspace (Domain > Company Cards > Edit Export, or the export settings), map each card "
                  "to a real NetSuite account instead of 'Default Card'.",
-                 lookups.SYNC_STEP),
+                 remedies.SYNC_STEP),
         )
         return
     account: Account | None = ctx.resolve("account", ref)
@@ -90,7 +90,7 @@ def _card_account(ctx: Context) -> Iterator[Finding]:
         code="NS0019", subject=_subject(ref, account),
         evidence={"setting": "export.card_account", "value": ref},
         fix=("In NetSuite reactivate the account (Lists > Accounting > Accounts), or map the card to another "
-             "active account in the workspace.", lookups.SYNC_STEP),
+             "active account in the workspace.", remedies.SYNC_STEP),
     )
 
 

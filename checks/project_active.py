@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from netsuite_audit.audit import lookups
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import line_index
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
@@ -60,7 +59,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         key = str(ref)
         order[key] = None
         tags[key] = tags.get(key, 0) + 1
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     # references written differently with the same text (5 and "5") share their lines, in line order
     on_lines = lookups.lines_by_key(index, "project", str)
     order.update(dict.fromkeys(on_lines))

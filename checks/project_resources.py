@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from netsuite_audit.audit import lookups, settings
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.netsuite.records import Project
@@ -53,7 +53,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _employee_ids(ctx: Context) -> Callable[[str], int | None]:
     """Email -> internal id of the active employee the integration would use (looked up once per email)."""
-    active = lookups.active_matcher(ctx.rows("employee"), None)
+    active = lookups.active_matcher(lookups.email_index(ctx, "employee"), None)
     found: dict[str, int | None] = {}
 
     def employee_id(email: str) -> int | None:
@@ -103,7 +103,7 @@ def _limited_projects(ctx: Context) -> Iterator[Finding]:
     report_lines: dict[int, list[str]] = {}  # project -> "report/line", for the per-report verdicts
     tagged: set[int] = set()  # limited projects that are workspace tags
     used: set[int] = set()
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     submitter = [employee_id(report.employee) for report in index.reports]
     limited: dict[int, list[int]] = {}  # limited project -> its lines (shared line numbers)
     refs: Counter[int] = Counter()
@@ -176,7 +176,7 @@ def _customer_lines(index: LineIndex) -> list[int]:
 
 
 def _projects_only(ctx: Context) -> Iterator[Finding]:
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     lines = _customer_lines(index)
     if not lines and not ctx.workspace.tags.customers:
         return

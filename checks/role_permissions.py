@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.login_diagnosis import SYNC_NOW
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.permission_matrix import integration_role_id
+from netsuite_audit.audit.remedies import SYNC_NOW
 from netsuite_audit.audit.requirements import Requirement, codes, grants, required, shortfalls, token_proofs
 from netsuite_audit.netsuite.permissions import Level, describe_permission, role_path
 

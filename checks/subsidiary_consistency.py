@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType, Ref
 from netsuite_audit.netsuite.permissions import describe_permission
@@ -85,7 +85,7 @@ def _collect(ctx: Context) -> Uses:
             uses.ref("job", ref, "workspace tag")
         # project -> its lines, in order of first use; references written differently with the same key
         # (5 and " 5") share their lines, in line order
-        for key, numbers in lookups.lines_by_key(line_index(ctx.reports), "project").items():
+        for key, numbers in lookups.lines_by_key(ctx.line_index, "project").items():
             uses.refs.setdefault("job", {}).setdefault(key, []).append(numbers)
     return uses
 
@@ -106,7 +106,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 rows.setdefault((table, row.id), (row, []))[1].extend(where)
     tree = lookups.subsidiary_tree(ctx)
     sub_name = tree.name(sub)
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     for (table, _), (row, where) in sorted(rows.items(), key=lambda item: item[0]):
         if row.subsidiary is None or row.subsidiary == sub:
             continue
@@ -118,7 +118,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             evidence={"internal_id": row.id, "table": table, "record_subsidiary": row.subsidiary,
                       "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(_wording(where, index)))},
             fix=(f"In NetSuite open {MENUS[table]} > {name} and move it to {sub_name} (or pick a "
-                 f"{LABELS[table]} of {sub_name}), or stop using it in this workspace.", lookups.SYNC_STEP),
+                 f"{LABELS[table]} of {sub_name}), or stop using it in this workspace.", remedies.SYNC_STEP),
         )
     if unread:
         yield ctx.unverifiable(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -90,7 +90,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         account_id = values[field]
         fix = (f"In NetSuite open {where} and set {label} to an active account of that subsidiary.",
-               lookups.SYNC_STEP)
+               remedies.SYNC_STEP)
         if account_id is None:  # recorded blank by the admin (the RESTlet's null is unknown, above)
             yield ctx.fail(
                 (f"No credit card account is set for corporate card expenses: {label} is empty."

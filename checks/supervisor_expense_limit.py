@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -73,5 +73,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                       "largest_pending_report": str(largest[boss_id]) if boss_id in largest else None},
             fix=("In NetSuite open Lists > Employees > Employees, edit the supervisor, and on the Human "
                  "Resources tab empty the Expense Limit field (blank, not 0.00).",
-                 lookups.SYNC_STEP),
+                 remedies.SYNC_STEP),
         )

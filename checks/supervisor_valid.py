@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -29,7 +29,7 @@ META = CheckMeta(
 FIX = (
     "In NetSuite open Lists > Employees > Employees, edit the submitter and set Supervisor to an "
     "active employee (reactivate the current supervisor if that person should keep approving).",
-    lookups.SYNC_STEP,
+    remedies.SYNC_STEP,
 )
 
 

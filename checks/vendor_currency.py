@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -89,5 +89,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"(#{vendor.id}) does not list {code}.",
                 subject=subject, evidence=evidence,
                 fix=(f"In NetSuite open Lists > Relationships > Vendors > {name} > Financial tab and add "
-                     f"{code} to the Currencies list.", lookups.SYNC_STEP),
+                     f"{code} to the Currencies list.", remedies.SYNC_STEP),
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -85,5 +85,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                 fix=("In NetSuite open Lists > Relationships > Vendors, edit this vendor: set the "
                      "submitter's exact email, the workspace subsidiary and clear Inactive; or rename "
                      "or remove it if it is not the submitter.",
-                     lookups.SYNC_STEP),
+                     remedies.SYNC_STEP),
             )

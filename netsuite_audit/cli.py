@@ -201,38 +201,6 @@ def _source_options(func: F) -> F:
     return func
 
 
-def _load_inputs(workspace_path: Path | None, reports_path: Path | None, demo: bool,
-                 expensify_demo: bool = False, background: bool = False) -> tuple[Any, Any, Path | None]:
-    """The workspace, the pending reports and the workspace file given (the demo's own with --expensify);
-    with ``background`` the reports are parsed in a thread (``background.InBackground``) while the account
-    is read, once the file is known to be there."""
-    from netsuite_audit.inputs.pending import PendingReports
-    from netsuite_audit.inputs.workspace import Workspace
-    from netsuite_audit.support.paths import fixtures_dir
-
-    given = workspace_path
-    if demo and workspace_path is None:
-        # With --expensify the demo's workspace file keeps only what the Integration Server cannot give.
-        workspace_path = fixtures_dir() / "workspaces" / ("demo-expensify.toml" if expensify_demo else "demo.toml")
-        given = workspace_path if expensify_demo else None
-    if demo and reports_path is None and not expensify_demo:
-        reports_path = fixtures_dir() / "reports" / "demo.json"
-    workspace = Workspace.load(workspace_path) if workspace_path else None
-    if reports_path is None:
-        return workspace, None, given
-    if background and reports_path.is_file():
-        # What reading the account imports (the collector) is imported before the thread starts: the
-        # thread would otherwise share the interpreter with these imports, and the first request would
-        # leave later.
-        from netsuite_audit.audit.prepare import read_reports
-        from netsuite_audit.collect import collector  # noqa: F401
-        from netsuite_audit.support.background import InBackground
-
-        path = reports_path
-        return workspace, InBackground(lambda: read_reports(path, workspace), name="nsaudit-reports"), given
-    return workspace, PendingReports.load(reports_path), given
-
-
 def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool,
                     demo: bool) -> dict[str, Any]:
     from netsuite_audit.expensify.models import ReportScope
@@ -330,6 +298,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     from netsuite_audit.audit.model import Severity
     from netsuite_audit.audit.registry import load_checks, select
     from netsuite_audit.commands.accounts import account_targets
+    from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
     from netsuite_audit.support.errors import InputError
@@ -342,11 +311,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     # A live audit of one account reads the reports while it waits for NetSuite.
     live_single = snapshot_path is None and len(names) <= 1
-    workspace, reports, workspace_path = _load_inputs(workspace_path, reports_path, demo, expensify_demo,
-                                                      background=live_single)
+    inputs = read_inputs(workspace_path, reports_path, demo=demo, expensify_demo=expensify_demo,
+                         reports_later=live_single)
     plan = RunPlan(
-        checks=checks, include=include, exclude=exclude, workspace=workspace, workspace_path=workspace_path,
-        reports=reports, reports_path=reports_path, demo=demo, demo_auth=demo_auth or "tba",
+        checks=checks, include=include, exclude=exclude, inputs=inputs, demo=demo, demo_auth=demo_auth or "tba",
         snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
@@ -401,13 +369,14 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
              expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
+    from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
     _check_demo_auth(demo, demo_auth)
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
-    workspace, reports, _ = _load_inputs(workspace_path, reports_path, demo, expensify_demo)
-    plan = RunPlan(checks=(), workspace=workspace, reports=reports, demo=demo, demo_auth=demo_auth or "tba",
+    inputs = read_inputs(workspace_path, reports_path, demo=demo, expensify_demo=expensify_demo)
+    plan = RunPlan(checks=(), inputs=inputs, demo=demo, demo_auth=demo_auth or "tba",
                    audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
                    soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, verbose=verbose,
                    **expensify)

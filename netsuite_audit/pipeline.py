@@ -12,16 +12,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from netsuite_audit.audit.model import Severity
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.audit.state import PreparedInputs
 from netsuite_audit.collect.network_use import NetworkUse
+from netsuite_audit.expensify.models import ExpensifyRead, Job, ReportScope
+from netsuite_audit.inputs.given import GivenInputs
 from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.result import AuditResult, PermissionRow
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.support.background import InBackground, resolved
 from netsuite_audit.support.errors import InputError
+
+if TYPE_CHECKING:
+    from netsuite_audit.audit.baseline import Baseline
+    from netsuite_audit.audit.mutes import Mutes
+    from netsuite_audit.expensify.credentials import ExpensifyCredentials
+    from netsuite_audit.netsuite.transport import RetryPolicy
 
 PROFILE_FIELD = "{profile}"
 
@@ -39,11 +48,8 @@ class RunPlan:
     checks: Sequence[LoadedCheck]
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    workspace: Any = None
-    workspace_path: Path | None = None
-    reports: Any = None
-    reports_path: Path | None = None
-    demo: bool = False
+    inputs: GivenInputs = field(default_factory=GivenInputs)  # the workspace and reports files, read
+    demo: bool = False  # audit the bundled demo account (simulator on loopback)
     demo_auth: str = "tba"  # --auth: how the demo logs in (tba or oauth2)
     snapshot_path: Path | None = None
     audit_profile: str | None = None
@@ -58,7 +64,7 @@ class RunPlan:
     baseline_path: str | None = None  # may contain {profile}
     today: date = field(default_factory=date.today)
     expensify_policy: str | None = None  # id or name: read the workspace from Expensify
-    expensify_reports: Any = None  # expensify.models.ReportScope: read pending reports from Expensify
+    expensify_reports: ReportScope | None = None  # read pending reports from Expensify
     expensify_demo: bool = False  # with demo: read the demo's Expensify side from the simulator
     verbose: bool = False
 
@@ -67,7 +73,7 @@ def fill(template: str, profile: str | None) -> str:
     return template.replace(PROFILE_FIELD, profile or "default")
 
 
-def load_mutes(plan: RunPlan, profile: str | None) -> Any:
+def load_mutes(plan: RunPlan, profile: str | None) -> Mutes | None:
     if plan.mutes_path is None:
         return None
     from netsuite_audit.audit.mutes import Mutes
@@ -75,7 +81,7 @@ def load_mutes(plan: RunPlan, profile: str | None) -> Any:
     return Mutes.load(Path(fill(plan.mutes_path, profile)), [c.meta for c in plan.checks])
 
 
-def load_baseline(plan: RunPlan, profile: str | None) -> Any:
+def load_baseline(plan: RunPlan, profile: str | None) -> Baseline | None:
     if plan.baseline_path is None:
         return None
     from netsuite_audit.audit.baseline import Baseline
@@ -85,13 +91,34 @@ def load_baseline(plan: RunPlan, profile: str | None) -> Any:
     return Baseline.from_findings(previous.account.account_id, previous.findings, str(path))
 
 
-def collect_account(plan: RunPlan, profile: str | None) -> Any:
+def collect_account(plan: RunPlan, profile: str | None) -> AccountSnapshot:
     """Log in and read the account (or load the saved snapshot); returns the snapshot."""
     return read_account(plan, profile)[0]
 
 
-def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, NetworkUse | None]:
-    """The snapshot, and what reading it cost on the network (None for a saved snapshot)."""
+Prepared = PreparedInputs | InBackground[PreparedInputs]
+
+
+def prepare_inputs(inputs: GivenInputs) -> Prepared:
+    """The workspace and the pending reports, indexed for the checks of one account. A reports file
+    to be read while the account is (``reports_later``: a live audit of one account) is read and
+    indexed in a background thread; ``get()`` waits for it and raises what reading it raised."""
+    workspace = inputs.workspace or Workspace()
+    if not inputs.reports_later:
+        return PreparedInputs(workspace, inputs.read_reports())
+    # What reading the account imports (the collector) is imported before the thread starts: the
+    # thread would otherwise share the interpreter with these imports, and the first request would
+    # leave later.
+    from netsuite_audit.audit.lookups import warm
+    from netsuite_audit.collect import collector  # noqa: F401
+
+    return InBackground(lambda: warm(PreparedInputs(workspace, inputs.read_reports())), name="nsaudit-reports")
+
+
+def read_account(plan: RunPlan, profile: str | None,
+                 prepared: Prepared | None = None) -> tuple[AccountSnapshot, NetworkUse | None]:
+    """The snapshot, and what reading it cost on the network (None for a saved snapshot). The pending
+    reports' ids are looked up among NetSuite's transactions: ``prepared`` may still be reading them."""
     if plan.snapshot_path is not None:
         return AccountSnapshot.load(plan.snapshot_path), None
     from netsuite_audit.collect.collector import CollectOptions, Collector
@@ -100,28 +127,30 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     from netsuite_audit.simulator.demo import demo_session
     from netsuite_audit.support.gcpause import keep_for_the_run
 
-    workspace, reports = plan.workspace, plan.reports
-    later: Any = None
-    if isinstance(reports, InBackground):  # still being read: the ids are asked for when needed
-        def later() -> tuple[str, ...]:
-            loaded = reports.get()
-            return tuple(r.id for r in loaded.reports) if loaded else ()
+    workspace = plan.inputs.workspace
+    later: Callable[[], tuple[str, ...]] | None = None
+    report_ids: tuple[str, ...] = ()
+    if isinstance(prepared, InBackground):  # still being read: the ids are asked for when needed
+        background = prepared
 
-        report_ids: tuple[str, ...] = ()
+        def later() -> tuple[str, ...]:
+            loaded = background.get().reports
+            return tuple(r.id for r in loaded.reports) if loaded else ()
     else:
+        reports = prepared.reports if prepared is not None else plan.inputs.reports
         report_ids = tuple(r.id for r in reports.reports) if reports else ()
     restlet = None
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
 
-    def options(expensify: Any) -> CollectOptions:
+    def options(expensify: ExpensifyRead | None) -> CollectOptions:
         ids = list(report_ids)
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
                               report_ids=tuple(dict.fromkeys(ids)), later_report_ids=later, restlet=restlet,
                               retry=overall_deadline(plan.timeout), soap_version=plan.soap_version)
 
-    def with_expensify(snap: AccountSnapshot, expensify: Any) -> AccountSnapshot:
+    def with_expensify(snap: AccountSnapshot, expensify: ExpensifyRead | None) -> AccountSnapshot:
         return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
 
     if plan.demo:
@@ -152,7 +181,7 @@ def read_account(plan: RunPlan, profile: str | None) -> tuple[AccountSnapshot, N
     return snap, collector.network_use()
 
 
-def overall_deadline(seconds: float) -> Any:
+def overall_deadline(seconds: float) -> RetryPolicy:
     """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now."""
     import time
 
@@ -161,7 +190,7 @@ def overall_deadline(seconds: float) -> Any:
     return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
 
 
-def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
+def _read_expensify(plan: RunPlan, creds: ExpensifyCredentials, policy: str) -> ExpensifyRead:
     """Read the policy (and the pending reports when asked) before NetSuite: the reports' ids are
     looked up in NetSuite's transactions."""
     from netsuite_audit.expensify.models import ReportScope
@@ -171,7 +200,7 @@ def _read_expensify(plan: RunPlan, creds: Any, policy: str) -> Any:
     if plan.expensify_demo and scope is None:
         scope = ReportScope.APPROVED
 
-    def show(job: Any) -> None:
+    def show(job: Job) -> None:
         print(f"nsaudit: expensify job: {job.kind} - {job.detail}: responseCode {job.response_code} "
               f"(HTTP {job.http_status}, {job.attempts} attempt(s), {job.elapsed_ms} ms)", file=sys.stderr, flush=True)
 
@@ -189,32 +218,34 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     from netsuite_audit.audit.verdicts import VerdictTally
     from netsuite_audit.result import Selection, build_result, current_user
 
+    given = plan.inputs
+    prepared = prepare_inputs(given)  # a live audit of one account reads the reports meanwhile
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
-    snapshot, network = read_account(plan, profile)
+    snapshot, network = read_account(plan, profile, prepared)
     if plan.snapshot_path is not None and plan.expensify_policy:
         _check_saved_policy(snapshot, plan.expensify_policy, str(plan.snapshot_path))
     notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
-    reports = resolved(plan.reports)  # read while the account was (cli: a live audit of one account)
-    workspace, workspace_label = plan.workspace, (
-        str(plan.workspace_path) if plan.workspace_path else ("demo" if plan.demo else None))
+    inputs = resolved(prepared)
+    workspace, reports, workspace_label = given.workspace, inputs.reports, given.workspace_label
     if snapshot.expensify is not None:
         from netsuite_audit.audit.expensify_workspace import build_workspace
 
-        built = build_workspace(snapshot.expensify, snapshot, plan.workspace, plan.workspace_path)
+        built = build_workspace(snapshot.expensify, snapshot, given.workspace, given.workspace_file)
         notes.extend(built.overrides)
         workspace = built.workspace
         if built.reports is not None:
             if reports is not None:
-                notes.append(f"pending reports: {plan.reports_path} is used; the reports read from Expensify are not")
+                notes.append(f"pending reports: {given.reports_file} is used; the reports read from Expensify are not")
             else:
                 reports = built.reports
-        workspace_label = workspace_source(snapshot.expensify, plan.workspace_path)
+        workspace_label = workspace_source(snapshot.expensify, given.workspace_file)
+        inputs = PreparedInputs(workspace, reports)  # the workspace the checks judge by is another now
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
     muting = MuteApplier(mutes, plan.today) if mutes is not None else None  # each finding, before folding
     findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today,
-                                   tally=tally, mark=muting)
+                                   tally=tally, mark=muting, inputs=inputs)
     verdicts = tally.verdicts(reports)
     warnings: list[str] = [*notes, *(muting.warnings() if muting is not None else ())]
     if baseline is not None:
@@ -232,7 +263,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
         role=workspace.connection.role if workspace else None,
         workspace=workspace_label,
         workspace_name=workspace.name if workspace is not None else None, run_by=current_user(),
-        reports=str(plan.reports_path) if plan.reports_path else (
+        reports=str(given.reports_file) if given.reports_file else (
             f"{snapshot.expensify.label()}: {snapshot.expensify.report_scope} reports"
             if snapshot.expensify is not None and reports is not None and snapshot.expensify.reports is not None
             else None),
@@ -251,7 +282,7 @@ def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> 
         raise InputError(f"holds Expensify policy {saved.policy_id}, not {policy!r}", source=source)
 
 
-def workspace_source(read: Any, path: Path | None) -> str:
+def workspace_source(read: ExpensifyRead, path: Path | None) -> str:
     """Where the workspace came from, for every report header."""
     from netsuite_audit.audit.expensify_workspace import EXPENSIFY_KEYS
 

@@ -4,6 +4,9 @@ A check module defines ``META = CheckMeta(...)`` and ``def check(ctx: Context) -
 It yields FAIL / WARN / UNVERIFIABLE findings (and PASS ones if it wants to record evidence); when it
 yields nothing the engine records one PASS for it. The engine has already made sure every table in
 ``META.reads`` was read; ``optional_reads`` may be ``None``.
+
+What a check builds once for the whole run (indexes of the lines, the employees, the subsidiaries)
+lives on ``ctx.state`` (audit/state.py), one per account: never in a module.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject, finding_id
 from netsuite_audit.audit.references import AmbiguousName
+from netsuite_audit.audit.state import RunState
 from netsuite_audit.inputs.pending import PendingReports
 from netsuite_audit.inputs.workspace import Ref, Workspace
 from netsuite_audit.snapshot import AccountSnapshot
@@ -28,9 +33,25 @@ class Context:
     reports: PendingReports | None = None
     workspace_given: bool = False
     today: date | None = None  # the run's date; None: the day the snapshot was collected
-    _readable: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _by_id: dict[str, Mapping[int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    run_state: RunState | None = field(default=None, repr=False, compare=False)  # None: one of its own
     _touched: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        given = self.run_state
+        if given is None or not given.fits(self.snapshot, self.workspace, self.reports):
+            object.__setattr__(self, "run_state", RunState.of(self.snapshot, self.workspace, self.reports))
+
+    @property
+    def state(self) -> RunState:
+        """What this account's audit builds once and every check shares (audit/state.py)."""
+        state = self.run_state
+        assert state is not None  # set in __post_init__
+        return state
+
+    @property
+    def line_index(self) -> LineIndex:
+        """The pending report lines of this run, indexed once for every check."""
+        return self.state.line_index
 
     # ---- data access ---------------------------------------------------------------------------
     def rows(self, table: str) -> tuple[Any, ...]:
@@ -40,9 +61,10 @@ class Context:
 
     def readable(self, table: str) -> bool:
         self._touched.add(table)
-        known = self._readable.get(table)
+        readable = self.state.readable
+        known = readable.get(table)
         if known is None:  # checks ask this per row; the snapshot cannot change
-            known = self._readable[table] = self.snapshot.readable(table)
+            known = readable[table] = self.snapshot.readable(table)
         return known
 
     def known(self, table: str, column: str) -> bool:
@@ -69,11 +91,12 @@ class Context:
         return rows[0]
 
     def _rows_by_id(self, table: str) -> Mapping[int, Any]:
-        """``by_id``, kept per table: checks resolve tens of thousands of references (the snapshot
-        cannot change)."""
-        rows = self._by_id.get(table)
+        """``by_id``, kept per table for the run: checks resolve tens of thousands of references (the
+        snapshot cannot change)."""
+        by_id = self.state.by_id
+        rows: Mapping[int, Any] | None = by_id.get(table)
         if rows is None:
-            rows = self._by_id[table] = self.snapshot.tables.by_id(table)
+            rows = by_id[table] = self.snapshot.tables.by_id(table)
         return rows
 
     @property

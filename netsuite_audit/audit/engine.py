@@ -13,6 +13,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.references import AmbiguousName, Reference, UnresolvedReference
 from netsuite_audit.audit.registry import LoadedCheck
+from netsuite_audit.audit.state import PreparedInputs, RunState
 from netsuite_audit.audit.unknown import column_manual, column_missing_text, missing_columns
 from netsuite_audit.audit.verdicts import VerdictTally
 from netsuite_audit.inputs.pending import PendingReports
@@ -221,18 +222,23 @@ def run_checks(
     today: date | None = None,
     tally: VerdictTally | None = None,
     mark: Mark | None = None,
+    inputs: PreparedInputs | None = None,
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
     """All findings, in check order, and the checks skipped as (check id, reason). ``today`` is the
     run's date for date-based checks (default: the day the snapshot was collected).
 
     With ``tally`` the per-report verdicts are gathered while the checks run and large groups of
     findings are folded into one each (see ``run_check``); ``mark`` is applied to every finding before
-    that folding."""
+    that folding. ``inputs`` are the workspace and reports already indexed (a live run prepares them while
+    it reads the account); the run's state (audit/state.py) is built on them, one per call."""
     workspace_given = workspace is not None
-    ws = workspace or Workspace()
+    if inputs is None or inputs.reports is not reports or (workspace_given and inputs.workspace is not workspace):
+        inputs = PreparedInputs(workspace or Workspace(), reports)
+    ws = inputs.workspace
+    state = RunState(inputs, snapshot)
     findings: list[Finding] = []
     skipped: list[tuple[str, str]] = []
-    # The indexes the checks share (lookups) live as long as the inputs: between checks the cycle
+    # The indexes the checks share (``state``) live as long as the run: between checks the cycle
     # collector would walk them again and again, so it waits for the last check, and what is left then
     # is kept out of its sight like the inputs (see gcpause).
     with cycle_collection_paused(keep=True):
@@ -243,7 +249,7 @@ def run_checks(
                 skipped.append((check.meta.id, reason))
                 continue
             ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
-                          workspace_given=workspace_given, today=today)
+                          workspace_given=workspace_given, today=today, run_state=state)
             findings.extend(run_check(check, ctx, tally, mark))
     return findings, skipped
 

@@ -20,11 +20,6 @@ from typing import Any
 
 from netsuite_audit.inputs.pending import PendingReports, Report, ReportLine, report_lines
 
-# The last few indexes, by the reports object they describe (kept alive with them, so an id found
-# here is for that very object).
-_KEPT = 4
-_CACHE: dict[int, tuple[PendingReports, LineIndex]] = {}
-
 
 class LineIndex:
     """The lines of a set of pending reports, numbered in file order."""
@@ -114,14 +109,6 @@ COMMON_FIELDS = ("class_", "department", "location", "project", "customer", "cat
 
 
 def line_index(reports: PendingReports | None) -> LineIndex:
-    """The (cached) index of these reports' lines; an empty one for no reports."""
-    if reports is None:
-        return LineIndex(())
-    cached = _CACHE.get(id(reports))
-    if cached is not None and cached[0] is reports:
-        return cached[1]
-    index = LineIndex(reports.reports)
-    if len(_CACHE) >= _KEPT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(reports)] = (reports, index)
-    return index
+    """A new index of these reports' lines; an empty one for no reports. Checks ask for the run's own
+    (``ctx.line_index``), built once per account (audit/state.py)."""
+    return LineIndex(reports.reports if reports is not None else ())

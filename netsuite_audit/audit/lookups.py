@@ -17,9 +17,10 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
-from netsuite_audit.audit.line_index import LineIndex, line_index
+from netsuite_audit.audit.line_index import COMMON_FIELDS, LineIndex
 from netsuite_audit.audit.model import Finding
-from netsuite_audit.audit.references import UnresolvedReference
+from netsuite_audit.audit.references import Reference, UnresolvedReference
+from netsuite_audit.audit.state import PreparedInputs
 from netsuite_audit.inputs.pending import PendingReports, Report
 from netsuite_audit.inputs.workspace import Coding, ExportType, Ref, Workspace
 from netsuite_audit.netsuite.permissions import Level, describe_permission
@@ -44,7 +45,7 @@ def is_id_ref(ref: Ref) -> bool:
 
 
 _ENTITY_NAMES = ("companyname", "entityid", "altname", "name", "fullname")  # in the order looked at
-_ENTITY_ATTRS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_ENTITY_ATTRS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # per row type: a fact of the code
 
 
 def _entity_attrs(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -86,12 +87,17 @@ def workspace_subsidiary(ctx: Context) -> int | None:
     ref = ctx.workspace.subsidiary
     if ref is None:
         return None
-    found = references.subsidiary(ctx.workspace, ctx.snapshot)
+    found = subsidiary_reference(ctx)
     if found is not None and found.state == "ok":
         return found.matches[0]
     if found is not None and found.state in ("unresolved", "ambiguous"):
         raise UnresolvedReference(found)
     return int(ref) if is_id_ref(ref) else None  # not read (e.g. no OneWorld): an id is taken as given
+
+
+def subsidiary_reference(ctx: Context) -> Reference | None:
+    """The workspace subsidiary, resolved once for the run (``None`` when the workspace names none)."""
+    return ctx.state.once("subsidiary_reference", lambda: references.subsidiary(ctx.workspace, ctx.snapshot))
 
 
 def uses_expense_report(ws: Workspace) -> bool:
@@ -109,14 +115,9 @@ def uses_employee_defaults(ws: Workspace) -> bool:
 
 
 # Facts derived from the workspace and the pending reports alone, which several checks ask for: kept
-# per (workspace, reports) pair. Both are frozen models, and each entry keeps them alive, so an entry
-# found by their ids is for those very objects.
-_PER_INPUTS: dict[tuple[str, int, int], tuple[Workspace, PendingReports | None, Any]] = {}
-_PER_INPUTS_KEPT = 8
-
-
+# on the run's prepared inputs (audit/state.py), built on first request.
 class Inputs(Protocol):
-    """What the per-inputs facts are built from: a Context, or the inputs alone (``warm``)."""
+    """What the per-inputs facts are built from: the run's prepared inputs."""
 
     @property
     def workspace(self) -> Workspace: ...
@@ -124,33 +125,25 @@ class Inputs(Protocol):
     @property
     def reports(self) -> PendingReports | None: ...
 
-
-@dataclass(frozen=True)
-class _Given:
-    workspace: Workspace
-    reports: PendingReports | None
+    @property
+    def line_index(self) -> LineIndex: ...
 
 
-def warm(workspace: Workspace, reports: PendingReports | None) -> None:
+def warm(inputs: PreparedInputs) -> PreparedInputs:
     """Build the facts of the workspace and reports alone before the account is read (a live run
-    does this in the background while it waits for NetSuite)."""
-    given = _Given(workspace, reports)
-    for name, build in (("members", _members), ("enabled_categories", _enabled_categories),
-                        ("report_facts", _report_facts)):
-        _per_inputs(name, given, build)
+    does this in the background while it waits for NetSuite): the line index of the fields the
+    bundled checks look lines up by, and the facts below. Returns ``inputs``."""
+    index = inputs.line_index
+    for field in COMMON_FIELDS:
+        index.values(field)
+    _per_inputs("members", inputs, _members)
+    _per_inputs("enabled_categories", inputs, _enabled_categories)
+    _per_inputs("report_facts", inputs, _report_facts)
+    return inputs
 
 
-def _per_inputs(name: str, ctx: Inputs, build: Callable[[Inputs], T]) -> T:
-    key = (name, id(ctx.workspace), id(ctx.reports))
-    cached = _PER_INPUTS.get(key)
-    if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports:
-        value: T = cached[2]
-        return value
-    value = build(ctx)
-    if len(_PER_INPUTS) >= _PER_INPUTS_KEPT:
-        _PER_INPUTS.pop(next(iter(_PER_INPUTS)))
-    _PER_INPUTS[key] = (ctx.workspace, ctx.reports, value)
-    return value
+def _per_inputs(name: str, inputs: PreparedInputs, build: Callable[[Inputs], T]) -> T:
+    return inputs.once(name, lambda: build(inputs))
 
 
 def _copy_uses(uses: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -159,7 +152,7 @@ def _copy_uses(uses: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def members(ctx: Context) -> dict[str, list[str]]:
     """Submitter emails exactly as written -> where each comes from (workspace list, pending reports)."""
-    return _copy_uses(_per_inputs("members", ctx, _members))
+    return _copy_uses(_per_inputs("members", ctx.state.inputs, _members))
 
 
 def _members(ctx: Inputs) -> dict[str, list[str]]:
@@ -198,14 +191,14 @@ class Uses(Mapping[str, list[str]]):
 
 def enabled_categories(ctx: Context) -> Uses:
     """Expense categories the workspace enables or a pending report line uses -> where."""
-    return _per_inputs("enabled_categories", ctx, _enabled_categories)
+    return _per_inputs("enabled_categories", ctx.state.inputs, _enabled_categories)
 
 
 def _enabled_categories(ctx: Inputs) -> Uses:
     labels: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
         labels.setdefault(ref_key(ref), []).append("workspace category")
-    index = line_index(ctx.reports)
+    index = ctx.line_index
     return Uses(labels, lines_by_key(index, "category"), index)
 
 
@@ -234,7 +227,7 @@ class ReportFacts(NamedTuple):
 
 def report_facts(ctx: Context) -> tuple[ReportFacts, ...]:
     """One :class:`ReportFacts` per pending report, in file order (none without reports)."""
-    return _per_inputs("report_facts", ctx, _report_facts)
+    return _per_inputs("report_facts", ctx.state.inputs, _report_facts)
 
 
 def _report_facts(ctx: Inputs) -> tuple[ReportFacts, ...]:
@@ -270,21 +263,10 @@ def mapped_accounts(ws: Workspace) -> dict[str, Ref]:
 
 
 # ---- subsidiaries ------------------------------------------------------------------------------
-_TREES: dict[int, tuple[tuple[Any, ...], SubsidiaryTree]] = {}  # like _EMAIL_INDEXES, below
-_TREES_KEPT = 8
-
-
 def subsidiary_tree(ctx: Context) -> SubsidiaryTree:
-    """The subsidiary tree of the snapshot (built once per subsidiary table; checks ask per row)."""
+    """The subsidiary tree of the snapshot (built once for the run; checks ask per row)."""
     rows = ctx.rows("subsidiary")
-    cached = _TREES.get(id(rows))
-    if cached is not None and cached[0] is rows:
-        return cached[1]
-    tree = SubsidiaryTree(rows)
-    if len(_TREES) >= _TREES_KEPT:
-        _TREES.pop(next(iter(_TREES)))
-    _TREES[id(rows)] = (rows, tree)
-    return tree
+    return ctx.state.once("subsidiary_tree", lambda: SubsidiaryTree(rows))
 
 
 def available_to(tree: SubsidiaryTree, row: Any, target: int) -> bool | None:
@@ -319,7 +301,7 @@ class EntityMatch:
         return tuple(row for row in self.exact if row not in self.in_subsidiary)
 
 
-class _EmailIndex:
+class EmailIndex:
     """Rows by exact email in table order (built once per table, O(n)); by loose email too, built the
     first time a near match is asked for."""
 
@@ -354,25 +336,23 @@ def _grouped(pairs: Iterable[tuple[str, Any]]) -> dict[str, tuple[Any, ...]]:
     return found
 
 
-# Indexes of the row tuples most recently searched (a snapshot's tables are immutable tuples, so the
-# same tuple object always holds the same rows). Each entry keeps its tuple alive, so ids stay unique.
-_EMAIL_INDEXES: dict[int, tuple[tuple[Any, ...], _EmailIndex]] = {}
-_EMAIL_INDEXES_KEPT = 8
+def email_index(ctx: Context, table: str) -> EmailIndex:
+    """The email index of a table's rows (employee, vendor), built once for the run."""
+    rows = ctx.rows(table)
+    return ctx.state.once(("email_index", table), lambda: EmailIndex(rows))
 
 
-def _email_index(rows: tuple[Any, ...]) -> _EmailIndex:
-    cached = _EMAIL_INDEXES.get(id(rows))
-    if cached is not None and cached[0] is rows:
-        return cached[1]
-    index = _EmailIndex(rows)
-    if len(_EMAIL_INDEXES) >= _EMAIL_INDEXES_KEPT:
-        _EMAIL_INDEXES.pop(next(iter(_EMAIL_INDEXES)))
-    _EMAIL_INDEXES[id(rows)] = (rows, index)
-    return index
+Rows = Iterable[Any] | EmailIndex  # a table's rows, or the run's index of them (``email_index``)
 
 
-def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> EntityMatch:
-    index = _email_index(rows if isinstance(rows, tuple) else tuple(rows))
+def _email_index(rows: Rows) -> EmailIndex:
+    if isinstance(rows, EmailIndex):
+        return rows
+    return EmailIndex(rows if isinstance(rows, tuple) else tuple(rows))  # for this call only
+
+
+def match_email(rows: Rows, email: str, subsidiary: int | None) -> EntityMatch:
+    index = _email_index(rows)
     found = index.matches.get((email, subsidiary))
     if found is not None:
         return found
@@ -384,22 +364,22 @@ def match_email(rows: Iterable[Any], email: str, subsidiary: int | None) -> Enti
     return found
 
 
-def loose_groups(rows: Iterable[Any]) -> dict[str, tuple[Any, ...]]:
+def loose_groups(rows: Rows) -> dict[str, tuple[Any, ...]]:
     """``loose_email`` -> the rows with an email that reads so, in table order (rows without an email
     are left out). Shared: callers must not change it."""
-    return _email_index(rows if isinstance(rows, tuple) else tuple(rows)).loose
+    return _email_index(rows).loose
 
 
-def active_match(rows: Iterable[Any], email: str, subsidiary: int | None) -> Any | None:
+def active_match(rows: Rows, email: str, subsidiary: int | None) -> Any | None:
     """``match_email(rows, email, subsidiary).active``, without working out the rest of the match (checks
     ask it for every submitter)."""
     return active_matcher(rows, subsidiary)(email)
 
 
-def active_matcher(rows: Iterable[Any], subsidiary: int | None) -> Callable[[str], Any | None]:
+def active_matcher(rows: Rows, subsidiary: int | None) -> Callable[[str], Any | None]:
     """``active_match(rows, email, subsidiary)`` as a function of the email, for asking it of thousands
     of submitters: the rows' email index is found once."""
-    exact = _email_index(rows if isinstance(rows, tuple) else tuple(rows)).exact
+    exact = _email_index(rows).exact
 
     def active(email: str) -> Any | None:
         for row in exact.get(email, ()):
@@ -411,35 +391,26 @@ def active_matcher(rows: Iterable[Any], subsidiary: int | None) -> Callable[[str
 
 
 def match_employee(ctx: Context, email: str) -> EntityMatch:
-    return match_email(ctx.rows("employee"), email, workspace_subsidiary(ctx))
+    return match_email(email_index(ctx, "employee"), email, workspace_subsidiary(ctx))
 
 
 def match_vendor(ctx: Context, email: str) -> EntityMatch:
-    return match_email(ctx.rows("vendor"), email, workspace_subsidiary(ctx))
-
-
-# member_employees per (workspace, reports, snapshot); each entry keeps the three alive (see _PER_INPUTS).
-_MEMBER_EMPLOYEES: dict[tuple[int, int, int], tuple[Workspace, PendingReports | None, Any,
-                                                    list[tuple[str, Any]]]] = {}
+    return match_email(email_index(ctx, "vendor"), email, workspace_subsidiary(ctx))
 
 
 def member_employees(ctx: Context) -> list[tuple[str, Any]]:
     """(email, employee row) for every submitter whose employee record the integration would use."""
-    key = (id(ctx.workspace), id(ctx.reports), id(ctx.snapshot))
-    cached = _MEMBER_EMPLOYEES.get(key)
-    if cached is not None and cached[0] is ctx.workspace and cached[1] is ctx.reports \
-            and cached[2] is ctx.snapshot:
-        return list(cached[3])  # callers may change what they get
-    active = active_matcher(ctx.rows("employee"), workspace_subsidiary(ctx))
+    return list(ctx.state.once("member_employees", lambda: _member_employees(ctx)))  # callers may change it
+
+
+def _member_employees(ctx: Context) -> list[tuple[str, Any]]:
+    active = active_matcher(email_index(ctx, "employee"), workspace_subsidiary(ctx))
     out = []
-    for email in _per_inputs("members", ctx, _members):
+    for email in _per_inputs("members", ctx.state.inputs, _members):
         employee = active(email)
         if employee is not None:
             out.append((email, employee))
-    if len(_MEMBER_EMPLOYEES) >= _PER_INPUTS_KEPT:
-        _MEMBER_EMPLOYEES.pop(next(iter(_MEMBER_EMPLOYEES)))
-    _MEMBER_EMPLOYEES[key] = (ctx.workspace, ctx.reports, ctx.snapshot, out)
-    return list(out)
+    return out
 
 
 def integration_role(ctx: Context) -> int | None:

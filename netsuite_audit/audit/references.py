@@ -227,47 +227,25 @@ def _resolve_field(snapshot: AccountSnapshot, path: str, table: str, refs: tuple
     return found
 
 
-# Answers per (what, workspace, snapshot), most recent last; each entry keeps the two alive, so an entry
-# found by their ids is for those very objects.
-_CACHE: dict[tuple[bool, int, int], tuple[Workspace, AccountSnapshot, tuple[Reference, ...]]] = {}
-_SUBSIDIARY: dict[tuple[int, int], tuple[Workspace, AccountSnapshot, Reference | None]] = {}
-_KEPT = 8
-
-
 def resolve_all(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
-    """Every reference in the workspace, resolved (built once per workspace and snapshot)."""
+    """Every reference in the workspace, resolved."""
     return _all(workspace, snapshot, found_too=True)
 
 
 def problems(workspace: Workspace, snapshot: AccountSnapshot) -> tuple[Reference, ...]:
-    """The references of ``resolve_all`` not resolved "ok", in its order (built once per workspace and
-    snapshot, without a Reference for each of the thousands of tags found by internal id)."""
+    """The references of ``resolve_all`` not resolved "ok", in its order (without a Reference for each
+    of the thousands of tags found by internal id)."""
     return _all(workspace, snapshot, found_too=False)
 
 
 def _all(workspace: Workspace, snapshot: AccountSnapshot, found_too: bool) -> tuple[Reference, ...]:
-    key = (found_too, id(workspace), id(snapshot))
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is workspace and cached[1] is snapshot:
-        return cached[2]
-    found = tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace), found_too)
-                                      for path, table, values in _FIELDS))
-    if len(_CACHE) >= _KEPT:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (workspace, snapshot, found)
-    return found
+    return tuple(chain.from_iterable(_resolve_field(snapshot, path, table, values(workspace), found_too)
+                                     for path, table, values in _FIELDS))
 
 
 def subsidiary(workspace: Workspace, snapshot: AccountSnapshot) -> Reference | None:
     """The workspace subsidiary, resolved (``None`` when the workspace names none); the one reference
-    most checks build on, resolved without the thousands of tags ``resolve_all`` goes through."""
-    key = (id(workspace), id(snapshot))
-    cached = _SUBSIDIARY.get(key)
-    if cached is not None and cached[0] is workspace and cached[1] is snapshot:
-        return cached[2]
+    most checks build on, resolved without the thousands of tags ``resolve_all`` goes through. Checks
+    ask for it through ``lookups.subsidiary_reference``, which resolves it once for the run."""
     path, table, values = next(field for field in _FIELDS if field[0] == "subsidiary")
-    found = next(iter(_resolve_field(snapshot, path, table, values(workspace))), None)
-    if len(_SUBSIDIARY) >= _KEPT:
-        _SUBSIDIARY.pop(next(iter(_SUBSIDIARY)))
-    _SUBSIDIARY[key] = (workspace, snapshot, found)
-    return found
+    return next(iter(_resolve_field(snapshot, path, table, values(workspace))), None)

@@ -4,6 +4,7 @@ module-level cache keyed by object id."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 from collections import defaultdict
@@ -85,3 +86,16 @@ def test_no_import_cycle_between_folders() -> None:
 def test_package_root_is_small() -> None:
     root_modules = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert len(root_modules) <= 8, root_modules
+
+
+def test_no_cache_keyed_by_object_id() -> None:
+    """Per-run indexes live on the run (audit/state.py), never in a module dict keyed by ``id()``: a
+    second account audited in the same process must never meet the first one's index."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in [*PACKAGE.rglob("*.py"), *(ROOT / "checks").glob("*.py")]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "id"
+    ]
+    # http.py walks an exception chain with a local set of ids (no cache, nothing kept).
+    assert [o for o in offenders if not o.startswith("netsuite_audit/netsuite/http.py:")] == []
