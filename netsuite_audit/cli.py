@@ -16,6 +16,9 @@ from netsuite_audit import __version__
 if TYPE_CHECKING:
     import rich.table
 
+    from netsuite_audit.pipeline import RunPlan
+    from netsuite_audit.render.emit import Target
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_INPUT = 2
@@ -335,7 +338,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     sys.exit(result.exit_code)
 
 
-def _run_many(plan: Any, names: list[str], targets: list[Any], color: bool | None) -> None:
+def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: bool | None) -> None:
     from netsuite_audit.commands.accounts import render_summary, run_accounts, worst_exit
 
     runs = run_accounts(plan, names, targets, color)

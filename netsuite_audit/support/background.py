@@ -1,16 +1,16 @@
 """Work started now and collected later: reading the pending reports while the account is read.
 
 A live audit spends most of its time waiting for NetSuite. The pending-reports file (100,000 lines
-take about half a second of CPU) is not needed until the checks run, so ``InBackground`` parses it
-in a thread while the collector's requests are in flight. ``get()`` waits for it and raises what
-the work raised (a bad file is still exit 2 with one line naming it).
+take about half a second of CPU) is not needed until the checks run, so the pipeline parses and
+indexes it in an ``InBackground`` thread while the collector's requests are in flight. ``get()``
+waits for it and raises what the work raised (a bad file is still exit 2 with one line naming it).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -40,6 +40,6 @@ class InBackground(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
-def resolved(value: Any) -> Any:
+def resolved(value: T | InBackground[T]) -> T:
     """``value``, or what an ``InBackground`` computed."""
     return value.get() if isinstance(value, InBackground) else value
