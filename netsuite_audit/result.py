@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -223,10 +225,61 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank
                 and (strict or f.check_id in explicit)):
             return 3
-    if any(f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank and not f.baseline
-           for f in findings):
+    if any(counts_toward_exit(f, fail_on) for f in findings):
         return 1
     return 0
+
+
+def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
+    """A FAIL or WARN at or above ``fail_on``, not known from a baseline: a finding that needs action
+    (what makes the exit code 1)."""
+    return (finding.status in (Status.FAIL, Status.WARN) and finding.severity.rank >= fail_on.rank
+            and not finding.baseline)
+
+
+class Outcome(StrEnum):
+    """What a run's result is. Decided once (:meth:`RunVerdict.of`); every output words the same one."""
+
+    CLEAN = "clean"  # exit 0: nothing at or above fail-on needs action
+    ACTION = "action"  # exit 1: findings at or above fail-on need action
+    INCOMPLETE = "incomplete"  # exit 3 after a login: a check broke, a read failed, an asked-for check unverified
+    NOT_AUDITED = "not-audited"  # exit 3: the login did not succeed, so the account was not read
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """The run's verdict and what it rests on: the renderers word it (text, Markdown, HTML, SARIF),
+    none decides it again."""
+
+    outcome: Outcome
+    exit_code: int
+    fail_on: Severity
+    need_action: int  # findings that need action; a folded finding counts as many as it stands for
+    broken: int  # ERROR findings: checks that broke
+    read_failures: bool  # a finding rests on a read that failed in transit
+
+    @property
+    def audited(self) -> bool:
+        """The account was read and every verdict asked for was reached (exit 0 or 1)."""
+        return self.outcome in (Outcome.CLEAN, Outcome.ACTION)
+
+    @classmethod
+    def of(cls, result: AuditResult) -> RunVerdict:
+        if not result.login_ok:
+            outcome = Outcome.NOT_AUDITED
+        elif result.exit_code == 3:
+            outcome = Outcome.INCOMPLETE
+        elif result.exit_code == 1:
+            outcome = Outcome.ACTION
+        else:
+            outcome = Outcome.CLEAN
+        fail_on = result.selection.fail_on
+        return cls(
+            outcome=outcome, exit_code=result.exit_code, fail_on=fail_on,
+            need_action=sum(f.count for f in result.findings if counts_toward_exit(f, fail_on)),
+            broken=sum(1 for f in result.findings if f.status == Status.ERROR),
+            read_failures=any(f.evidence.get("read_failures") for f in result.findings),
+        )
 
 
 def company_name(snapshot: AccountSnapshot) -> str | None:
@@ -314,4 +367,5 @@ def build_result(
     )
 
 
-__all__ = ["AuditResult", "InputError", "build_result", "exit_code", "summarize"]
+__all__ = ["AuditResult", "InputError", "Outcome", "RunVerdict", "build_result", "counts_toward_exit",
+           "exit_code", "summarize"]

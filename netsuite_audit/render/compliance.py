@@ -12,20 +12,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
+from typing import assert_never
 
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.render.text import (
     MEANING,
     CheckCounts,
     ManualStep,
-    action_count,
     check_counts,
     counts_line,
     incomplete_reason,
     manual_steps,
 )
 from netsuite_audit.render.values import evidence_items, subject_text
-from netsuite_audit.result import AuditResult, not_run_note
+from netsuite_audit.result import AuditResult, Outcome, RunVerdict, not_run_note
 
 MAX_PER_CODE = 200  # findings shown per code; the rest are counted (the JSON and CSV have them all)
 _OPEN = (Status.ERROR, Status.FAIL, Status.WARN)
@@ -99,6 +99,7 @@ class Compliance:
     title: str
     subtitle: str
     facts: tuple[Fact, ...]
+    verdict: RunVerdict  # the run's verdict, decided once; result_sentence and result_class word it
     result_sentence: str
     not_run_note: str | None  # how many checks were not run and why (result.not_run_note)
     result_class: str
@@ -145,18 +146,26 @@ def credential_label(source: str | None, profile: str | None) -> str:
     return _file_name(source) or source
 
 
-def result_sentence(result: AuditResult) -> str:
-    """The verdict in words, without exit codes: ``Result: 36 findings need action``."""
-    fail_on = result.selection.fail_on.value
-    if not result.login_ok:
-        return "Result: not audited. The integration's login did not succeed, so the account could not be read"
-    if result.exit_code == 3:
-        return f"Result: audit incomplete: {incomplete_reason(result)}; see Scope and limitations"
-    if result.exit_code == 1:
-        count = action_count(result)
-        noun = "finding needs" if count == 1 else "findings need"
-        return f"Result: {count} {noun} action" + (f" (severity {fail_on} or above)" if fail_on != "low" else "")
-    return f"Result: no finding needs action at severity {fail_on} or above"
+def result_sentence(verdict: RunVerdict) -> str:
+    """The run's verdict in words, without exit codes: ``Result: 36 findings need action``."""
+    fail_on = verdict.fail_on.value
+    match verdict.outcome:
+        case Outcome.NOT_AUDITED:
+            return "Result: not audited. The integration's login did not succeed, so the account could not be read"
+        case Outcome.INCOMPLETE:
+            return f"Result: audit incomplete: {incomplete_reason(verdict)}; see Scope and limitations"
+        case Outcome.ACTION:
+            count = verdict.need_action
+            noun = "finding needs" if count == 1 else "findings need"
+            return f"Result: {count} {noun} action" + (f" (severity {fail_on} or above)" if fail_on != "low" else "")
+        case Outcome.CLEAN:
+            return f"Result: no finding needs action at severity {fail_on} or above"
+    assert_never(verdict.outcome)
+
+
+# The page's style for each verdict (report.html.j2: .result.ok, .result.action, .result.incomplete).
+RESULT_CLASS = {Outcome.CLEAN: "ok", Outcome.ACTION: "action", Outcome.INCOMPLETE: "incomplete",
+                Outcome.NOT_AUDITED: "incomplete"}
 
 
 def _facts(result: AuditResult) -> tuple[Fact, ...]:
@@ -275,15 +284,17 @@ def build_compliance(result: AuditResult) -> Compliance:
     acct = result.account
     who = acct.company or f"account {acct.account_id}"
     skipped = {s.check_id for s in result.skipped_checks}
+    verdict = RunVerdict.of(result)
     return Compliance(
         title="NetSuite integration audit",
         subtitle=f"{who} · account {acct.account_id} ({acct.environment})"
                  + (f" · workspace {result.workspace_name}" if result.workspace_name else "")
                  + f" · {_stamp(result.finished_at)}",
         facts=_facts(result),
-        result_sentence=result_sentence(result),
+        verdict=verdict,
+        result_sentence=result_sentence(verdict),
         not_run_note=not_run_note(result),
-        result_class="ok" if result.exit_code == 0 else ("incomplete" if result.exit_code == 3 else "action"),
+        result_class=RESULT_CLASS[verdict.outcome],
         counts=counts_line(result),
         warnings=result.warnings,
         checks=check_counts(result),

@@ -14,7 +14,7 @@ from datetime import UTC
 from lxml import etree
 
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.result import AuditResult
+from netsuite_audit.result import AuditResult, counts_toward_exit
 
 # Characters XML 1.0 cannot carry at all (lxml refuses them); NetSuite text can contain them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -27,8 +27,7 @@ def _clean(text: str) -> str:
 def counts_as_failure(finding: Finding, result: AuditResult) -> bool:
     """A FAIL or WARN at or above the result's fail-on threshold, not known from a baseline
     (what makes the exit code 1)."""
-    return (finding.status in (Status.FAIL, Status.WARN) and not finding.baseline
-            and finding.severity.rank >= result.selection.fail_on.rank)
+    return counts_toward_exit(finding, result.selection.fail_on)
 
 
 def finding_text(finding: Finding) -> str:

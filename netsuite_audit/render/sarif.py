@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from netsuite_audit.audit.model import Finding, Severity, Status
-from netsuite_audit.result import AuditResult, CheckInfo, not_run_note
+from netsuite_audit.result import AuditResult, CheckInfo, RunVerdict, not_run_note
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -143,9 +143,10 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
     with_baseline = bool(result.selection.baseline)
     results = [_result(f, index[f.check_id], account_id, with_baseline)
                for f in result.findings if f.status != Status.PASS]
+    verdict = RunVerdict.of(result)
     invocation: dict[str, Any] = {
-        "executionSuccessful": result.exit_code != 3,
-        "exitCode": result.exit_code,
+        "executionSuccessful": verdict.audited,
+        "exitCode": verdict.exit_code,
         "startTimeUtc": result.started_at.isoformat(),
         "endTimeUtc": result.finished_at.isoformat(),
     }

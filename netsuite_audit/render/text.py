@@ -20,6 +20,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from rich.console import Console
 from rich.markup import escape
@@ -30,7 +31,7 @@ from rich.text import Text
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
 from netsuite_audit.render.values import evidence_line, subject_text
-from netsuite_audit.result import NEEDS_WORKSPACE, AuditResult, not_run_note
+from netsuite_audit.result import NEEDS_WORKSPACE, AuditResult, Outcome, RunVerdict, not_run_note
 
 DEMO_BUDGET = 156  # lines of default text output for `nsaudit run --demo` (two info findings: Oracle's dates)
 MAX_ITEMS = 12  # items listed after a shared manual step, or checks named in one line, before "and N more"
@@ -92,18 +93,6 @@ def check_counts(result: AuditResult) -> CheckCounts:
                        not_run=len(skipped))
 
 
-def need_action(result: AuditResult) -> list[Finding]:
-    """FAIL and WARN findings at or above --fail-on that count toward the exit code."""
-    fail_on = result.selection.fail_on
-    return [f for f in result.findings
-            if f.status in (Status.FAIL, Status.WARN) and f.severity.rank >= fail_on.rank and not f.baseline]
-
-
-def action_count(result: AuditResult) -> int:
-    """How many findings need action; a folded finding counts as many as it stands for."""
-    return sum(f.count for f in need_action(result))
-
-
 def counts_line(result: AuditResult) -> str:
     """``42 checks: 9 passed, 30 failed, 3 not run · 36 findings: 36 FAIL`` (checks apart from findings)."""
     checks = check_counts(result)
@@ -128,27 +117,33 @@ def counts_line(result: AuditResult) -> str:
     return line + (" · " + ", ".join(extra) if extra else "")
 
 
-def verdict_line(result: AuditResult) -> str:
-    """The exit code in words: ``Result: 36 findings need action (exit 1, fail-on low)``."""
-    fail_on = result.selection.fail_on.value
-    if not result.login_ok:
-        return "Result: could not audit: the login did not succeed, so the account was not read (exit 3)"
-    if result.exit_code == 3:
-        return f"Result: could not audit completely: {incomplete_reason(result)} (exit 3)"
-    if result.exit_code == 1:
-        count = action_count(result)
-        return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
-                f"(exit 1: at or above {fail_on})")
-    return f"Result: nothing needs action at or above {fail_on} (exit 0)"
+def verdict_line(verdict: RunVerdict) -> str:
+    """The run's verdict with its exit code, in words: ``Result: 36 findings need action (exit 1: at or above low)``."""
+    fail_on, code = verdict.fail_on.value, verdict.exit_code
+    match verdict.outcome:
+        case Outcome.NOT_AUDITED:
+            return f"Result: could not audit: the login did not succeed, so the account was not read (exit {code})"
+        case Outcome.INCOMPLETE:
+            return f"Result: could not audit completely: {incomplete_reason(verdict)} (exit {code})"
+        case Outcome.ACTION:
+            count = verdict.need_action
+            return (f"Result: {_plural(count, 'finding')} {'needs' if count == 1 else 'need'} action "
+                    f"(exit {code}: at or above {fail_on})")
+        case Outcome.CLEAN:
+            return f"Result: nothing needs action at or above {fail_on} (exit {code})"
+    assert_never(verdict.outcome)
 
 
-def incomplete_reason(result: AuditResult) -> str:
+def verdict_style(verdict: RunVerdict) -> str:
+    return "bold green" if verdict.outcome is Outcome.CLEAN else "bold red"
+
+
+def incomplete_reason(verdict: RunVerdict) -> str:
     """Why a run whose login worked still could not audit everything (exit 3), in words."""
     reasons = []
-    errors = sum(1 for f in result.findings if f.status == Status.ERROR)
-    if errors:
-        reasons.append(f"{_plural(errors, 'check')} broke")
-    if any(f.evidence.get("read_failures") for f in result.findings):
+    if verdict.broken:
+        reasons.append(f"{_plural(verdict.broken, 'check')} broke")
+    if verdict.read_failures:
         reasons.append("some reads failed on the way (network, timeout or server)")
     if not reasons:
         reasons.append("checks whose verdict was asked for could not be verified")
@@ -325,8 +320,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     console.print(_header(result))
     if result.workspace and result.workspace.startswith("Expensify policy "):  # where the workspace came from
         console.print(Text(f"workspace: {result.workspace}"))
-    exit_style = "bold green" if result.exit_code == 0 else "bold red"
-    console.print(Text(verdict_line(result), style=exit_style))
+    verdict = RunVerdict.of(result)
+    console.print(Text(verdict_line(verdict), style=verdict_style(verdict)))
     console.print(Text(counts_line(result)))
     not_run = not_run_note(result)
     if not_run and any(s.reason == NEEDS_WORKSPACE for s in result.skipped_checks):  # a partial audit
@@ -369,7 +364,7 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     if result.network is not None and (verbose or result.network.refusals):
         console.print(Text("Network: " + result.network.summary(), style="dim"))
     console.print(Text.assemble(("Summary: ", "bold"), counts_line(result),
-                                f" · exit {result.exit_code} (fail-on {result.selection.fail_on.value})"))
+                                f" · exit {verdict.exit_code} (fail-on {verdict.fail_on.value})"))
     if not verbose and (open_findings or unverifiable):
         console.print(Text("--verbose: every finding's evidence and fix steps · nsaudit explain CODE: a code",
                            style="dim"))
@@ -450,7 +445,8 @@ def render_account_brief(result: AuditResult, profile: str, *, color: bool = Fal
     out = _Printer(console, width, False, code_title, result)
     acct = result.account
     console.print(Text.assemble((f"[{profile}]", "bold"), f" account {acct.account_id} ({acct.environment})"))
-    console.print(Text(verdict_line(result), style="bold green" if result.exit_code == 0 else "bold red"))
+    verdict = RunVerdict.of(result)
+    console.print(Text(verdict_line(verdict), style=verdict_style(verdict)))
     console.print(Text(counts_line(result)))
     findings = [f for f in result.findings if f.status not in (Status.PASS, Status.MUTED)]
     open_findings = [f for f in findings if f.status in _OPEN]
