@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.account_id import EXPECTED_FORMS, AccountId
@@ -27,7 +28,7 @@ META = CheckMeta(
 )
 
 SUBJECT = Subject(kind="setting", id="connection.account")
-WHERE = ("In NetSuite, Setup > Company > Company Information (or Setup > Integration > Web Services "
+WHERE = (f"In NetSuite, {remedies.COMPANY_INFORMATION} (or Setup > Integration > Web Services "
          "Preferences) shows the account id.")
 
 
@@ -52,5 +53,5 @@ def check(ctx: Context) -> Iterator[Finding]:
         subject=SUBJECT,
         evidence={"account": typed, "expected": parsed.realm, "environment": parsed.environment.value},
         fix=(f"In the workspace's NetSuite connection enter the account id as {parsed.realm}.",
-             "Then reconnect and choose Sync Now."),
+             remedies.SYNC_AFTER_RECONNECT),
     )

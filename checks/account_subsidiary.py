@@ -44,8 +44,8 @@ def _uses(ctx: Context) -> dict[str, list[str]]:
 
 def _fix(account: Any, sub: str) -> tuple[str, ...]:
     label = account.fullname or account.acctnumber or f"#{account.id}"
-    return (f"In NetSuite (Home > Set Preferences: Show Internal IDs helps) open Lists > Accounting > "
-            f"Accounts > {label}: make it active and add {sub} to its subsidiaries; or choose an account "
+    return (f"In NetSuite (Home > Set Preferences: Show Internal IDs helps) open {remedies.ACCOUNTS} > "
+            f"{label}: make it active and add {sub} to its subsidiaries; or choose an account "
             "that already belongs to that subsidiary.", remedies.SYNC_STEP)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ApprovalLevel, ExportType
@@ -97,9 +97,9 @@ def _journal_approvals(ctx: Context) -> Iterator[Finding]:
             "NetSuite requires approval on journal entries, so exported journal entries are held as pending "
             "approval and the approval settings clash.",
             code="NS0898", subject=subject, evidence=pref.evidence(),
-            fix=("In NetSuite clear 'Require Approvals on Journal Entries' (Setup > Accounting > Accounting "
-                 "Preferences > General) and, on the Approval Routing tab, untick journal entries.",
-                 "Then choose Sync Now in the workspace."),
+            fix=("In NetSuite clear 'Require Approvals on Journal Entries' "
+                 f"({remedies.GENERAL_PREFERENCES}) and, on the Approval Routing tab, untick journal entries.",
+                 remedies.SYNC_IN_WORKSPACE),
         )
     elif not pref.known:
         yield ctx.unverifiable(

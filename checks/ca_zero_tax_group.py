@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.netsuite.records import TaxGroup
@@ -55,9 +55,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     if active:
         return
     evidence = {"needed_because": reasons}
-    fix = ("In NetSuite go to Setup > Accounting > Tax Groups (Show Inactives) and reactivate the group, or "
+    fix = (f"In NetSuite go to {remedies.TAX_GROUPS} (Show Inactives) and reactivate the group, or "
            "create it again named exactly CA-Zero.",
-           "Then choose Sync Now in the workspace and export again.")
+           remedies.SYNC_AND_EXPORT)
     if exact:
         group = exact[0]
         yield ctx.fail(

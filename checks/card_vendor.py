@@ -69,6 +69,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             "no name in NetSuite.",
             subject=Subject(kind="vendor", id=str(vendor.id)),
             evidence={"setting": f"export.{setting}", "internal_id": vendor.id},
-            fix=(f"In NetSuite open vendor #{vendor.id} under Lists > Relationships > Vendors and fill in "
+            fix=(f"In NetSuite open vendor #{vendor.id} under {remedies.VENDORS} and fill in "
                  "its name (Vendor ID / Company Name).", remedies.SYNC_STEP),
         )

@@ -26,8 +26,6 @@ META = CheckMeta(
     needs_workspace=True,
 )
 
-MENU = "Setup > Accounting > Expense Categories"
-
 
 def check(ctx: Context) -> Iterator[Finding]:
     accounts_read = ctx.readable("account")
@@ -42,8 +40,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "category exists (or this role cannot see it)." + hint(ctx.snapshot, "expensecategory", ref),
                 subject=Subject(kind="expensecategory", id=ref),
                 evidence={"reference": ref, "used_by": uses[ref]},
-                fix=(f"In NetSuite create or reactivate the category under {MENU}, or stop using it in "
-                     "the workspace.", remedies.SYNC_STEP,
+                fix=(f"In NetSuite create or reactivate the category under {remedies.EXPENSE_CATEGORIES}, "
+                     "or stop using it in the workspace.", remedies.SYNC_STEP,
                      "Re-select the category on expenses that already carry it."),
             )
             continue
@@ -71,8 +69,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"The expense category {name} isn't linked to an active NetSuite account: "
                 f"{'; '.join(problems)}.",
                 subject=subject, evidence=evidence,
-                fix=(f"In NetSuite open {MENU} > {name}: clear Inactive and choose an active expense "
-                     "account (reactivate the old one under Lists > Accounting > Accounts if it is right).",
+                fix=(f"In NetSuite open {remedies.EXPENSE_CATEGORIES} > {name}: clear Inactive and choose an "
+                     f"active expense account (reactivate the old one under {remedies.ACCOUNTS} if it is right).",
                      remedies.SYNC_STEP),
             )
     if unchecked:

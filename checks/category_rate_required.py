@@ -39,6 +39,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             "ticked, and exports never include a rate.",
             subject=Subject(kind="expensecategory", id=str(category.id), name=name),
             evidence={"internal_id": category.id, "raterequired": True, "used_by": uses[ref]},
-            fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and clear "
+            fix=(f"In NetSuite open {remedies.EXPENSE_CATEGORIES} > {name} and clear "
                  "'Rate is Required'.", remedies.SYNC_STEP),
         )

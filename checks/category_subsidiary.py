@@ -68,7 +68,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             evidence={"internal_id": category.id, "category_subsidiaries": [tree.name(s) for s in category.subsidiary],
                       "include_children": category.includechildren,
                       "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": uses[ref]},
-            fix=(f"In NetSuite open Setup > Accounting > Expense Categories > {name} and add {subs} to its "
+            fix=(f"In NetSuite open {remedies.EXPENSE_CATEGORIES} > {name} and add {subs} to its "
                  "Subsidiaries (or tick Include Children on a parent), or move the employee to a "
                  "subsidiary the category covers.", remedies.SYNC_STEP),
         )

@@ -13,7 +13,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
-from netsuite_audit.audit.remedies import SYNC_NOW
+from netsuite_audit.audit.remedies import SYNC_NOW, TIME_EXPENSE_PREFERENCES
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.values import parse_bool
@@ -48,7 +48,6 @@ KINDS = {
 }
 PREFERENCE = "TIMEEXPENSEJOBONLY"
 PREFERENCE_NAME = "Show Projects Only For Time And Expenses"
-PREFERENCE_PATH = "Setup > Accounting > Accounting Preferences > Time & Expenses"
 NS_ERROR = "\"Invalid or missing classification\" (NS0831)"
 
 CROSS_SUBSIDIARY_STEPS = (
@@ -276,7 +275,7 @@ def _projects_preference(ctx: Context, index: LineIndex) -> Iterator[Finding]:
             f"'{PREFERENCE_NAME}' ({PREFERENCE}) is on while the workspace uses projects: NetSuite limits "
             f"which projects an expense line may carry, and exports fail with {NS_ERROR}.",
             subject=subject, evidence={PREFERENCE: True, "source": source},
-            fix=(f"Log in to NetSuite as an administrator, open {PREFERENCE_PATH}, clear "
+            fix=(f"Log in to NetSuite as an administrator, open {TIME_EXPENSE_PREFERENCES}, clear "
                  f"'{PREFERENCE_NAME}' and save.", SYNC_NOW),
         )
     elif value is None:
@@ -285,5 +284,5 @@ def _projects_preference(ctx: Context, index: LineIndex) -> Iterator[Finding]:
             "uses projects.",
             missing=f"the {PREFERENCE} accounting preference (deploy the nsaudit RESTlet or set it in the workspace)",
             subject=subject,
-            manual=(f"In NetSuite open {PREFERENCE_PATH} and confirm '{PREFERENCE_NAME}' is cleared.",),
+            manual=(f"In NetSuite open {TIME_EXPENSE_PREFERENCES} and confirm '{PREFERENCE_NAME}' is cleared.",),
         )

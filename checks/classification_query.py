@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.audit.remedies import SYNC_NOW
+from netsuite_audit.audit.remedies import ACCESS_TOKENS, MANAGE_ROLES, SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import ReadState, TableRead
@@ -70,9 +70,9 @@ def _one(ctx: Context, table: str, record: str) -> Iterator[Finding]:
     denied = [p for p, r in attempts.items() if r.state == ReadState.DENIED]
     ok = [p for p, r in attempts.items() if r.state == ReadState.OK]
     fix = (
-        f"In NetSuite open Setup > Users/Roles > Access Tokens, click View on the integration's token and "
+        f"In NetSuite open {ACCESS_TOKENS}, click View on the integration's token and "
         f"confirm its role is {role!r}; if not, create a new token on that role and enter it in the workspace.",
-        f"Open Setup > Users/Roles > Manage Roles > {role} > Edit > Permissions > Lists and give "
+        f"Open {MANAGE_ROLES} > {role} > Edit > Permissions > Lists and give "
         f"{describe_permission(perm)} at View or higher; save.",
         SYNC_NOW,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -34,9 +34,9 @@ SINGLE_CURRENCY_SET = frozenset({"EUR", "GBP", "USD", "CAD"})
 
 FIX_CURRENCY = (
     "In NetSuite go to Lists > Accounting > Currencies and add (or reactivate) the currency; on a "
-    "non-OneWorld account turn on Multiple Currencies first (Setup > Company > Enable Features).",
+    f"non-OneWorld account turn on Multiple Currencies first ({remedies.ENABLE_FEATURES}).",
     "Or change the report or workspace currency to one the account already has.",
-    "Then choose Sync Now in the workspace and export again.",
+    remedies.SYNC_AND_EXPORT,
 )
 
 
@@ -143,5 +143,5 @@ def _subsidiary_currency(ctx: Context) -> Iterator[Finding]:
                       "subsidiary_currency_id": sub.currency},
             fix=(f"In the workspace set the output currency to {sub_code}, or connect this workspace to the "
                  f"subsidiary whose currency is {output}.",
-                 "Then choose Sync Now in the workspace."),
+                 remedies.SYNC_IN_WORKSPACE),
         )

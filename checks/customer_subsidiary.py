@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
@@ -33,9 +33,6 @@ META = CheckMeta(
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "customers", "subsidiary"),
 )
-
-SYNC = "Then choose Sync Now in the workspace and export the report again."
-
 
 # Where a customer is used: a text ("workspace tag"), or a report line as (report id, line number),
 # worded only when a finding names it (a large account has a use per report line).
@@ -132,8 +129,8 @@ def _fix(cross: bool, names: str) -> tuple[str, ...]:
              f"subtab add {names}; or use a customer that already belongs there."]
     if cross:
         steps.append("Or, since Cross-Subsidiary is on in the workspace, turn on Intercompany Time and "
-                     "Expense in NetSuite (Setup > Company > Enable Features > Advanced Features).")
-    steps.append(SYNC)
+                     f"Expense in NetSuite ({remedies.ENABLE_FEATURES} > Advanced Features).")
+    steps.append(remedies.SYNC_AND_EXPORT_REPORT)
     return tuple(steps)
 
 
@@ -143,11 +140,12 @@ def _missing_or_inactive(ctx: Context, ref: str, customer: Customer | None, wher
             f"Customer [{ref}] does not exist in NetSuite (or this role cannot see it), so NetSuite refuses "
             "it as a customer reference." + hint(ctx.snapshot, "customer", ref),
             subject=Subject(kind="customer", id=ref), evidence={"reference": ref, "used_by": where},
-            fix=("Pick a customer that exists in NetSuite, or remove the tag.", SYNC),
+            fix=("Pick a customer that exists in NetSuite, or remove the tag.", remedies.SYNC_AND_EXPORT_REPORT),
         )
     return ctx.fail(
         f"Customer [{customer.display_name}] is inactive, so NetSuite refuses it as a customer reference.",
         subject=Subject(kind="customer", id=str(customer.id), name=customer.display_name),
         evidence={"internal_id": customer.id, "isinactive": True, "used_by": where},
-        fix=("In NetSuite clear Inactive on the customer, or code the expenses to an active one.", SYNC),
+        fix=("In NetSuite clear Inactive on the customer, or code the expenses to an active one.",
+             remedies.SYNC_AND_EXPORT_REPORT),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -43,7 +43,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         "sends company-card bills to it.",
         subject=Subject(kind="vendor", id=str(lookups.ACCOUNTANT_VENDOR_ID), name="-Accountant-"),
         evidence={"setting": "export.default_vendor", "value": ref},
-        fix=("In NetSuite pick (or create under Lists > Relationships > Vendors) a real vendor for "
+        fix=(f"In NetSuite pick (or create under {remedies.VENDORS}) a real vendor for "
              "company-card bills, such as the card issuer.",
              "Then, in the workspace's export settings, choose that vendor as the default vendor, choose "
              "Sync Now, and export again."),

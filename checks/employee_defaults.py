@@ -44,7 +44,7 @@ FIELDS = (
 )
 
 FIX_SET = (
-    "In NetSuite open Lists > Employees > Employees, edit the submitter and, in the Classification "
+    f"In NetSuite open {remedies.EMPLOYEES}, edit the submitter and, in the Classification "
     "section, choose an active {what} available to the employee's subsidiary.",
     remedies.SYNC_STEP,
 )

@@ -38,7 +38,7 @@ def _groups(rows: lookups.Rows) -> dict[str, tuple[Any, ...]]:
 
 def _findings(ctx: Context, kind: str, table: str, wanted: set[str] | None) -> Iterator[Finding]:
     tree = lookups.subsidiary_tree(ctx)
-    menu = "Lists > Employees > Employees" if kind == "employee" else "Lists > Relationships > Vendors"
+    menu = remedies.EMPLOYEES if kind == "employee" else remedies.VENDORS
     for key, rows in sorted(_groups(lookups.email_index(ctx, table)).items()):
         if wanted is not None and key not in wanted:
             continue

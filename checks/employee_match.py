@@ -72,7 +72,7 @@ def _employee_side(ctx: Context, email: str, used_by: list[str]) -> Iterator[Fin
             code="NS0995",
             subject=Subject(kind="employee", id=str(row.id), name=lookups.entity_name(row)),
             evidence={**_evidence(match, used_by, ctx), "internal_id": row.id, "isinactive": True},
-            fix=("In NetSuite open Lists > Employees > Employees (tick Show Inactives), edit the "
+            fix=(f"In NetSuite open {remedies.EMPLOYEES} (tick Show Inactives), edit the "
                  "employee and clear Inactive. You may deactivate it again once the reports are out.",
                  remedies.SYNC_STEP),
         )
@@ -105,7 +105,7 @@ def _vendor_side(ctx: Context, email: str, used_by: list[str]) -> Iterator[Findi
         subject=Subject(kind="vendor", id=email),
         evidence={**_evidence(match, used_by, ctx),
                   "inactive_in_subsidiary": [r.id for r in match.in_subsidiary]},
-        fix=("In NetSuite open Lists > Relationships > Vendors and give the submitter's vendor record "
+        fix=(f"In NetSuite open {remedies.VENDORS} and give the submitter's vendor record "
              "exactly the workspace email, the workspace subsidiary, and clear Inactive.",
              remedies.SYNC_STEP),
     )

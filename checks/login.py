@@ -16,7 +16,7 @@ from netsuite_audit.audit.login_diagnosis import (
     token_causes,
 )
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
-from netsuite_audit.audit.remedies import SYNC_NOW
+from netsuite_audit.audit.remedies import ACCESS_TOKENS, ENABLE_FEATURES, MANAGE_INTEGRATIONS, MANAGE_ROLES, SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.snapshot import Probe
 
@@ -42,10 +42,10 @@ FIX_CREDENTIALS = (
     "Compare the consumer key and secret and the token id and secret nsaudit uses with the ones the "
     "workspace connection was given: a character lost in copying is the most common cause. NetSuite "
     "shows a secret only once; if it was not saved, create a new token as described below.",
-    "In NetSuite open Setup > Users/Roles > Access Tokens and check the integration's token: "
+    f"In NetSuite open {ACCESS_TOKENS} and check the integration's token: "
     "not revoked or inactive, issued to the right user and role.",
     "Check that the role is active, is still assigned to that user, and that the user can still log in.",
-    "Check Setup > Integration > Manage Integrations: the integration record must be Enabled.",
+    f"Check {MANAGE_INTEGRATIONS}: the integration record must be Enabled.",
     "If anything changed, or a secret was lost, create a new access token for the same user, role and "
     "integration, and enter the new token id and secret in the workspace's NetSuite connection.",
     SYNC_NOW,
@@ -53,8 +53,8 @@ FIX_CREDENTIALS = (
 
 FIX_SOAP = (
     f"Give the integration role {describe_permission(SOAP_PERMISSION)} at Full "
-    "(Setup > Users/Roles > Manage Roles > the role > Edit > Permissions > Setup).",
-    "Make sure SOAP Web Services is on under Setup > Company > Enable Features > SuiteCloud.",
+    f"({MANAGE_ROLES} > the role > Edit > Permissions > Setup).",
+    f"Make sure SOAP Web Services is on under {ENABLE_FEATURES} > SuiteCloud.",
     "If the account is a sandbox, enter the account id in the workspace as 1234567_SB1 "
     "(upper case, underscore).",
     SYNC_NOW,
@@ -94,8 +94,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "NetSuite issued an OAuth 2.0 access token but refused it on the REST call."
                 + (f" NetSuite said: {rest.detail}" if rest.detail else "") + " " + SOAP_NEEDS_TBA,
                 code="NS0109", evidence=evidence,
-                fix=("Give the role REST Web Services (Full) and make sure REST Web Services is on under Setup > "
-                     "Company > Enable Features > SuiteCloud.",),
+                fix=("Give the role REST Web Services (Full) and make sure REST Web Services is on under "
+                     f"{ENABLE_FEATURES} > SuiteCloud.",),
                 manual=(LOGIN_AUDIT_STEP,),
             )
             return
@@ -251,11 +251,11 @@ def _rest_only_down(ctx: Context, rest: Probe, evidence: dict[str, object]) -> F
         "REST (SuiteQL) is not available to this token, but SOAP works, so the integration is not "
         "affected and nsaudit read what it could over SOAP instead." + said
         + f" To let nsaudit use SuiteQL, give the role {describe_permission('ADMI_RESTWEBSERVICES')} at Full "
-        f"and {describe_permission('REPO_ANALYTICS')}, and turn on REST Web Services under Setup > Company > "
-        "Enable Features > SuiteCloud.",
+        f"and {describe_permission('REPO_ANALYTICS')}, and turn on REST Web Services under "
+        f"{ENABLE_FEATURES} > SuiteCloud.",
         code=None, severity=Severity.INFO, evidence=evidence,
         fix=(
-            "Setup > Users/Roles > Manage Roles > the role > Edit > Permissions > Setup: add REST Web "
+            f"{MANAGE_ROLES} > the role > Edit > Permissions > Setup: add REST Web "
             "Services (Full); on the Reports tab add SuiteAnalytics Workbook.",
             "Optional: nsaudit works without REST, with fewer checks verified.",
         ),

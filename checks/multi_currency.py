@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -38,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             "This OneWorld account has Multiple Currencies turned off, so the sync's currency query "
             "fails ('Unable to query currency').",
             subject=SUBJECT, evidence=evidence,
-            fix=("In NetSuite go to Setup > Company > Enable Features > Company tab, tick Multiple "
+            fix=(f"In NetSuite go to {remedies.ENABLE_FEATURES} > Company tab, tick Multiple "
                  "Currencies and save.",
                  "Confirm the integration role has Lists > Currency at View, then Sync Now in the workspace."),
         )

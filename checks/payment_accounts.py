@@ -57,7 +57,7 @@ def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
         evidence={"setting": "export.reimbursed_ap_account", "value": ref,
                   "accttype": account.accttype if account else None,
                   "isinactive": account.isinactive if account else None},
-        fix=("In NetSuite pick (or create under Lists > Accounting > Accounts) an active account of type "
+        fix=(f"In NetSuite pick (or create under {remedies.ACCOUNTS}) an active account of type "
              "Accounts Payable.",
              "In the workspace open Accounting > Advanced > Sync Reimbursed Reports, choose that account, then "
              "choose Sync Now."),
@@ -89,7 +89,7 @@ def _card_account(ctx: Context) -> Iterator[Finding]:
         "entries for card expenses fail because the payable account doesn't exist.",
         code="NS0019", subject=_subject(ref, account),
         evidence={"setting": "export.card_account", "value": ref},
-        fix=("In NetSuite reactivate the account (Lists > Accounting > Accounts), or map the card to another "
+        fix=(f"In NetSuite reactivate the account ({remedies.ACCOUNTS}), or map the card to another "
              "active account in the workspace.", remedies.SYNC_STEP),
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.verdicts import REPORT_LINES
@@ -38,8 +38,8 @@ META = CheckMeta(
 PERIOD_PATH = "Setup > Accounting > Manage Accounting Periods"
 NEXT_OPEN = ("In the workspace turn on 'Export to Next Open Period' (Export or Advanced settings), or change "
              "the export date option so the date lands in an open period.")
-SET_WARN = ("In NetSuite set 'Allow Transaction Date Outside of the Posting Period' to Warn (Setup > "
-            "Accounting > Accounting Preferences > General).")
+SET_WARN = ("In NetSuite set 'Allow Transaction Date Outside of the Posting Period' to Warn "
+            f"({remedies.GENERAL_PREFERENCES}).")
 
 
 def _posting_periods(ctx: Context) -> list[AccountingPeriod]:
@@ -137,7 +137,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield emit(
                 f"{what}. The workspace moves such exports to {later.periodname}, but NetSuite disallows a "
                 "transaction date outside its posting period, so it refuses them.",
-                code="NS0079", fix=(SET_WARN, "Then choose Sync Now in the workspace and export again."),
+                code="NS0079", fix=(SET_WARN, remedies.SYNC_AND_EXPORT),
                 **kwargs,
             )
         elif policy == "unknown":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
@@ -28,9 +28,9 @@ META = CheckMeta(
 )
 
 FIX_REACTIVATE = (
-    "In NetSuite go to Lists > Relationships > Projects, open the project, clear Inactive, "
+    f"In NetSuite go to {remedies.PROJECTS}, open the project, clear Inactive, "
     "set a status other than Closed and tick Allow Expenses; or pick another project.",
-    "Then in the workspace open Accounting, choose Sync Now, and export the report again.",
+    remedies.SYNC_FROM_ACCOUNTING,
 )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -35,14 +35,11 @@ META = CheckMeta(
 
 MEMBERS_SHOWN = 5  # workspace members named in a WARN; the rest are counted
 
-SYNC = "Then choose Sync Now in the workspace and export the report again."
-
-
 def _fix(project: Project) -> tuple[str, ...]:
     return (
-        f"In NetSuite open project [{project.display_name}] (Lists > Relationships > Projects), Resources "
+        f"In NetSuite open project [{project.display_name}] ({remedies.PROJECTS}), Resources "
         "subtab, and add each employee listed; or clear 'Limit time and expenses to resources' on it.",
-        SYNC,
+        remedies.SYNC_AND_EXPORT_REPORT,
     )
 
 
@@ -192,8 +189,9 @@ def _projects_only(ctx: Context) -> Iterator[Finding]:
             "NetSuite shows only projects on time and expense entries, yet expenses are coded to customers "
             "without a project; NetSuite refuses those customer tags.",
             subject=subject, evidence=evidence,
-            fix=("In NetSuite clear 'Show Projects Only For Time And Expense Entry' (Setup > Accounting > "
-                 "Accounting Preferences > Time & Expenses), or code those expenses to a project.", SYNC),
+            fix=("In NetSuite clear 'Show Projects Only For Time And Expense Entry' "
+                 f"({remedies.TIME_EXPENSE_PREFERENCES}), or code those expenses to a project.",
+                 remedies.SYNC_AND_EXPORT_REPORT),
         )
     elif not pref.known:
         yield ctx.unverifiable(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -44,5 +45,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                   "used_by": used[:20]},
         fix=("In the workspace open Accounting > Coding (Configure) and import Projects (Jobs) as a tag or "
              "report field.",
-             "Then choose Sync Now."),
+             remedies.SYNC_THEN),
     )

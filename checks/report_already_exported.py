@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.netsuite.records import Transaction
@@ -115,5 +116,5 @@ def check(ctx: Context) -> Iterator[Finding]:
                  "it is this report.",
                  "If the report should be exported again, delete that transaction first; otherwise mark "
                  "the report as exported in the workspace instead of exporting it.",
-                 "Then choose Sync Now in the workspace and export again."),
+                 remedies.SYNC_AND_EXPORT),
         )

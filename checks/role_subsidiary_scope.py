@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.netsuite.permissions import describe_permission
@@ -29,10 +29,10 @@ META = CheckMeta(
 )
 
 UI_STEPS = (
-    "In NetSuite open Setup > Users/Roles > Manage Roles and edit the integration role.",
+    f"In NetSuite open {remedies.MANAGE_ROLES} and edit the integration role.",
     "In its Subsidiary Restrictions section choose All, or choose Selected and highlight every subsidiary "
     "(hold Ctrl or Cmd to pick several), then save.",
-    "Then choose Sync Now in the workspace.",
+    remedies.SYNC_IN_WORKSPACE,
 )
 
 

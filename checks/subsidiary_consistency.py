@@ -42,7 +42,7 @@ META = CheckMeta(
     needs_workspace=True,
 )
 
-MENUS = {"vendor": "Lists > Relationships > Vendors", "job": "Lists > Relationships > Projects"}
+MENUS = {"vendor": remedies.VENDORS, "job": remedies.PROJECTS}
 LABELS = {"vendor": "vendor", "job": "project"}
 
 

@@ -37,8 +37,8 @@ PREFS = (
 
 def _where(sub_name: str | None) -> str:
     if sub_name is None:  # no subsidiaries: the same defaults live in the accounting preferences
-        return "Setup > Accounting > Accounting Preferences > Time & Expenses"
-    return f"Setup > Company > Subsidiaries > {sub_name} > Preferences"
+        return remedies.TIME_EXPENSE_PREFERENCES
+    return f"{remedies.SUBSIDIARIES} > {sub_name} > Preferences"
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -71,7 +71,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="employee", id=str(boss.id), name=name),
             evidence={"internal_id": boss.id, "expenselimit": str(limit), "approves_for": emails,
                       "largest_pending_report": str(largest[boss_id]) if boss_id in largest else None},
-            fix=("In NetSuite open Lists > Employees > Employees, edit the supervisor, and on the Human "
+            fix=(f"In NetSuite open {remedies.EMPLOYEES}, edit the supervisor, and on the Human "
                  "Resources tab empty the Expense Limit field (blank, not 0.00).",
                  remedies.SYNC_STEP),
         )

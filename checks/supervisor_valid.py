@@ -27,7 +27,7 @@ META = CheckMeta(
 )
 
 FIX = (
-    "In NetSuite open Lists > Employees > Employees, edit the submitter and set Supervisor to an "
+    f"In NetSuite open {remedies.EMPLOYEES}, edit the submitter and set Supervisor to an "
     "active employee (reactivate the current supervisor if that person should keep approving).",
     remedies.SYNC_STEP,
 )

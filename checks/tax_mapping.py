@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -37,7 +38,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         subject=Subject(kind="setting", id="tax-group-mapping"),
         evidence={"active_tax_groups": groups, "default_tax": ctx.workspace.export.default_tax},
         manual=(
-            "In NetSuite open Setup > Accounting > Tax Groups and open each group the workspace uses.",
+            f"In NetSuite open {remedies.TAX_GROUPS} and open each group the workspace uses.",
             "Every code inside must be a purchase code; for Australia, for example, GST 10% belongs on "
             "NCT-AU (not TS-AU) and GST-free on NCF-AU (not TFS-AU).",
             "Under Setup > Accounting > Set Up Taxes, for each country, 'Tax Code Lists Include' should be "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups, settings
+from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 
@@ -52,7 +52,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             "workspace has tax import off or no default tax.",
             code="NS0061", subject=subject, evidence=evidence,
             missing="subsidiary tax preference (nsaudit RESTlet)",
-            manual=("In NetSuite open Setup > Company > Subsidiaries, edit the workspace subsidiary and look "
+            manual=(f"In NetSuite open {remedies.SUBSIDIARIES}, edit the workspace subsidiary and look "
                     "on its tax settings for whether tax is required on transactions.",
                     "If it is, turn Tax on in the workspace and pick a default tax."),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.retirement import TBA_NO_NEW_INTEGRATIONS, days_text
@@ -40,7 +41,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 "run_date": ctx.run_date.isoformat()}
     subject = Subject(kind="setting", id="connection.auth", name="tba")
     keep = (
-        f"Keep the integration record {conn.application!r} (Setup > Integration > Manage Integrations) and "
+        f"Keep the integration record {conn.application!r} ({remedies.MANAGE_INTEGRATIONS}) and "
         "its access token: do not delete or reset them.",
         "Ask the vendor when its connection will log in with OAuth 2.0 client credentials, which new "
         "integrations use.",

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from netsuite_audit.audit import unknown
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
-from netsuite_audit.audit.remedies import SYNC_NOW
+from netsuite_audit.audit.remedies import ACCESS_TOKENS, M2M_SETUP, MANAGE_ROLES, SYNC_NOW
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.records import AccessToken, Employee
 from netsuite_audit.snapshot import ReadState
@@ -30,12 +30,11 @@ META = CheckMeta(
 )
 
 TOKEN_PERMISSION = "ADMI_MANAGE_OAUTH_TOKENS"
-TOKENS_PAGE = "Setup > Users/Roles > Access Tokens"
 
 
 def _new_token_steps(app: str, role: str, user: str | None) -> tuple[str, ...]:
     return (
-        f"In NetSuite open {TOKENS_PAGE} > New Access Token: application {app!r}, "
+        f"In NetSuite open {ACCESS_TOKENS} > New Access Token: application {app!r}, "
         f"user {user or 'the connection user'}, role {role!r}; save and copy the token id and secret.",
         "Enter the new token id and secret in the workspace's NetSuite connection (a token's role "
         "cannot be edited, so a new token is the only way to change it).",
@@ -46,7 +45,6 @@ def _new_token_steps(app: str, role: str, user: str | None) -> tuple[str, ...]:
 
 SUB_SOURCE = ("the OAuth 2.0 access token's sub claim (role;entity), read when nsaudit logged in; the "
               "oauthtoken table is not needed for this")
-MAPPING_PAGE = "Setup > Integration > Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -84,7 +82,7 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
     certificate mapping, which the access token names in ``sub``."""
     conn = ctx.workspace.connection
     token = ctx.snapshot.login.token
-    manual = (f"In NetSuite open {MAPPING_PAGE}, find the mapping of {conn.application!r} and confirm its role "
+    manual = (f"In NetSuite open {M2M_SETUP}, find the mapping of {conn.application!r} and confirm its role "
               f"is {conn.role!r}.",)
     if token is None or token.role_id is None:
         yield ctx.unverifiable(
@@ -114,7 +112,7 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
             "token's sub, role;entity). Its queries then have that role's permissions, and the sync is expected "
             "to stop with a permission error (NS0384).",
             code="NS0384", subject=subject, evidence=evidence,
-            fix=(f"In NetSuite open {MAPPING_PAGE}, revoke the mapping of {conn.application!r} and create a new "
+            fix=(f"In NetSuite open {M2M_SETUP}, revoke the mapping of {conn.application!r} and create a new "
                  f"one for the same user with role {conn.role!r} and the public certificate; give the connection "
                  "the new Certificate ID.", SYNC_NOW),
         )
@@ -146,7 +144,7 @@ def _no_token(ctx: Context, tokens: Sequence[AccessToken]) -> Finding:
 
 def _tokens_unreadable(ctx: Context) -> Finding:
     read = ctx.snapshot.read("oauthtoken")
-    manual = (f"In NetSuite open {TOKENS_PAGE}, click View on the integration's token and confirm "
+    manual = (f"In NetSuite open {ACCESS_TOKENS}, click View on the integration's token and confirm "
               f"its user and that its role is {ctx.workspace.connection.role!r}.",)
     if read.state == ReadState.DENIED and read.via != "audit-profile":
         return ctx.fail(
@@ -157,7 +155,7 @@ def _tokens_unreadable(ctx: Context) -> Finding:
             code="NS0384",
             subject=Subject(kind="permission", id=TOKEN_PERMISSION, name="Access Token Management"),
             evidence={"read": read.state.value, "via": read.via, "detail": read.detail},
-            fix=(f"In NetSuite open Setup > Users/Roles > Manage Roles > {ctx.workspace.connection.role} > "
+            fix=(f"In NetSuite open {MANAGE_ROLES} > {ctx.workspace.connection.role} > "
                  "Edit > Permissions > Setup and add Access Token Management at Full.", SYNC_NOW),
             manual=manual,
         )
@@ -217,7 +215,7 @@ def _user_holds_role(ctx: Context, active: Sequence[AccessToken], entity: str | 
             "or has no role of that name, and the workspace gives no connection.role_id).",
             missing=f"{describe_permission('ADMI_MANAGEROLES')} or connection.role_id in the workspace",
             subject=Subject(kind="role", id="expected", name=conn.role),
-            manual=(f"In NetSuite open Setup > Users/Roles > Manage Roles, find {conn.role!r} and read its "
+            manual=(f"In NetSuite open {MANAGE_ROLES}, find {conn.role!r} and read its "
                     "internal id (Home > Set Preferences > Show Internal IDs shows it); write it in the "
                     "workspace as connection.role_id, then run nsaudit again.",),
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from netsuite_audit.audit import settings
+from netsuite_audit.audit import remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType, Forms
@@ -159,7 +159,7 @@ def _item(ctx: Context, form_key: str, form_name: str, field: FormField, why: st
         fix=(OPEN_FORM.format(form=form_name), f"On that form: {field.steps}. Save.",
              f"Update the workspace description: [forms.{form_key}] {field.entry} = {str(field.expected).lower()}, "
              "with checked_on and checked_by.",
-             "Then choose Sync Now in the workspace and export the report again."),
+             remedies.SYNC_AND_EXPORT_REPORT),
     )
 
 

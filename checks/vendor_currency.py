@@ -88,6 +88,6 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"The vendor doesn't have access to the transaction currency: vendor {name} "
                 f"(#{vendor.id}) does not list {code}.",
                 subject=subject, evidence=evidence,
-                fix=(f"In NetSuite open Lists > Relationships > Vendors > {name} > Financial tab and add "
+                fix=(f"In NetSuite open {remedies.VENDORS} > {name} > Financial tab and add "
                      f"{code} to the Currencies list.", remedies.SYNC_STEP),
             )

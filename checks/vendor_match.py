@@ -82,7 +82,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 evidence={"email": email, "used_by": used_by, "internal_id": vendor.id,
                           "vendor_email": vendor.email, "vendor_subsidiary": vendor.subsidiary,
                           "isinactive": vendor.isinactive},
-                fix=("In NetSuite open Lists > Relationships > Vendors, edit this vendor: set the "
+                fix=(f"In NetSuite open {remedies.VENDORS}, edit this vendor: set the "
                      "submitter's exact email, the workspace subsidiary and clear Inactive; or rename "
                      "or remove it if it is not the submitter.",
                      remedies.SYNC_STEP),

@@ -10,6 +10,8 @@ What it offers:
 - the contract: :class:`CheckMeta`, :class:`Context` (``ctx.rows``, ``ctx.readable``, ``ctx.known``,
   ``ctx.resolve``, ``ctx.fail``/``warn``/``unverifiable``/``passed``), :class:`Finding`,
   :class:`Severity`, :class:`Status`, :class:`Subject`, :class:`Detection`;
+- how a finding names the pending report lines it is about, so they count in the per-report
+  verdicts: :data:`REPORT_LINES` (the evidence key) and :func:`report_line`;
 - the helper library the bundled checks share: ``lookups`` (employees, vendors, subsidiaries,
   submitters, accounts), ``settings`` (NetSuite preferences and features: RESTlet, workspace, or
   unknown), ``remedies`` (fix steps worded once: Sync Now, menu paths);
@@ -26,6 +28,7 @@ from __future__ import annotations
 from netsuite_audit.audit import lookups, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status, Subject
+from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.inputs.workspace import ExportType, Ref
 from netsuite_audit.netsuite import records
 from netsuite_audit.netsuite.permissions import Level, describe_permission
@@ -33,6 +36,7 @@ from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import ReadState
 
 __all__ = [
+    "REPORT_LINES",
     "TABLES",
     "CheckMeta",
     "Context",
@@ -49,5 +53,6 @@ __all__ = [
     "lookups",
     "records",
     "remedies",
+    "report_line",
     "settings",
 ]

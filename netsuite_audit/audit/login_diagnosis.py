@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from netsuite_audit.audit.remedies import COMPANY_INFORMATION, M2M_SETUP, MANAGE_INTEGRATIONS, MANAGE_ROLES
 from netsuite_audit.inputs.account_id import AccountId, Environment
 from netsuite_audit.snapshot import AccountSnapshot, Probe
 from netsuite_audit.support.errors import InputError
@@ -121,9 +122,6 @@ def probe_evidence(snapshot: AccountSnapshot) -> dict[str, Any]:
 OAUTH_ERROR_CODES = ("invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
                      "unsupported_grant_type", "invalid_scope")
 
-MAPPING_PAGE = ("Setup > Integration > Manage Authentication > OAuth 2.0 Client Credentials (M2M) Setup")
-INTEGRATION_PAGE = "Setup > Integration > Manage Integrations"
-
 
 @dataclass(frozen=True)
 class TokenCause:
@@ -133,7 +131,7 @@ class TokenCause:
 
 
 _CERT_FIX = (
-    f"In NetSuite open {MAPPING_PAGE} and find the mapping for this integration, user and role. The mapping "
+    f"In NetSuite open {M2M_SETUP} and find the mapping for this integration, user and role. The mapping "
     "is per account: it is not copied to sandboxes or Release Preview, and a sandbox refresh removes it.",
     "If it is missing, revoked or expired, create a new mapping (Create New: entity, role, application, "
     "the public certificate) and give nsaudit the new Certificate ID NetSuite shows.",
@@ -142,14 +140,14 @@ _CERT_FIX = (
 CAUSES: dict[str, TokenCause] = {c.key: c for c in (
     TokenCause("wrong_account", "the token request reached a different account than the one the certificate is "
                "mapped in: check the account id (production 1234567, sandbox 1234567_SB1).",
-               ("Use the account id of the account where the M2M mapping was created (Setup > Company > "
-                "Company Information > Account ID).", *_CERT_FIX)),
+               ("Use the account id of the account where the M2M mapping was created "
+                f"({COMPANY_INFORMATION} > Account ID).", *_CERT_FIX)),
     TokenCause("client_unknown", "no integration record in this account has this client id.",
-               (f"In NetSuite open {INTEGRATION_PAGE}, open the integration and copy its Client ID (shown once, "
+               (f"In NetSuite open {MANAGE_INTEGRATIONS}, open the integration and copy its Client ID (shown once, "
                 "when the record is saved; reset the credentials to see a new one).",)),
     TokenCause("grant_not_allowed", "the integration record does not allow the client credentials grant, or it "
                "is blocked.",
-               (f"In NetSuite open {INTEGRATION_PAGE} > the integration > Edit: State Enabled, and under OAuth 2.0 "
+               (f"In NetSuite open {MANAGE_INTEGRATIONS} > the integration > Edit: State Enabled, and under OAuth 2.0 "
                 "tick Client Credentials (Machine to Machine) Grant; save.",)),
     TokenCause("certificate_unknown", "the certificate id is not known in this account for this integration.",
                _CERT_FIX),
@@ -175,14 +173,14 @@ CAUSES: dict[str, TokenCause] = {c.key: c for c in (
                "this computer's clock is probably wrong.",
                ("Set this computer's clock from a time server (enable NTP), then run nsaudit again.",)),
     TokenCause("scope", "the scope asked for is not granted on the integration record.",
-               (f"In NetSuite open {INTEGRATION_PAGE} > the integration > Edit and tick the scopes nsaudit needs: "
+               (f"In NetSuite open {MANAGE_INTEGRATIONS} > the integration > Edit and tick the scopes nsaudit needs: "
                 "REST Web Services (SuiteQL) and, when the nsaudit RESTlet is used, RESTlets.",)),
     TokenCause("entity_inactive", "the mapped user (entity) is inactive or no longer has access.",
                ("Open the employee record: clear Inactive and tick Give Access; or map the certificate to an "
                 "active user.",)),
     TokenCause("role_inactive", "the mapped role is inactive, no longer assigned to the user, or lacks Log In "
                "using OAuth 2.0 Access Tokens.",
-               ("Open Setup > Users/Roles > Manage Roles > the role: active, with Log In using OAuth 2.0 Access "
+               (f"Open {MANAGE_ROLES} > the role: active, with Log In using OAuth 2.0 Access "
                 "Tokens (Setup tab) at Full; and keep it on the user's Access tab.",)),
     TokenCause("malformed", "NetSuite found the token request malformed.",
                ("Run nsaudit with --debug logging and check the request (no secret is logged).",)),

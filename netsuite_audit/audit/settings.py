@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from netsuite_audit.audit import lookups
+from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.inputs.pending import Report
 from netsuite_audit.inputs.workspace import ExportType, Workspace
@@ -60,8 +60,8 @@ class SettingInfo:
     uncertain: bool = False
 
 
-_PREFS = "Setup > Accounting > Accounting Preferences"
-_FEATURES = "Setup > Company > Enable Features"
+_PREFS = remedies.ACCOUNTING_PREFERENCES
+_FEATURES = remedies.ENABLE_FEATURES
 
 # Every preference and feature the RESTlet can return (netsuite_audit/restlet/nsaudit_restlet.js);
 # docs/workspace.md lists the same, with the checks that use each (a test keeps the three in step).

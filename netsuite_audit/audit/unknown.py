@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.snapshot import AccountSnapshot
 
 # Where an admin sees each column's value by hand, for the columns whose absence matters most.
@@ -25,7 +26,7 @@ _WHERE: dict[str, str] = {
     "employee.location": "open the employee record and read Location",
     "job.allowexpenses": "open the project > Preferences and see whether Allow Expenses is ticked",
     "job.limittimetoassignees": "open the project and see whether 'Limit time and expenses to resources' is ticked",
-    "expensecategory.raterequired": "open Setup > Accounting > Expense Categories and see Rate Is Required",
+    "expensecategory.raterequired": f"open {remedies.EXPENSE_CATEGORIES} and see Rate Is Required",
     "account.subsidiary": "open the account and read its Subsidiaries (and Include Children)",
     "vendor.currency": "open the vendor > Financial tab and read Currency",
 }
