@@ -3,8 +3,8 @@ snapshot, each made on first use and kept on the run, never in a module.
 
 ``PreparedInputs`` holds what depends on the workspace and the pending reports alone (the line
 index, the submitters, the categories in use, per-report sums); a live run builds it in the
-background while it waits for NetSuite (``lookups.warm``). ``RunState`` adds what depends on the account's snapshot
-(the subsidiary tree, email indexes, resolved references, rows by id). The engine makes one
+background while it waits for NetSuite (``lookups.warm``). ``RunState`` adds what depends on the
+account's snapshot (the subsidiary tree, email indexes, resolved references, rows by id). The engine makes one
 ``RunState`` per account and hands it to every check through ``Context.state``; two accounts audited
 in one process (``nsaudit run --profile a --profile b``) never share one.
 
