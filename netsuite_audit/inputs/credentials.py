@@ -1,9 +1,9 @@
 """NetSuite credentials: where they come from and how they stay out of sight.
 
 Two kinds: token-based authentication (TBA: consumer key/secret and token id/secret, OAuth 1.0a) and
-OAuth 2.0 client credentials (M2M: client id, certificate id and a private key; see
-``m2m_keys``; the secret values themselves are ``secret.Secret``). One account may be given either or both; with both, REST uses OAuth 2.0 and
-SOAP (which accepts only TBA) uses the token.
+OAuth 2.0 client credentials (M2M: client id, certificate id and a private key; see ``m2m_keys``;
+secret values are ``secret.Secret``). One account may be given either or both; with both, REST uses
+OAuth 2.0 and SOAP (which accepts only TBA) uses the token.
 
 Three sources, tried in this order when no profile is named:
 
