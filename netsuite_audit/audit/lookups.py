@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from netsuite_audit.audit import references
 from netsuite_audit.audit.availability import SubsidiaryTree
@@ -21,7 +21,7 @@ from netsuite_audit.audit.line_index import COMMON_FIELDS, LineIndex
 from netsuite_audit.audit.model import Finding
 from netsuite_audit.audit.references import Reference, UnresolvedReference
 from netsuite_audit.audit.state import PreparedInputs
-from netsuite_audit.inputs.pending import PendingReports, Report
+from netsuite_audit.inputs.pending import Report
 from netsuite_audit.inputs.workspace import Coding, ExportType, Ref, Workspace
 from netsuite_audit.netsuite.permissions import Level, describe_permission
 from netsuite_audit.netsuite.tables import TABLES
@@ -116,19 +116,6 @@ def uses_employee_defaults(ws: Workspace) -> bool:
 
 # Facts derived from the workspace and the pending reports alone, which several checks ask for: kept
 # on the run's prepared inputs (audit/state.py), built on first request.
-class Inputs(Protocol):
-    """What the per-inputs facts are built from: the run's prepared inputs."""
-
-    @property
-    def workspace(self) -> Workspace: ...
-
-    @property
-    def reports(self) -> PendingReports | None: ...
-
-    @property
-    def line_index(self) -> LineIndex: ...
-
-
 def warm(inputs: PreparedInputs) -> PreparedInputs:
     """Build the facts of the workspace and reports alone before the account is read (a live run
     does this in the background while it waits for NetSuite): the line index of the fields the
@@ -142,7 +129,7 @@ def warm(inputs: PreparedInputs) -> PreparedInputs:
     return inputs
 
 
-def _per_inputs(name: str, inputs: PreparedInputs, build: Callable[[Inputs], T]) -> T:
+def _per_inputs(name: str, inputs: PreparedInputs, build: Callable[[PreparedInputs], T]) -> T:
     return inputs.once(name, lambda: build(inputs))
 
 
@@ -155,7 +142,7 @@ def members(ctx: Context) -> dict[str, list[str]]:
     return _copy_uses(_per_inputs("members", ctx.state.inputs, _members))
 
 
-def _members(ctx: Inputs) -> dict[str, list[str]]:
+def _members(ctx: PreparedInputs) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for email in ctx.workspace.employees:
         found.setdefault(email, []).append("workspace member")
@@ -194,7 +181,7 @@ def enabled_categories(ctx: Context) -> Uses:
     return _per_inputs("enabled_categories", ctx.state.inputs, _enabled_categories)
 
 
-def _enabled_categories(ctx: Inputs) -> Uses:
+def _enabled_categories(ctx: PreparedInputs) -> Uses:
     labels: dict[str, list[str]] = {}
     for ref in ctx.workspace.tags.categories:
         labels.setdefault(ref_key(ref), []).append("workspace category")
@@ -230,7 +217,7 @@ def report_facts(ctx: Context) -> tuple[ReportFacts, ...]:
     return _per_inputs("report_facts", ctx.state.inputs, _report_facts)
 
 
-def _report_facts(ctx: Inputs) -> tuple[ReportFacts, ...]:
+def _report_facts(ctx: PreparedInputs) -> tuple[ReportFacts, ...]:
     found = []
     for report in ctx.reports.reports if ctx.reports else ():
         total = reimbursable = Decimal(0)

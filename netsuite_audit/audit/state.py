@@ -71,14 +71,6 @@ class RunState(_Memo):
         return cls(PreparedInputs(workspace, reports), snapshot)
 
     @property
-    def workspace(self) -> Workspace:
-        return self.inputs.workspace
-
-    @property
-    def reports(self) -> PendingReports | None:
-        return self.inputs.reports
-
-    @property
     def line_index(self) -> LineIndex:
         return self.inputs.line_index
 

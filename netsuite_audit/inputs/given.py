@@ -27,14 +27,7 @@ class GivenInputs:
     reports_file: Path | None = None  # the reports file as the user named it (None: none, or the demo's)
     reports_path: Path | None = None  # the reports file read (the demo's own included)
     reports_later: bool = False  # the file is there and is read while the account is (pipeline)
-    demo: bool = False
-
-    @property
-    def workspace_label(self) -> str | None:
-        """How outputs name the workspace: the file given, "demo", or nothing."""
-        if self.workspace_file is not None:
-            return str(self.workspace_file)
-        return "demo" if self.demo else None
+    workspace_label: str | None = None  # how outputs name the workspace: the file given, "demo", or nothing
 
     def read_reports(self) -> PendingReports | None:
         """The pending reports: those read already, else the file read now."""
@@ -58,5 +51,6 @@ def read_inputs(workspace_path: Path | None, reports_path: Path | None, *, demo:
     workspace = Workspace.load(workspace_path) if workspace_path else None
     later = reports_later and reports_path is not None and reports_path.is_file()
     reports = PendingReports.load(reports_path) if reports_path is not None and not later else None
+    label = str(given) if given is not None else ("demo" if demo else None)
     return GivenInputs(workspace=workspace, workspace_file=given, reports=reports, reports_file=named_reports,
-                       reports_path=reports_path, reports_later=later, demo=demo)
+                       reports_path=reports_path, reports_later=later, workspace_label=label)
