@@ -21,7 +21,7 @@ from netsuite_audit.collect.network_use import NetworkUse
 from netsuite_audit.expensify.models import ExpensifyRead, Job, ReportScope
 from netsuite_audit.inputs.given import GivenInputs
 from netsuite_audit.inputs.workspace import Workspace
-from netsuite_audit.result import AuditResult, PermissionRow
+from netsuite_audit.result import AuditResult, PermissionRow, ResultConnection
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.support.background import InBackground, resolved
 from netsuite_audit.support.errors import InputError
@@ -269,6 +269,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
             else None),
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
+        connection=_connection(snapshot, workspace),
     )
 
 
@@ -290,6 +291,12 @@ def workspace_source(read: ExpensifyRead, path: Path | None) -> str:
     text = f"{read.label()} ({keys}; {len(read.jobs)} job(s))"
     # Only the file's name: reports never show where files live on the machine that ran them.
     return f"{text}; everything else and any key it sets: file {path.name}" if path else text
+
+
+def _connection(snapshot: AccountSnapshot, workspace: Workspace | None) -> ResultConnection:
+    from netsuite_audit.audit.connection import decide
+
+    return ResultConnection.model_validate(decide(snapshot, workspace).to_json())
 
 
 def _permissions(snapshot: AccountSnapshot, workspace: Workspace | None, warn: Warn) -> list[PermissionRow]:

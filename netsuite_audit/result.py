@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -80,6 +81,20 @@ class ResultAccount(_Model):
     company: str | None = Field(None, description="The company: the top-level subsidiary's name, when it was read")
 
 
+class ResultConnection(_Model):
+    """Which Expensify connection was audited and how that was decided (docs/connections.md)."""
+
+    kind: Literal["oauth2-rest", "tba-soap"] = Field(
+        description="oauth2-rest: OAuth 2.0 over REST web services; tba-soap: token-based auth over SOAP")
+    label: str = Field(description="The kind in words, e.g. 'OAuth 2.0 over REST'")
+    decided_by: str = Field(description="How the kind was decided, in a plain sentence")
+    account: str = Field("", description="What the account showed about the connection, in a sentence")
+    agrees: bool | None = Field(None, description="true: the account backs the workspace's kind; false: it "
+                                                  "contradicts it; null: the account could not tell")
+    active_tokens: tuple[str, ...] = Field((), description="Active access tokens of the integration's "
+                                                           "application, when the token list was read")
+
+
 class Skipped(_Model):
     check_id: str
     reason: str
@@ -112,6 +127,8 @@ class AuditResult(_Model):
     snapshot_sha256: str
     login_ok: bool
     workspace: str | None = None
+    connection: ResultConnection | None = Field(None, description="The Expensify connection audited (kind and "
+                                                                   "how it was decided); null in older results")
     workspace_name: str | None = Field(None, description="The workspace description's name")
     run_by: str | None = Field(None, description="The operating-system user who ran the audit")
     reports: str | None = None
@@ -332,6 +349,7 @@ def build_result(
     verdicts: Iterable[ReportVerdict] = (),
     warnings: Iterable[str] = (),
     network: NetworkUse | None = None,
+    connection: ResultConnection | None = None,
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -349,6 +367,7 @@ def build_result(
         snapshot_sha256=snapshot.sha256(),
         login_ok=snapshot.login.any_ok,
         workspace=workspace,
+        connection=connection,
         workspace_name=workspace_name,
         run_by=run_by,
         reports=reports,
@@ -367,5 +386,5 @@ def build_result(
     )
 
 
-__all__ = ["AuditResult", "InputError", "Outcome", "RunVerdict", "build_result", "counts_toward_exit",
+__all__ = ["AuditResult", "InputError", "Outcome", "ResultConnection", "RunVerdict", "build_result", "counts_toward_exit",
            "exit_code", "summarize"]

@@ -12,11 +12,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from netsuite_audit.inputs.files import load_mapping, validate
 
 Ref = int | str  # NetSuite internal id, or the record's exact name
+ConnectionKind = Literal["oauth2-rest", "tba-soap"]
+CONNECTION_KINDS: tuple[ConnectionKind, ...] = ("oauth2-rest", "tba-soap")
 
 
 class _Model(BaseModel):
@@ -56,11 +58,64 @@ class Connection(_Model):
     role_id: int | None = Field(None, description="Internal id of that role, when known")
     application: str = Field("Expensify", description="Integration record (application) name of the token")
     user: str | None = Field(None, description="Email of the NetSuite user the token belongs to")
-    auth: Literal["tba", "oauth2"] = Field(
-        "tba", description="How the integration logs in: token-based auth (tba, what the Expensify connection "
-                           "uses today) or OAuth 2.0 client credentials (oauth2)"
+    kind: ConnectionKind | None = Field(
+        None, description="Which Expensify connection the workspace uses: oauth2-rest (OAuth 2.0 over REST web "
+                          "services, how Expensify connects today) or tba-soap (token-based auth over SOAP, the "
+                          "legacy connection). Left out: taken from auth and soap (tba-soap when neither is given)"
     )
-    soap: bool = Field(True, description="The integration talks to NetSuite over SOAP (the Expensify connection does)")
+    auth: Literal["tba", "oauth2"] | None = Field(
+        None, validate_default=True,
+        description="How the integration logs in: token-based auth (tba, the legacy Expensify connection) or "
+                    "OAuth 2.0 (oauth2, the current one); must agree with kind",
+    )
+    soap: bool | None = Field(
+        None, validate_default=True,
+        description="The integration talks to NetSuite over SOAP (the legacy TBA connection does; the OAuth 2.0 "
+                    "connection uses REST); must agree with kind and auth",
+    )
+
+    @field_validator("auth")
+    @classmethod
+    def _auth_agrees(cls, value: str | None, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        implied = "oauth2" if kind == "oauth2-rest" else "tba"
+        if value is None:
+            return implied
+        if kind is not None and value != implied:
+            raise ValueError(f'auth = "{value}" contradicts kind = "{kind}" (which logs in with {implied}); '
+                             "give one of them, or make them agree")
+        return value
+
+    @field_validator("soap")
+    @classmethod
+    def _soap_agrees(cls, value: bool | None, info: ValidationInfo) -> bool:
+        auth = info.data.get("auth") or "tba"
+        implied = auth == "tba"
+        if value is None:
+            return implied
+        if value != implied:
+            kind = info.data.get("kind")
+            said = f'kind = "{kind}"' if kind else f'auth = "{auth}"'
+            raise ValueError(
+                f"soap = {str(value).lower()} contradicts {said}: the Expensify connection uses SOAP only with "
+                'token-based auth (kind = "tba-soap": auth = "tba", soap = true) and REST with OAuth 2.0 '
+                '(kind = "oauth2-rest": auth = "oauth2", soap = false)')
+        return value
+
+    @property
+    def resolved_kind(self) -> ConnectionKind:
+        """``oauth2-rest`` or ``tba-soap``, from kind, auth and soap (validated to agree)."""
+        return "oauth2-rest" if self.auth == "oauth2" else "tba-soap"
+
+    @property
+    def kind_source(self) -> str:
+        """Which workspace field said the kind, in plain words."""
+        if self.kind is not None:
+            return f'the workspace says kind = "{self.kind}"'
+        if "auth" in self.model_fields_set or "soap" in self.model_fields_set:
+            return (f'the workspace says auth = "{self.auth}"'
+                    + (f", soap = {str(self.soap).lower()}" if "soap" in self.model_fields_set else ""))
+        return "the workspace does not say, so the legacy default (tba-soap) is assumed"
 
 
 class Export(_Model):

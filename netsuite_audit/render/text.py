@@ -308,7 +308,18 @@ def _header(result: AuditResult) -> str:
     read = (f"read over {acct.transport.upper()}" if result.login_ok and acct.transport != "none"
             else "nothing read (login failed)")
     return (f"[bold]nsaudit {result.tool.version}[/bold] · account {escape(acct.account_id)} "
-            f"({escape(acct.environment)}) · {read}" + (f" · role {escape(acct.role)}" if acct.role else ""))
+            f"({escape(acct.environment)}) · {read}" + (f" · role {escape(acct.role)}" if acct.role else "")
+            + _connection_part(result))
+
+
+def _connection_part(result: AuditResult) -> str:
+    """`` · OAuth 2.0/REST (workspace, account agrees)``: the kind and how it was decided."""
+    conn = result.connection
+    if conn is None:
+        return ""
+    how = "workspace" if conn.decided_by.startswith("The workspace says") else "default"
+    how += {True: ", account agrees", False: ", account DISAGREES", None: ""}[conn.agrees]
+    return f" · {escape(conn.label)} ({escape(how)})"
 
 
 def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
