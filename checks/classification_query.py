@@ -1,8 +1,9 @@
 """NS0384: the integration's token may query classes, departments and locations.
 
-The integration reads them with a SOAP search; nsaudit also tries SuiteQL. A permission refusal on
-the SOAP path is what the sync will hit. A refusal on SuiteQL alone, while the SOAP search works,
-does not stop the sync (SuiteQL has extra needs of its own) and is only a warning.
+The TBA/SOAP connection reads them with a SOAP search; nsaudit also tries SuiteQL. A permission refusal
+on the SOAP path is what the sync will hit. A refusal on SuiteQL alone, while the SOAP search works,
+does not stop the sync (SuiteQL has extra needs of its own) and is only a warning. The OAuth 2.0/REST
+connection reads them over REST, so for it only the REST (SuiteQL) probes count.
 """
 
 from __future__ import annotations
@@ -43,11 +44,12 @@ PROTOCOL = {"soap": "SOAP search", "rest": "SuiteQL query"}
 def _attempts(ctx: Context, table: str) -> dict[str, TableRead]:
     """The token's reads of ``table`` by protocol; audit-profile reads and skipped ones left out."""
     snap = ctx.snapshot
+    protocols = ("rest",) if ctx.workspace.connection.resolved_kind == "oauth2-rest" else tuple(PROTOCOL)
     out: dict[str, TableRead] = {}
     primary = snap.read(table)
-    if primary.via in PROTOCOL and primary.state != ReadState.SKIPPED:
+    if primary.via in protocols and primary.state != ReadState.SKIPPED:
         out[primary.via] = primary
-    for protocol in PROTOCOL:
+    for protocol in protocols:
         alt = snap.alt_reads.get(f"{protocol}:{table}")
         if alt is not None and alt.via != "audit-profile" and alt.state != ReadState.SKIPPED:
             out.setdefault(protocol, alt)
@@ -69,9 +71,12 @@ def _one(ctx: Context, table: str, record: str) -> Iterator[Finding]:
     evidence = {protocol: {"state": r.state.value, "detail": r.detail} for protocol, r in attempts.items()}
     denied = [p for p, r in attempts.items() if r.state == ReadState.DENIED]
     ok = [p for p, r in attempts.items() if r.state == ReadState.OK]
+    first = (f"Make sure the connection was approved on NetSuite's consent screen with role {role!r} (reconnect "
+             "from the workspace's Accounting page if not)." if ctx.workspace.connection.resolved_kind == "oauth2-rest"
+             else f"In NetSuite open {ACCESS_TOKENS}, click View on the integration's token and confirm its role "
+                  f"is {role!r}; if not, create a new token on that role and enter it in the workspace.")
     fix = (
-        f"In NetSuite open {ACCESS_TOKENS}, click View on the integration's token and "
-        f"confirm its role is {role!r}; if not, create a new token on that role and enter it in the workspace.",
+        first,
         f"Open {MANAGE_ROLES} > {role} > Edit > Permissions > Lists and give "
         f"{describe_permission(perm)} at View or higher; save.",
         SYNC_NOW,

@@ -9,14 +9,25 @@ from netsuite_audit.audit.login_diagnosis import (
     LOGIN_AUDIT_STEP,
     MAX_SKEW_SECONDS,
     account_id_notes,
+    OAUTH2_CANNOT_PROVE,
+    OAUTH2_PROVES,
     clock_skew,
     host_hint,
+    oauth2_connection_causes,
     is_token_refusal,
     probe_evidence,
     token_causes,
 )
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity
-from netsuite_audit.audit.remedies import ACCESS_TOKENS, ENABLE_FEATURES, MANAGE_INTEGRATIONS, MANAGE_ROLES, SYNC_NOW
+from netsuite_audit.audit.remedies import (
+    ACCESS_TOKENS,
+    ENABLE_FEATURES,
+    MANAGE_INTEGRATIONS,
+    MANAGE_ROLES,
+    REAPPROVE_CONSENT,
+    SYNC_NOW,
+    UPDATE_BUNDLE,
+)
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.snapshot import Probe
 
@@ -24,9 +35,11 @@ META = CheckMeta(
     id="login",
     codes=("NS0109", "NS0739"),
     severity=Severity.CRITICAL,
-    title="Integration token can log in to NetSuite over SOAP",
+    title="Integration can log in to NetSuite (TBA over SOAP, or OAuth 2.0 over REST)",
     description=(
-        "Logs in with the token over SOAP (how the integration talks to NetSuite) and over REST. "
+        "For an OAuth 2.0/REST connection: nsaudit's own OAuth 2.0 login for the same user and role, over REST, "
+        "and what it proves and cannot (the consent grant, the integration record, the refresh token). "
+        "For a TBA/SOAP connection: logs in with the token over SOAP (how it talks to NetSuite) and over REST. "
         "A refused SOAP login predicts NS0109 (or NS0739 when only SOAP is refused); the finding "
         "says what can be learned from outside: account id form, clock skew, REST versus SOAP. With "
         "OAuth 2.0 client credentials, a refusal at the token endpoint gets its own diagnosis."
@@ -78,6 +91,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     if login.rest_auth == "oauth2" and is_token_refusal(rest):
         assert rest is not None
         yield _token_refused(ctx, rest, soap, evidence)
+        return
+    if ctx.workspace.connection.resolved_kind == "oauth2-rest":
+        yield from _oauth2_connection(ctx, evidence)
         return
     if soap is None and login.soap_auth == "none":
         if rest is not None and rest.ok:
@@ -231,7 +247,9 @@ def _token_refused(ctx: Context, rest: Probe, soap: Probe | None, evidence: dict
         )
     return ctx.fail(
         text + " nsaudit could not log in, so nothing in the account was read.",
-        code="NS0109", evidence=evidence, fix=(*fix, SYNC_NOW) if ctx.workspace.connection.auth == "oauth2" else fix,
+        code="NS0109", evidence=evidence,
+        fix=((*fix, UPDATE_BUNDLE, REAPPROVE_CONSENT) if ctx.workspace.connection.resolved_kind == "oauth2-rest"
+             else fix),
         manual=(LOGIN_AUDIT_STEP,),
     )
 
@@ -260,3 +278,69 @@ def _rest_only_down(ctx: Context, rest: Probe, evidence: dict[str, object]) -> F
             "Optional: nsaudit works without REST, with fewer checks verified.",
         ),
     )
+
+
+def _oauth2_connection(ctx: Context, evidence: dict[str, object]) -> Iterator[Finding]:
+    """The Expensify OAuth 2.0/REST connection: SOAP plays no part; nsaudit's own login over REST (OAuth 2.0
+    client credentials for the same user and role, or a TBA token) is what can be tested."""
+    login = ctx.snapshot.login
+    rest = login.rest
+    role = ctx.workspace.connection.role
+    causes = oauth2_connection_causes(role)
+    evidence = {**evidence, "connection": "oauth2-rest",
+                "cannot_prove": list(OAUTH2_CANNOT_PROVE), "causes": [c.key for c in causes]}
+    cannot = "; ".join(OAUTH2_CANNOT_PROVE)
+    if rest is None:
+        yield ctx.unverifiable(
+            "No REST login was attempted, so nsaudit cannot tell whether the OAuth 2.0/REST connection can log in.",
+            missing="a REST login probe", evidence=evidence, code="NS0109",
+            manual=("Run nsaudit with OAuth 2.0 client credentials mapped to the connection's user and role.",),
+        )
+        return
+    if rest.ok and login.rest_auth == "oauth2":
+        yield ctx.passed(
+            f"nsaudit's own OAuth 2.0 login for the connection's user and role worked over REST, which proves "
+            f"{'; '.join(OAUTH2_PROVES)} (token-role checks the role is {role!r}). It cannot prove {cannot}: "
+            "if the sync still reports a login failure, re-approve access on the consent screen from the "
+            "workspace's Accounting page.",
+            code="NS0109", evidence={**evidence, "proves": list(OAUTH2_PROVES)},
+        )
+        return
+    if rest.ok:
+        yield ctx.unverifiable(
+            "nsaudit logged in over REST with a TBA token, which proves REST Web Services for the role but not "
+            f"the OAuth 2.0 login the connection uses (Log In using OAuth 2.0 Access Tokens, the OAuth 2.0 "
+            f"feature), and not {cannot}.",
+            missing="an OAuth 2.0 login of nsaudit's own (client credentials mapped to the connection's user and "
+                    "role)", evidence=evidence, code="NS0109",
+            manual=(f"In NetSuite open {MANAGE_ROLES} > {role} > Edit > Permissions > Setup and confirm Log In "
+                    "using OAuth 2.0 Access Tokens is there; or give nsaudit OAuth 2.0 client credentials "
+                    "(docs/credentials.md) and run it again.",),
+        )
+        return
+    said = f" NetSuite said: {rest.code or ''} {rest.detail or ''}".rstrip() if rest.code or rest.detail else ""
+    if rest.error in ("auth", "permission"):
+        issued = login.rest_auth == "oauth2" and login.token is not None
+        lead = (f"NetSuite issued nsaudit an OAuth 2.0 access token for role {role!r} but refused it on the REST "
+                "call: the role lacks REST Web Services, or the REST Web Services feature is off"
+                if issued else "NetSuite refused nsaudit's REST login for the connection's user and role")
+        likely = "; ".join(f"{c.sentence} (look in {c.where})" for c in causes)
+        fix = ((*causes[0].fix[:-1], ENABLE_REST_STEP, causes[0].fix[-1]) if issued
+               else tuple(dict.fromkeys(step for c in causes for step in c.fix)))
+        yield ctx.fail(
+            lead + ". The Expensify connection, which logs in the same way, is expected to fail with \"Failed to "
+            f"login to NetSuite\" (NS0109).{said} Likely causes: {likely}.",
+            code="NS0109", evidence=evidence,
+            fix=fix, manual=(LOGIN_AUDIT_STEP,),
+        )
+        return
+    yield ctx.unverifiable(
+        "nsaudit could not get an answer over REST, so the OAuth 2.0/REST connection's login was not tested."
+        + said + " " + host_hint(ctx.snapshot),
+        missing="a usable answer from NetSuite over REST", evidence=evidence, code="NS0109",
+        manual=("Check the account id and the network (proxy, firewall, DNS), then run nsaudit again.",),
+    )
+
+
+ENABLE_REST_STEP = (f"If the role has REST Web Services, make sure the REST Web Services feature is on under "
+                    f"{ENABLE_FEATURES} > SuiteCloud > SuiteTalk (Web Services).")

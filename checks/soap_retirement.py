@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.retirement import SOAP_REMOVED, days_text, rising_severity
@@ -29,10 +30,13 @@ META = CheckMeta(
 )
 
 PLAN = (
-    "Ask the vendor (Expensify) for the REST version of its NetSuite connection (REST web services with "
-    "OAuth 2.0), and when it will be available for this account.",
-    "Plan the switch before the date: a new integration record with the Client Credentials (Machine to "
-    "Machine) grant and a certificate mapping (see docs/credentials.md), then reconnect the workspace.",
+    "Move the connection to REST before the date: Expensify connects with OAuth 2.0 over REST web services "
+    "today (its Connect to NetSuite guide) and has said it will give notice and steps for existing TBA "
+    "connections.",
+    remedies.UPDATE_BUNDLE,
+    remedies.ENABLE_OAUTH2,
+    remedies.ENABLE_REST,
+    remedies.REAPPROVE_CONSENT,
 )
 
 
@@ -56,7 +60,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     yield ctx.warn(
         f"The integration talks to NetSuite over SOAP web services. Oracle removes SOAP with {milestone.when()}, "
-        f"{days_text(days)} after this run; from then on a SOAP integration stops working. Plan: ask the vendor for "
-        "its REST version of the connection.",
+        f"{days_text(days)} after this run; from then on this TBA/SOAP connection stops working. Plan: reconnect "
+        "with OAuth 2.0 over REST, Expensify's current connection.",
         severity=severity, subject=subject, evidence=evidence, fix=PLAN,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from netsuite_audit.audit import unknown
+from netsuite_audit.audit.connection import decide
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.remedies import ACCESS_TOKENS, M2M_SETUP, MANAGE_ROLES, SYNC_NOW
@@ -49,8 +50,9 @@ SUB_SOURCE = ("the OAuth 2.0 access token's sub claim (role;entity), read when n
 
 def check(ctx: Context) -> Iterator[Finding]:
     conn = ctx.workspace.connection
-    if conn.auth == "oauth2":
+    if conn.resolved_kind == "oauth2-rest":
         yield from _mapping_role(ctx)
+        yield from _leftover_tba_tokens(ctx)
         yield from _user_holds_role(ctx, [], _token_entity(ctx))
         return
     active: list[AccessToken] = []
@@ -107,20 +109,40 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
     if token.role_id != expected:
         roles = ctx.by_id("role")
         actual = getattr(roles.get(token.role_id), "name", None) or f"id {token.role_id}"
-        yield ctx.fail(
-            f"The integration's OAuth 2.0 access token runs as role {actual!r}, not {conn.role!r} (from the "
-            "token's sub, role;entity). Its queries then have that role's permissions, and the sync is expected "
-            "to stop with a permission error (NS0384).",
-            code="NS0384", subject=subject, evidence=evidence,
-            fix=(f"In NetSuite open {M2M_SETUP}, revoke the mapping of {conn.application!r} and create a new "
-                 f"one for the same user with role {conn.role!r} and the public certificate; give the connection "
-                 "the new Certificate ID.", SYNC_NOW),
+        yield ctx.unverifiable(
+            f"nsaudit's own OAuth 2.0 access token runs as role {actual!r}, not the connection's role {conn.role!r} "
+            "(from the token's sub, role;entity). What nsaudit's own calls proved is about that role, not the one "
+            "the Expensify connection uses.",
+            missing=f"an OAuth 2.0 login of nsaudit's own with role {conn.role!r}", code="NS0384",
+            subject=subject, evidence=evidence,
+            manual=(f"In NetSuite open {M2M_SETUP} and map nsaudit's certificate to the connection user with role "
+                    f"{conn.role!r} (or give nsaudit that mapping's Certificate ID); run nsaudit again.",),
         )
         return
     yield ctx.passed(
-        f"The integration's OAuth 2.0 access token runs as role {conn.role!r} (id {expected}), per the token's "
-        "sub; no access token records are needed for OAuth 2.0.",
+        f"nsaudit's own OAuth 2.0 access token runs as the connection's role {conn.role!r} (id {expected}), per "
+        "the token's sub, so what it proved holds for that role; an OAuth 2.0 connection has no access token "
+        "records.",
         code="NS0384", subject=subject, evidence=evidence,
+    )
+
+
+def _leftover_tba_tokens(ctx: Context) -> Iterator[Finding]:
+    """An OAuth 2.0/REST workspace whose account still has active TBA tokens of the integration: say what was
+    found and that it contradicts the workspace; never guess which is right."""
+    decision = decide(ctx.snapshot, ctx.workspace)
+    if decision.agrees is not False:
+        return
+    conn = ctx.workspace.connection
+    yield ctx.warn(
+        f"The workspace says the connection is OAuth 2.0 over REST, but {decision.account[0].lower()}"
+        f"{decision.account[1:]} nsaudit does not guess which is right.",
+        severity=Severity.LOW, subject=Subject(kind="integration", id=conn.application),
+        evidence={"workspace_kind": conn.resolved_kind, "decided_by": decision.decided_by,
+                  "active_tokens": list(decision.active_tokens)},
+        fix=('If the workspace still connects with an access token, say kind = "tba-soap" in its [connection].',
+             f"If the OAuth 2.0 connection replaced it, revoke the old token(s) in {ACCESS_TOKENS} once the "
+             "OAuth 2.0 connection syncs."),
     )
 
 

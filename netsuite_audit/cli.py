@@ -176,6 +176,11 @@ def _source_options(func: F) -> F:
                      envvar="NSAUDIT_DEMO_AUTH",
                      help="With --demo: log in with the demo tokens (tba, default) or with OAuth 2.0 client "
                           "credentials made for this run (oauth2). Real credentials say their kind themselves."),
+        click.option("--demo-connection", type=click.Choice(["tba-soap", "oauth2-rest"]), default=None,
+                     envvar="NSAUDIT_DEMO_CONNECTION",
+                     help="With --demo: the demo account's Expensify connection: TBA over SOAP (tba-soap, default) "
+                          "or OAuth 2.0 over REST (oauth2-rest; nsaudit then logs in with OAuth 2.0 client "
+                          "credentials made for this run). docs/connections.md."),
         click.option("--expensify-policy", metavar="ID_OR_NAME", envvar="NSAUDIT_EXPENSIFY_POLICY",
                      help="Read the workspace (members, tags, categories, tax) from this Expensify policy; the "
                           "--workspace file then only needs what the API cannot give. Credentials: "
@@ -221,12 +226,22 @@ def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None,
             "expensify_reports": ReportScope(expensify_reports) if expensify_reports else None}
 
 
-def _check_demo_auth(demo: bool, demo_auth: str | None) -> None:
+def _check_demo_auth(demo: bool, demo_auth: str | None, demo_connection: str | None = None) -> str:
+    """How the demo logs in (``tba`` or ``oauth2``), checked against ``--demo-connection``."""
     from netsuite_audit.support.errors import InputError
 
+    if demo_connection is not None and not demo:
+        raise InputError("applies to --demo only; a real workspace says its connection in [connection] kind",
+                         source="--demo-connection")
+    if demo_connection == "oauth2-rest":
+        if demo_auth == "tba":
+            raise InputError("the oauth2-rest demo has no TBA token of the integration role; drop --auth tba",
+                             source="--auth")
+        return "oauth2"
     if demo_auth is not None and not demo:
         raise InputError("applies to --demo only; real credentials say their kind in the profile (auth = ...) "
                          "or by the environment variables set", source="--auth")
+    return demo_auth or "tba"
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -286,8 +301,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
-        reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
-        expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+        reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
+        expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
         progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
@@ -306,7 +321,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     from netsuite_audit.render.emit import emit, parse_formats
     from netsuite_audit.support.errors import InputError
 
-    _check_demo_auth(demo, demo_auth)
+    demo_auth = _check_demo_auth(demo, demo_auth, demo_connection)
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
@@ -315,10 +330,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     # A live audit of one account reads the reports while it waits for NetSuite.
     live_single = snapshot_path is None and len(names) <= 1
     inputs = read_inputs(workspace_path, reports_path, demo=demo, expensify_demo=expensify_demo,
-                         reports_later=live_single)
+                         reports_later=live_single, demo_connection=demo_connection)
     plan = RunPlan(
-        checks=checks, include=include, exclude=exclude, inputs=inputs, demo=demo, demo_auth=demo_auth or "tba",
-        snapshot_path=snapshot_path,
+        checks=checks, include=include, exclude=exclude, inputs=inputs, demo=demo, demo_auth=demo_auth,
+        demo_connection=demo_connection or "tba-soap", snapshot_path=snapshot_path,
         audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
         strict=strict,
@@ -368,18 +383,20 @@ def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: boo
 @click.option("-v", "--verbose", is_flag=True, envvar="NSAUDIT_VERBOSE", help="Show each Expensify job as it runs.")
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
-             reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
-             expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+             reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
+             expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, collect_account
     from netsuite_audit.render.output import write_atomic
 
-    _check_demo_auth(demo, demo_auth)
+    demo_auth = _check_demo_auth(demo, demo_auth, demo_connection)
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
-    inputs = read_inputs(workspace_path, reports_path, demo=demo, expensify_demo=expensify_demo)
-    plan = RunPlan(checks=(), inputs=inputs, demo=demo, demo_auth=demo_auth or "tba",
+    inputs = read_inputs(workspace_path, reports_path, demo=demo, expensify_demo=expensify_demo,
+                         demo_connection=demo_connection)
+    plan = RunPlan(checks=(), inputs=inputs, demo=demo, demo_auth=demo_auth,
+                   demo_connection=demo_connection or "tba-soap",
                    audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
                    soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, verbose=verbose,
                    **expensify)

@@ -51,6 +51,7 @@ class RunPlan:
     inputs: GivenInputs = field(default_factory=GivenInputs)  # the workspace and reports files, read
     demo: bool = False  # audit the bundled demo account (simulator on loopback)
     demo_auth: str = "tba"  # --auth: how the demo logs in (tba or oauth2)
+    demo_connection: str = "tba-soap"  # --demo-connection: the demo account's Expensify connection
     snapshot_path: Path | None = None
     audit_profile: str | None = None
     concurrency: int = 4
@@ -154,7 +155,7 @@ def read_account(plan: RunPlan, profile: str | None,
         return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap
 
     if plan.demo:
-        with demo_session(auth=plan.demo_auth) as session:
+        with demo_session(auth=plan.demo_auth, connection=plan.demo_connection) as session:
             expensify = None
             if plan.expensify_demo:
                 if session.expensify_creds is None or session.expensify_policy is None:

@@ -80,3 +80,50 @@ def decide(snapshot: AccountSnapshot, workspace: Workspace | None) -> Connection
                                   '(then say kind = "tba-soap"), or the tokens are left over from it.', False, names)
     return ConnectionDecision(kind, decided_by, f"The account has no active access token of {app!r}, as an "
                               "OAuth 2.0 connection has none.", True)
+
+
+# ---- is a TBA/SOAP connection ready to reconnect with OAuth 2.0? -------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadyItem:
+    what: str  # e.g. "REST Web Services feature"
+    ready: bool | None  # None: not known from what was read
+    how: str  # how nsaudit knows, or what it could not read
+
+
+def oauth2_readiness(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[ReadyItem, ...]:
+    """What an Expensify TBA connection needs before it can reconnect with OAuth 2.0 over REST (Expensify's
+    Connect to NetSuite guide): the bundle's latest version, the OAuth 2.0 and REST Web Services features,
+    and the two permissions on the integration role."""
+    from netsuite_audit.audit.permission_matrix import integration_role_id
+    from netsuite_audit.audit.requirements import LOGIN_PERMISSIONS, grants, token_proofs
+    from netsuite_audit.netsuite.permissions import PERMISSIONS, Level
+
+    login = snapshot.login
+    items = [ReadyItem("Expensify Connect bundle (283395) at its latest version", None,
+                       "no API shows a bundle's version: check Customization > SuiteBundler > Search & Install "
+                       "Bundles > List")]
+    if login.rest_ok:
+        items.append(ReadyItem("REST Web Services feature", True, "a REST call of nsaudit's worked"))
+    else:
+        items.append(ReadyItem("REST Web Services feature", None, "no REST call of nsaudit's worked"))
+    if login.rest_ok and login.rest_auth == "oauth2":
+        items.append(ReadyItem("OAuth 2.0 feature", True, "nsaudit's own OAuth 2.0 login worked"))
+    else:
+        items.append(ReadyItem("OAuth 2.0 feature", None, "nsaudit did not log in with OAuth 2.0; check Setup > "
+                               "Company > Enable Features > SuiteCloud > Manage Authentication"))
+    role_id, _ = integration_role_id(snapshot, workspace)
+    granted = (grants(snapshot.tables.rolepermissions or (), role_id)
+               if snapshot.readable("rolepermissions") and role_id is not None else {})
+    proofs = token_proofs(snapshot)
+    for key in LOGIN_PERMISSIONS["oauth2-rest"]:
+        name = f"{PERMISSIONS[key].name} ({key}) on role {workspace.connection.role!r}"
+        if granted:
+            level = granted.get(key, Level.NONE)
+            items.append(ReadyItem(name, level >= Level.FULL, f"the role's permission list says {level.label}"))
+        elif key in proofs and proofs[key].at_least is not None:
+            items.append(ReadyItem(name, True, proofs[key].shown_by[0]))
+        else:
+            items.append(ReadyItem(name, None, "the role's permission list could not be read"))
+    return tuple(items)

@@ -231,3 +231,55 @@ def is_token_refusal(probe: Probe | None) -> bool:
     """True when the REST probe failed at the OAuth 2.0 token endpoint (not on the REST call itself)."""
     return bool(probe and not probe.ok and probe.error == "auth" and probe.code
                 and (probe.code in OAUTH_ERROR_CODES or probe.code.startswith("HTTP_")))
+
+
+# ---- the Expensify OAuth 2.0/REST connection ---------------------------------------------------------
+
+# What nsaudit's own OAuth 2.0 login (client credentials, same user and role) proves about the
+# connection, and what it cannot: Expensify's own grant is an authorization-code grant nsaudit never sees.
+OAUTH2_PROVES = (
+    "the OAuth 2.0 and REST Web Services features are on",
+    "the role has Log In using OAuth 2.0 Access Tokens and REST Web Services",
+    "the user and the role are active and the role is the user's",
+)
+OAUTH2_CANNOT_PROVE = (
+    "that Expensify's consent grant still stands (an admin can revoke it)",
+    "the state of Expensify's integration record (enabled, its Authorization Code Grant and scopes)",
+    "that Expensify's refresh token is still valid",
+)
+
+
+@dataclass(frozen=True)
+class ConnectionCause:
+    """One likely reason an OAuth 2.0/REST connection is refused, with where to look and the fix."""
+
+    key: str
+    sentence: str
+    where: str
+    fix: tuple[str, ...]
+
+
+def oauth2_connection_causes(role: str) -> tuple[ConnectionCause, ...]:
+    """The likely causes when NetSuite refuses the Expensify OAuth 2.0/REST connection (NS0109), in order."""
+    from netsuite_audit.audit import remedies as r
+
+    return (
+        ConnectionCause(
+            "role-lacks-rest", f"role {role!r} lacks REST Web Services or Log In using OAuth 2.0 Access Tokens",
+            f"{MANAGE_ROLES} > {role} > Edit > Permissions > Setup",
+            (r.UPDATE_BUNDLE, f"Or in {MANAGE_ROLES} > {role} > Edit > Permissions > Setup add REST Web Services "
+             "and Log In using OAuth 2.0 Access Tokens at Full; save.", r.REAPPROVE_CONSENT)),
+        ConnectionCause(
+            "user-or-role-inactive", "the connection user or the role is inactive, or the role was removed from "
+            "the user", f"{r.EMPLOYEES} > the connection user > Access tab (Give Access, Roles) and {MANAGE_ROLES}",
+            ("Reactivate the user (Give Access) and the role, and add the role on the user's Access tab; save.",
+             r.REAPPROVE_CONSENT)),
+        ConnectionCause(
+            "consent-revoked", "the consent Expensify was given was revoked",
+            "Setup > Users/Roles > OAuth 2.0 Authorized Applications (the user's authorized applications)",
+            (r.REAPPROVE_CONSENT,)),
+        ConnectionCause(
+            "feature-off", "the OAuth 2.0 or the REST Web Services feature is off",
+            f"{r.ENABLE_FEATURES} > SuiteCloud (Manage Authentication; SuiteTalk (Web Services))",
+            (r.ENABLE_OAUTH2, r.ENABLE_REST, r.REAPPROVE_CONSENT)),
+    )

@@ -60,3 +60,23 @@ EMPLOYEES = "Lists > Employees > Employees"
 VENDORS = "Lists > Relationships > Vendors"
 PROJECTS = "Lists > Relationships > Projects"
 ACCOUNTS = "Lists > Accounting > Accounts"
+
+# ---- the Expensify OAuth 2.0/REST connection (Expensify's Connect to NetSuite guide) ------------------
+
+BUNDLE_ID = "283395"
+SUITEBUNDLER_LIST = "Customization > SuiteBundler > Search & Install Bundles > List"
+# The bundle's latest version grants the role what the OAuth 2.0/REST connection needs.
+UPDATE_BUNDLE = (
+    f"In NetSuite open {SUITEBUNDLER_LIST} and update the Expensify Connect bundle (bundle {BUNDLE_ID}) to its "
+    "latest version: it grants the permissions Expensify needs to log in using OAuth 2.0 access tokens and to "
+    "use REST web services."
+)
+ENABLE_OAUTH2 = f"In NetSuite open {ENABLE_FEATURES} > SuiteCloud and, under Manage Authentication, tick OAuth 2.0; save."
+ENABLE_REST = (f"In NetSuite open {ENABLE_FEATURES} > SuiteCloud and, under SuiteTalk (Web Services), tick REST Web "
+               "Services; save.")
+# Re-approving access: the consent screen is reached from the workspace, not from NetSuite.
+REAPPROVE_CONSENT = (
+    "Then in the workspace open Accounting and connect NetSuite again (Connect next to NetSuite, or the "
+    "three-dot menu beside the connection), enter the account id and approve access for Expensify on "
+    "NetSuite's consent screen, signed in as the connection user with the integration role."
+)

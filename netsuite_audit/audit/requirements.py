@@ -1,10 +1,17 @@
-"""What the integration role must be granted, as data, and how to compare a role against it.
+"""What the integration role must be granted, as data, per connection kind, and how to compare a role.
 
-Two profiles, picked by ``workspace.permission_profile``:
+One table per connection kind (docs/connections.md), each with two profiles picked by
+``workspace.permission_profile``:
 
-* ``standard``: the Lists and Setup permissions Expensify's NS0384 page asks for;
-* ``strict``: the longer list from the same page's other version, plus the Transactions (and
-  Tax Details Tab) permissions that single error pages ask for.
+* ``tba-soap`` (the legacy connection): ``standard`` is the Lists and Setup permissions Expensify's
+  NS0384 page asks for; ``strict`` adds the longer list from the same page's other version and the
+  Transactions (and Tax Details Tab) permissions that single error pages ask for.
+* ``oauth2-rest`` (how Expensify connects today): the same lists; on the Setup tab, Log In using OAuth
+  2.0 Access Tokens and REST Web Services replace SOAP Web Services, Log In using Access Tokens, User
+  Access Tokens and Access Token Management. Expensify publishes no permission list for this
+  connection: its setup guide says only that the latest bundle "grants the permissions Expensify needs
+  to log in using OAuth 2.0 access tokens and to use REST web services". Every row says its source and
+  what is assumed (``Requirement.source`` / ``assumed``; docs/fidelity.md).
 
 Each requirement names the NS code a shortfall is expected to cause. A requirement with a
 ``condition`` only applies when the workspace uses the feature (e.g. invoices).
@@ -16,7 +23,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.inputs.workspace import ConnectionKind, Workspace
 from netsuite_audit.netsuite.permissions import PERMISSIONS, Level
 from netsuite_audit.netsuite.records import RolePermission
 from netsuite_audit.netsuite.tables import TABLES
@@ -30,6 +37,18 @@ CONDITIONS: dict[str, Callable[[Workspace], bool]] = {
     "exports_invoices": lambda ws: ws.export.invoices,
 }
 
+# Where a row comes from (Requirement.source).
+NS0384_PAGE = "Expensify's NS0384 help page (the role's permission list for the TBA connection)"
+ERROR_PAGE = "a single Expensify error page (the code named on the row)"
+OAUTH2_GUIDE = ("Expensify's Connect to NetSuite guide: the latest bundle (283395) \"grants the permissions "
+                "Expensify needs to log in using OAuth 2.0 access tokens and to use REST web services\"")
+# What is assumed of an OAuth 2.0 connection's rows (Requirement.assumed).
+CARRIED_OVER = ("Expensify publishes no permission list for the OAuth 2.0 connection: this row is carried over "
+                "from the TBA connection's list, on the assumption that what the sync reads did not change")
+OAUTH2_ROW = ("the permission id is Oracle's name for the guide's words; the level (Full, the only level of this "
+              "permission) follows Oracle's list; the NS code a shortfall gives is assumed (Expensify publishes "
+              "none for the OAuth 2.0 connection; NS0109 is its login failure)")
+
 
 @dataclass(frozen=True)
 class Requirement:
@@ -42,6 +61,8 @@ class Requirement:
     uncertain: bool = False  # permkey not confirmed against Oracle's permission list
     note: str = ""
     expense_report_code: str | None = None  # the code instead, when reimbursable reports export as expense reports
+    source: str = NS0384_PAGE  # where the requirement comes from
+    assumed: str = ""  # what about it is assumed, not published ("" when nothing is)
 
     def applies(self, workspace: Workspace) -> bool:
         return self.condition is None or CONDITIONS[self.condition](workspace)
@@ -51,10 +72,11 @@ class Requirement:
 
 
 def _r(permkey: str, level: Level, code: str, *, condition: str | None = None, note: str = "",
-       expense_report_code: str | None = None) -> Requirement:
+       expense_report_code: str | None = None, source: str = NS0384_PAGE, assumed: str = "") -> Requirement:
     perm = PERMISSIONS[permkey]
     return Requirement(permkey, perm.name, perm.tab, level, code, condition=condition,
-                       uncertain=not perm.verified, note=note, expense_report_code=expense_report_code)
+                       uncertain=not perm.verified, note=note, expense_report_code=expense_report_code,
+                       source=source, assumed=assumed)
 
 
 _STANDARD_LISTS = (
@@ -73,11 +95,21 @@ _STANDARD_LISTS = (
     _r("LIST_VENDOR", F, "NS0844", expense_report_code="NS0377"),
 )
 
-_STANDARD_SETUP = (
+# The TBA/SOAP connection's login: access tokens and SOAP web services.
+_TBA_SETUP = (
     _r("ADMI_MANAGE_OAUTH_TOKENS", F, "NS0510"),
     _r("ADMI_LOGIN_OAUTH", F, "NS0109"),
     _r("ADMI_MANAGE_OWN_OAUTH_TOKENS", F, "NS0510"),
     _r("ADMI_WEBSERVICES", F, "NS0739"),
+)
+
+# The OAuth 2.0/REST connection's login: OAuth 2.0 access tokens and REST web services.
+_OAUTH2_SETUP = (
+    _r("ADMI_LOGIN_OAUTH2", F, "NS0109", source=OAUTH2_GUIDE, assumed=OAUTH2_ROW),
+    _r("ADMI_RESTWEBSERVICES", F, "NS0109", source=OAUTH2_GUIDE, assumed=OAUTH2_ROW),
+)
+
+_COMMON_SETUP = (
     _r("ADMI_CUSTRECORD", F, "NS0938"),
     _r("ADMI_DELETEDRECORD", F, "NS0384"),
 )
@@ -90,45 +122,70 @@ _STRICT_EXTRA = (
     _r("LIST_RECORDCUSTFIELD", V, "NS0384"),
     _r("LIST_TAXITEM", V, "NS0384"),
     _r("LIST_TAXSCHEDULE", V, "NS0384"),
-    _r("LIST_TAXDETAILSTAB", F, "NS0056", note="needed to set the nexus on exported transactions"),
+    _r("LIST_TAXDETAILSTAB", F, "NS0056", note="needed to set the nexus on exported transactions",
+       source=ERROR_PAGE),
     _r("ADMI_CUSTLIST", V, "NS0384"),
     _r("ADMI_MANAGECUSTOMSEGMENTS", V, "NS0384"),
     _r("ADMI_ACCTPERIODS", V, "NS0384"),
     _r("ADMI_SUITESIGNON", F, "NS0384"),
-    _r("TRAN_VENDPYMT", F, "NS0159", note="needed to mark reports paid"),
-    _r("TRAN_CUSTINVC", F, "NS0445", condition="exports_invoices"),
-    _r("TRAN_VENDPYMTAPPRV", F, "NS0056", note="needed to set the approval status of bills"),
+    _r("TRAN_VENDPYMT", F, "NS0159", note="needed to mark reports paid", source=ERROR_PAGE),
+    _r("TRAN_CUSTINVC", F, "NS0445", condition="exports_invoices", source=ERROR_PAGE),
+    _r("TRAN_VENDPYMTAPPRV", F, "NS0056", note="needed to set the approval status of bills", source=ERROR_PAGE),
 )
 
+
+def _carried(reqs: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+    """The TBA connection's rows as rows of the OAuth 2.0 connection: same permission, marked assumed."""
+    return tuple(dataclasses.replace(r, assumed=CARRIED_OVER) for r in reqs)
+
+
+# The TBA/SOAP connection's profiles (kept under this name: the legacy table).
 PROFILES: dict[str, tuple[Requirement, ...]] = {
-    "standard": _STANDARD_LISTS + _STANDARD_SETUP,
-    "strict": _STANDARD_LISTS + _STANDARD_SETUP + _STRICT_EXTRA,
+    "standard": _STANDARD_LISTS + _TBA_SETUP + _COMMON_SETUP,
+    "strict": _STANDARD_LISTS + _TBA_SETUP + _COMMON_SETUP + _STRICT_EXTRA,
+}
+
+OAUTH2_PROFILES: dict[str, tuple[Requirement, ...]] = {
+    "standard": _carried(_STANDARD_LISTS) + _OAUTH2_SETUP + _carried(_COMMON_SETUP),
+    "strict": _carried(_STANDARD_LISTS) + _OAUTH2_SETUP + _carried(_COMMON_SETUP) + _carried(_STRICT_EXTRA),
+}
+
+TABLES_BY_KIND: dict[ConnectionKind, dict[str, tuple[Requirement, ...]]] = {
+    "tba-soap": PROFILES,
+    "oauth2-rest": OAUTH2_PROFILES,
+}
+
+# The login permissions of each kind, which the other kind does not need.
+LOGIN_PERMISSIONS: dict[ConnectionKind, tuple[str, ...]] = {
+    "tba-soap": tuple(r.permkey for r in _TBA_SETUP),
+    "oauth2-rest": tuple(r.permkey for r in _OAUTH2_SETUP),
 }
 
 
-def profile(name: str) -> tuple[Requirement, ...]:
-    """Every requirement of a profile; an unknown name is an input error."""
+def profile(name: str, kind: ConnectionKind = "tba-soap") -> tuple[Requirement, ...]:
+    """Every requirement of a profile of one connection kind; an unknown name is an input error."""
     try:
-        return PROFILES[name.strip().lower()]
+        return TABLES_BY_KIND[kind][name.strip().lower()]
     except KeyError:
         raise InputError(f"unknown permission profile {name!r}; expected one of {', '.join(PROFILES)}",
                          source="workspace", field="permission_profile") from None
 
 
 def required(workspace: Workspace) -> tuple[Requirement, ...]:
-    """The requirements of the workspace's profile that apply to what the workspace uses."""
+    """The requirements of the workspace's connection kind and profile that apply to what it uses."""
     from netsuite_audit.inputs.workspace import ExportType
 
     expense_reports = workspace.export.reimbursable == ExportType.EXPENSE_REPORT
+    kind = workspace.connection.resolved_kind
     return tuple(
         dataclasses.replace(r, code=r.expense_report_code) if expense_reports and r.expense_report_code else r
-        for r in profile(workspace.permission_profile) if r.applies(workspace)
+        for r in profile(workspace.permission_profile, kind) if r.applies(workspace)
     )
 
 
 def codes() -> tuple[str, ...]:
-    """Every NS code any profile can predict, sorted."""
-    return tuple(sorted({c for reqs in PROFILES.values() for r in reqs
+    """Every NS code any profile of any connection kind can predict, sorted."""
+    return tuple(sorted({c for table in TABLES_BY_KIND.values() for reqs in table.values() for r in reqs
                          for c in (r.code, r.expense_report_code) if c}))
 
 
@@ -190,9 +247,18 @@ def token_proofs(snapshot: AccountSnapshot) -> dict[str, TokenProof]:
     """
     proofs: dict[str, TokenProof] = {}
     login = snapshot.login
-    if login.any_ok:
+    tba_ok = login.soap_ok or (login.rest_ok and login.rest_auth == "tba")
+    if tba_ok:
         _merge(proofs, "ADMI_LOGIN_OAUTH", level=Level.FULL,
                how="the token logged in (Log in using Access Tokens or User Access Tokens allows that)")
+    if login.rest_auth == "oauth2" and login.rest_ok:
+        # nsaudit's own OAuth 2.0 access token (Bearer) worked on a REST call: NetSuite issues such a token
+        # only to a role with Log In using OAuth 2.0 Access Tokens, and answers REST only with REST Web
+        # Services on the role and the OAuth 2.0 and REST Web Services features on.
+        _merge(proofs, "ADMI_LOGIN_OAUTH2", level=Level.FULL,
+               how="nsaudit's own OAuth 2.0 access token for this role worked on a REST call")
+        _merge(proofs, "ADMI_RESTWEBSERVICES", level=Level.FULL,
+               how="a REST call with nsaudit's own OAuth 2.0 (Bearer) token for this role worked")
     if login.soap_ok:
         _merge(proofs, "ADMI_WEBSERVICES", level=Level.FULL, how="a SOAP call with the token worked")
     elif login.soap is not None and login.soap.error == "permission":

@@ -37,14 +37,16 @@ class GivenInputs:
 
 
 def read_inputs(workspace_path: Path | None, reports_path: Path | None, *, demo: bool = False,
-                expensify_demo: bool = False, reports_later: bool = False) -> GivenInputs:
+                expensify_demo: bool = False, reports_later: bool = False,
+                demo_connection: str | None = None) -> GivenInputs:
     """Read and validate the workspace file, and the reports file unless ``reports_later`` (then only
     found to be there: a missing file is still reported at once). With ``demo`` the demo's own files
     stand in for those not given; with ``expensify_demo`` the demo's workspace file keeps only what
     the Integration Server cannot give."""
     given, named_reports = workspace_path, reports_path
     if demo and workspace_path is None:
-        workspace_path = fixtures_dir() / "workspaces" / ("demo-expensify.toml" if expensify_demo else "demo.toml")
+        plain = "demo-oauth2-rest.toml" if demo_connection == "oauth2-rest" else "demo.toml"
+        workspace_path = fixtures_dir() / "workspaces" / ("demo-expensify.toml" if expensify_demo else plain)
         given = workspace_path if expensify_demo else None
     if demo and reports_path is None and not expensify_demo:
         reports_path = fixtures_dir() / "reports" / "demo.json"

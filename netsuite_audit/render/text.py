@@ -328,7 +328,7 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       highlight=False, soft_wrap=False)
     out = _Printer(console, width, verbose, code_title, result)
-    console.print(_header(result))
+    console.print(_header(result), soft_wrap=True)  # one line, however long (the connection part)
     if result.workspace and result.workspace.startswith("Expensify policy "):  # where the workspace came from
         console.print(Text(f"workspace: {result.workspace}"))
     verdict = RunVerdict.of(result)

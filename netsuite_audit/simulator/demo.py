@@ -64,13 +64,19 @@ def m2m_credentials(fixture: AccountFixture, key_file: Path, certificate_id: str
 
 @contextmanager
 def demo_session(account: Path | None = None, workspace: Path | None = None,
-                 auth: str = "tba") -> Iterator[DemoSession]:
+                 auth: str = "tba", connection: str = "tba-soap") -> Iterator[DemoSession]:
     from netsuite_audit.simulator.fixture import load_fixture
     from netsuite_audit.simulator.server import SimServer
 
     account = account or fixtures_dir() / "accounts" / "demo.json"
     workspace = workspace or fixtures_dir() / "workspaces" / "demo.toml"
     fixture = load_fixture(account)
+    if connection == "oauth2-rest":
+        workspace = workspace if workspace != fixtures_dir() / "workspaces" / "demo.toml" else \
+            fixtures_dir() / "workspaces" / "demo-oauth2-rest.toml"
+        with _oauth2_rest_demo(fixture, workspace) as session:
+            yield session
+        return
     if auth == "oauth2":
         with _m2m_demo(fixture, workspace) as session:
             yield session
@@ -95,6 +101,34 @@ def expensify_side(fixture: AccountFixture, url: str) -> dict[str, Any]:
     creds = ExpensifyCredentials(side.partner_user_id, Secret(side.partner_user_secret), url,
                                  "demo fixture (simulated Expensify)")
     return {"expensify_creds": creds, "expensify_policy": side.policy.id}
+
+
+@contextmanager
+def _oauth2_rest_demo(fixture: AccountFixture, workspace: Path) -> Iterator[DemoSession]:
+    """The account with its Expensify connection on OAuth 2.0 over REST (simulator/connections.py). nsaudit
+    logs in with its own client-credentials mapping (its own integration record, the Expensify connection's
+    user and role); the audit profile is nsaudit's admin token, as in the TBA demo."""
+    from netsuite_audit.simulator.connections import EXPENSIFY, oauth2_rest
+    from netsuite_audit.simulator.m2m_keys import generate_key_pair, with_mapping, write_private_key
+    from netsuite_audit.simulator.server import SimServer
+
+    expensify = next(i for i in fixture.integrations if i.name == EXPENSIFY)
+    connection_token = next(t for t in fixture.tokens if t.integration == expensify.id)
+    own = next(i for i in fixture.integrations if i.id != expensify.id and i.client_credentials)
+    admin_index = next(n for n, t in enumerate(fixture.tokens) if t.integration == own.id)
+    fixture = oauth2_rest(fixture, role=connection_token.role)
+    with tempfile.TemporaryDirectory(prefix="nsaudit-demo-") as folder:
+        pair = generate_key_pair("ec")
+        certificate_id = secrets.token_urlsafe(24)
+        fixture = with_mapping(fixture, certificate=pair.certificate_pem, certificate_id=certificate_id,
+                               entity=connection_token.user, role=connection_token.role, application=own.id)
+        key_file = write_private_key(pair.private_pem, Path(folder), "demo-oauth2.pem")
+        admin_index = next(n for n, t in enumerate(fixture.tokens) if t.integration == own.id)
+        with SimServer(fixture) as server:
+            yield DemoSession(
+                creds=m2m_credentials(fixture, key_file, certificate_id, own.consumer_key, server.url, "demo"),
+                audit_creds=token_credentials(fixture, admin_index, server.url, "demo-audit"),
+                workspace=workspace, url=server.url, **expensify_side(fixture, server.url))
 
 
 @contextmanager

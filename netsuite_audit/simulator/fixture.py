@@ -70,6 +70,10 @@ class Integration(_Model):
     client_credentials: bool = Field(
         False, description="Client Credentials (Machine to Machine) Grant ticked; the client id is consumer_key"
     )
+    authorization_code: bool = Field(
+        False, description="Authorization Code Grant ticked (OAuth 2.0 with a consent screen, as the Expensify "
+                           "connection uses today)"
+    )
     scopes: list[Literal["restlets", "rest_webservices", "suite_analytics"]] = Field(
         default_factory=list, description="OAuth 2.0 scopes ticked on the integration record"
     )

@@ -312,7 +312,7 @@ def test_soap_refuses_bearer(pair: KeyPair) -> None:
 
 
 # ---- who the token runs as: the sub claim, without the oauthtoken table --------------------------------
-@pytest.mark.parametrize(("role", "status"), [(ROLE, "PASS"), (3, "FAIL")])
+@pytest.mark.parametrize(("role", "status"), [(ROLE, "PASS"), (3, "UNVERIFIABLE")])
 def test_token_role_from_sub_for_an_oauth2_connection(role: int, status: str, pair: KeyPair,
                                                       tmp_path: Path) -> None:
     data = account_data("demo")
@@ -327,8 +327,11 @@ def test_token_role_from_sub_for_an_oauth2_connection(role: int, status: str, pa
                                           f"json:{tmp_path / 'r.json'}"], env=env, catch_exceptions=False)
     assert result.exit_code == 1, result.output
     body = json.loads((tmp_path / "r.json").read_text())
-    found = [f for f in body["findings"] if f["check_id"] == "token-role"
+    found = [f for f in body["findings"] if f["check_id"] == "token-role" and f["status"] != "WARN"
              and (f["subject"] or {}).get("kind") == "integration"]
+    # the demo account still has the Expensify TBA tokens: the account contradicts the workspace, said as such
+    assert any(f["check_id"] == "token-role" and f["status"] == "WARN" and "does not guess" in f["message"]
+               for f in body["findings"])
     assert [f["status"] for f in found] == [status]
     assert found[0]["evidence"]["subject"] == f"{role};{USER}"
     assert "oauthtoken table is not needed" in found[0]["evidence"]["source"]
