@@ -32,6 +32,13 @@ WHERE = (f"In NetSuite, {remedies.COMPANY_INFORMATION} (or Setup > Integration >
          "Preferences) shows the account id.")
 
 
+def _fails(ctx: Context) -> str:
+    """How a wrong form fails, per connection kind (Expensify's guide asks for 1234567_SB1 for both)."""
+    if ctx.workspace.connection.resolved_kind == "oauth2-rest":
+        return "so connecting with OAuth 2.0 fails (Expensify's guide asks for this form for OAuth 2.0 too)"
+    return "so logging in with tokens fails"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     typed = ctx.workspace.connection.account
     if typed is None:
@@ -40,7 +47,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         parsed = AccountId.parse(typed)
     except InputError:
         yield ctx.fail(
-            f"The account id {typed!r} is not a NetSuite account id, so logging in with tokens fails.",
+            f"The account id {typed!r} is not a NetSuite account id, {_fails(ctx)}.",
             subject=SUBJECT, evidence={"account": typed, "expected": EXPECTED_FORMS},
             fix=(WHERE, f"Enter it in the connection exactly as shown ({EXPECTED_FORMS}), then reconnect."),
         )
@@ -49,7 +56,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     yield ctx.fail(
         f"The account id is written {typed!r}; NetSuite expects {parsed.realm!r} (underscore, capital "
-        "letters), so logging in with tokens fails.",
+        f"letters), {_fails(ctx)}.",
         subject=SUBJECT,
         evidence={"account": typed, "expected": parsed.realm, "environment": parsed.environment.value},
         fix=(f"In the workspace's NetSuite connection enter the account id as {parsed.realm}.",

@@ -81,7 +81,7 @@ PERMISSIONS: dict[str, Permission] = {
         _p("ADMI_MANAGECUSTOMSEGMENTS", "Custom Segments", "Setup"),
         _p("ADMI_DELETEDRECORD", "Deleted Records", "Setup"),
         _p("ADMI_LOGIN_OAUTH", "Log in using Access Tokens", "Setup", binary=True),
-        _p("ADMI_LOGIN_OAUTH2", "Log in using OAuth 2.0 Access Tokens", "Setup", binary=True),
+        _p("ADMI_LOGIN_OAUTH2", "Log In using OAuth 2.0 Access Tokens", "Setup", binary=True),
         _p("ADMI_ACCTPERIODS", "Manage Accounting Periods", "Setup"),
         _p("ADMI_ACCOUNTINGLIST", "Accounting Lists", "Setup"),
         _p("ADMI_WEBSERVICES", "SOAP Web Services", "Setup", binary=True),
