@@ -99,3 +99,26 @@ def test_a_missing_rest_permission_is_a_fail_naming_it(pair: KeyPair, tmp_path: 
     fails = [f for f in body["findings"] if f["status"] == "FAIL"]
     assert code in (1, 3), text
     assert any(name in f["message"] for f in fails), [f["message"] for f in fails]
+
+
+def test_tba_soap_account_through_the_cli(tmp_path: Path) -> None:
+    fixture = load_fixture(FIXTURES / "accounts" / "healthy.json")
+    token = fixture.tokens[0]
+    app = next(i for i in fixture.integrations if i.id == token.integration)
+    out = tmp_path / "r.json"
+    with SimServer(fixture) as server:
+        env = {"NSAUDIT_ACCOUNT": fixture.account_id, "NSAUDIT_CONSUMER_KEY": app.consumer_key,
+               "NSAUDIT_CONSUMER_SECRET": app.consumer_secret, "NSAUDIT_TOKEN_ID": token.token_id,
+               "NSAUDIT_TOKEN_SECRET": token.token_secret, "NSAUDIT_BASE_URL": server.url,
+               "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+        result = CliRunner().invoke(cli, ["run", "--workspace", str(_workspace(tmp_path, 'kind = "tba-soap"')),
+                                          "--no-progress", "-f", f"json:{out}", "-f", "text"], env=env,
+                                    catch_exceptions=False)
+    body = json.loads(out.read_text())
+    assert result.exit_code == 0 and _bad(body) == [], result.stdout
+    assert body["connection"]["kind"] == "tba-soap" and body["connection"]["agrees"] is True
+    assert "TBA/SOAP (workspace, account agrees)" in result.stdout.splitlines()[0]
+    rows = {r["permkey"] for r in body["permissions"]}
+    assert {"ADMI_WEBSERVICES", "ADMI_LOGIN_OAUTH"} <= rows and "ADMI_LOGIN_OAUTH2" not in rows
+    info = {f["check_id"] for f in body["findings"] if f["status"] == "WARN"}
+    assert info == {"tba-retirement", "soap-retirement"}  # info advisories: the dates and the OAuth 2.0 steps
