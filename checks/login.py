@@ -8,13 +8,13 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.login_diagnosis import (
     LOGIN_AUDIT_STEP,
     MAX_SKEW_SECONDS,
-    account_id_notes,
     OAUTH2_CANNOT_PROVE,
     OAUTH2_PROVES,
+    account_id_notes,
     clock_skew,
     host_hint,
-    oauth2_connection_causes,
     is_token_refusal,
+    oauth2_connection_causes,
     probe_evidence,
     token_causes,
 )

@@ -302,7 +302,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
-        expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+        expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int,
+        account_limit: int | None,
         progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
@@ -384,7 +385,8 @@ def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: boo
 @handle_input_errors
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
-             expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int, account_limit: int | None,
+             expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int,
+             account_limit: int | None,
              progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
     from netsuite_audit.inputs.given import read_inputs

@@ -386,5 +386,5 @@ def build_result(
     )
 
 
-__all__ = ["AuditResult", "InputError", "Outcome", "ResultConnection", "RunVerdict", "build_result", "counts_toward_exit",
-           "exit_code", "summarize"]
+__all__ = ["AuditResult", "InputError", "Outcome", "ResultConnection", "RunVerdict", "build_result",
+           "counts_toward_exit", "exit_code", "summarize"]

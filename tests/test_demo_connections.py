@@ -33,7 +33,8 @@ def test_demo_workspace_for_oauth2_rest_differs_only_in_the_connection_kind() ->
     tba = (FIXTURES / "workspaces" / "demo.toml").read_text().splitlines()
     oauth2 = (FIXTURES / "workspaces" / "demo-oauth2-rest.toml").read_text().splitlines()
     body = [line for line in oauth2 if not line.startswith("#")]
-    assert [line for line in body if not line.startswith("kind = ")] == [l for l in tba if not l.startswith("#")]
+    plain = [line for line in tba if not line.startswith("#")]
+    assert [line for line in body if not line.startswith("kind = ")] == plain
     assert [line.split("#")[0].strip() for line in body if line.startswith("kind = ")] == ['kind = "oauth2-rest"']
 
 

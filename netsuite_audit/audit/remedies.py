@@ -71,7 +71,8 @@ UPDATE_BUNDLE = (
     "latest version: it grants the permissions Expensify needs to log in using OAuth 2.0 access tokens and to "
     "use REST web services."
 )
-ENABLE_OAUTH2 = f"In NetSuite open {ENABLE_FEATURES} > SuiteCloud and, under Manage Authentication, tick OAuth 2.0; save."
+ENABLE_OAUTH2 = (f"In NetSuite open {ENABLE_FEATURES} > SuiteCloud and, under Manage Authentication, tick OAuth "
+                 "2.0; save.")
 ENABLE_REST = (f"In NetSuite open {ENABLE_FEATURES} > SuiteCloud and, under SuiteTalk (Web Services), tick REST Web "
                "Services; save.")
 # Re-approving access: the consent screen is reached from the workspace, not from NetSuite.

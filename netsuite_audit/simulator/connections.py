@@ -37,7 +37,7 @@ def oauth2_rest(fixture: AccountFixture, *, role: int = 1001, drop: tuple[str, .
     for entry in data["roles"]:
         if entry["id"] == role:
             perms = {k: v for k, v in entry["permissions"].items() if k not in TBA_ONLY}
-            perms.update({k: "Full" for k in OAUTH2_REST})
+            perms.update(dict.fromkeys(OAUTH2_REST, "Full"))
             entry["permissions"] = {k: v for k, v in perms.items() if k not in drop}
     data["tokens"] = [t for t in data["tokens"] if t["integration"] != app["id"]]
     data["features"] = {**data["features"], FEATURE_OAUTH2: True, "RESTWEBSERVICES": True}

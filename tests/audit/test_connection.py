@@ -58,8 +58,8 @@ def test_every_permission_id_of_every_table_is_in_oracles_list() -> None:
 def test_oauth2_rest_table_swaps_the_login_permissions_and_keeps_the_lists(name: str) -> None:
     tba = {r.permkey for r in profile(name, "tba-soap")}
     oauth2 = {r.permkey for r in profile(name, "oauth2-rest")}
-    assert TBA_ONLY <= tba and not TBA_ONLY & oauth2
-    assert OAUTH2_ONLY <= oauth2 and not OAUTH2_ONLY & tba
+    assert tba >= TBA_ONLY and not TBA_ONLY & oauth2
+    assert oauth2 >= OAUTH2_ONLY and not OAUTH2_ONLY & tba
     assert tba - TBA_ONLY == oauth2 - OAUTH2_ONLY  # the lists stay
     for req in profile(name, "oauth2-rest"):
         assert req.source and req.assumed, req.permkey  # no OAuth 2.0 row is published as a list
@@ -69,9 +69,9 @@ def test_oauth2_rest_table_swaps_the_login_permissions_and_keeps_the_lists(name:
 
 
 def test_required_follows_the_workspace_connection() -> None:
-    assert OAUTH2_ONLY <= {r.permkey for r in required(_ws(kind="oauth2-rest"))}
-    assert OAUTH2_ONLY <= {r.permkey for r in required(_ws(auth="oauth2", soap=False))}
-    assert TBA_ONLY <= {r.permkey for r in required(Workspace())}
+    assert {r.permkey for r in required(_ws(kind="oauth2-rest"))} >= OAUTH2_ONLY
+    assert {r.permkey for r in required(_ws(auth="oauth2", soap=False))} >= OAUTH2_ONLY
+    assert {r.permkey for r in required(Workspace())} >= TBA_ONLY
     assert set(LOGIN_PERMISSIONS["oauth2-rest"]) == OAUTH2_ONLY
 
 
@@ -94,7 +94,8 @@ def _tokens(*rows: dict[str, object]) -> dict[str, object]:
     return {"tables": {"oauthtoken": [{"id": n + 1, **r} for n, r in enumerate(rows)]}}
 
 
-EXPENSIFY_TOKEN = {"tba_token_name": "Expensify - Ada", "tba_app_name": "Expensify", "role_name": "Expensify Integration"}
+EXPENSIFY_TOKEN = {"tba_token_name": "Expensify - Ada", "tba_app_name": "Expensify",
+                   "role_name": "Expensify Integration"}
 
 
 @pytest.mark.parametrize(("connection", "rows", "agrees"), [
