@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from netsuite_audit.audit.remedies import ENABLE_FEATURES, SUITEBUNDLER_LIST
 from netsuite_audit.inputs.workspace import Connection, ConnectionKind, Workspace
 from netsuite_audit.netsuite.records import AccessToken
 from netsuite_audit.snapshot import AccountSnapshot
@@ -102,8 +103,7 @@ def oauth2_readiness(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[R
 
     login = snapshot.login
     items = [ReadyItem("Expensify Connect bundle (283395) at its latest version", None,
-                       "no API shows a bundle's version: check Customization > SuiteBundler > Search & Install "
-                       "Bundles > List")]
+                       f"no API shows a bundle's version: check {SUITEBUNDLER_LIST}")]
     if login.rest_ok:
         items.append(ReadyItem("REST Web Services feature", True, "a REST call of nsaudit's worked"))
     else:
@@ -111,8 +111,8 @@ def oauth2_readiness(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[R
     if login.rest_ok and login.rest_auth == "oauth2":
         items.append(ReadyItem("OAuth 2.0 feature", True, "nsaudit's own OAuth 2.0 login worked"))
     else:
-        items.append(ReadyItem("OAuth 2.0 feature", None, "nsaudit did not log in with OAuth 2.0; check Setup > "
-                               "Company > Enable Features > SuiteCloud > Manage Authentication"))
+        items.append(ReadyItem("OAuth 2.0 feature", None, "nsaudit did not log in with OAuth 2.0; check "
+                               f"{ENABLE_FEATURES} > SuiteCloud > Manage Authentication"))
     role_id, _ = integration_role_id(snapshot, workspace)
     granted = (grants(snapshot.tables.rolepermissions or (), role_id)
                if snapshot.readable("rolepermissions") and role_id is not None else {})

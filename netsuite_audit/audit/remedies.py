@@ -63,11 +63,11 @@ ACCOUNTS = "Lists > Accounting > Accounts"
 
 # ---- the Expensify OAuth 2.0/REST connection (Expensify's Connect to NetSuite guide) ------------------
 
-BUNDLE_ID = "283395"
+_BUNDLE_ID = "283395"
 SUITEBUNDLER_LIST = "Customization > SuiteBundler > Search & Install Bundles > List"
 # The bundle's latest version grants the role what the OAuth 2.0/REST connection needs.
 UPDATE_BUNDLE = (
-    f"In NetSuite open {SUITEBUNDLER_LIST} and update the Expensify Connect bundle (bundle {BUNDLE_ID}) to its "
+    f"In NetSuite open {SUITEBUNDLER_LIST} and update the Expensify Connect bundle (bundle {_BUNDLE_ID}) to its "
     "latest version: it grants the permissions Expensify needs to log in using OAuth 2.0 access tokens and to "
     "use REST web services."
 )

@@ -36,7 +36,8 @@ def test_soap_removal_rises_as_the_date_nears(today: date, status: Status, sever
     finding = _run(today)["soap-retirement"]
     assert (finding.status, finding.severity) == (status, severity)
     assert "NetSuite 2028.2 (expected from August 2028)" in finding.message
-    assert any("REST version" in step for step in finding.fix)
+    assert any("OAuth 2.0 over REST" in step for step in finding.fix)  # Expensify's connection
+    assert not any("Client Credentials" in step for step in finding.fix)  # never advice for Expensify
     assert finding.evidence["days_left"] == SOAP_REMOVED.days_left(today)
 
 
