@@ -122,3 +122,16 @@ def test_tba_soap_account_through_the_cli(tmp_path: Path) -> None:
     assert {"ADMI_WEBSERVICES", "ADMI_LOGIN_OAUTH"} <= rows and "ADMI_LOGIN_OAUTH2" not in rows
     info = {f["check_id"] for f in body["findings"] if f["status"] == "WARN"}
     assert info == {"tba-retirement", "soap-retirement"}  # info advisories: the dates and the OAuth 2.0 steps
+
+
+def test_rest_web_services_feature_off_is_named(pair: KeyPair, tmp_path: Path) -> None:
+    data = _oauth2_account(pair).model_dump(by_alias=True)
+    data["features"]["RESTWEBSERVICES"] = False
+    code, body, text = _run_oauth2(AccountFixture.model_validate(data), pair, tmp_path,
+                                   _workspace(tmp_path, 'kind = "oauth2-rest"'))
+    login = [f for f in body["findings"] if f["check_id"] == "login"]
+    assert [f["status"] for f in login] == ["FAIL"] and login[0]["code"] == "NS0109", text
+    assert code == 3  # nothing could be read
+    assert "REST Web Services feature is off" in login[0]["message"]
+    steps = " ".join(login[0]["fix"])
+    assert "283395" in steps and "consent screen" in steps and "SuiteTalk (Web Services)" in steps
