@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from netsuite_audit.audit.remedies import COMPANY_INFORMATION, M2M_SETUP, MANAGE_INTEGRATIONS, MANAGE_ROLES
+from netsuite_audit.audit.remedies import (
+    COMPANY_INFORMATION,
+    ENABLE_OAUTH2,
+    M2M_SETUP,
+    MANAGE_INTEGRATIONS,
+    MANAGE_ROLES,
+)
 from netsuite_audit.inputs.account_id import AccountId, Environment
 from netsuite_audit.snapshot import AccountSnapshot, Probe
 from netsuite_audit.support.errors import InputError
@@ -182,6 +188,8 @@ CAUSES: dict[str, TokenCause] = {c.key: c for c in (
                "using OAuth 2.0 Access Tokens.",
                (f"Open {MANAGE_ROLES} > the role: active, with Log In using OAuth 2.0 Access "
                 "Tokens (Setup tab) at Full; and keep it on the user's Access tab.",)),
+    TokenCause("feature_off", "the OAuth 2.0 feature is off in this account.",
+               (ENABLE_OAUTH2,)),
     TokenCause("malformed", "NetSuite found the token request malformed.",
                ("Run nsaudit with --debug logging and check the request (no secret is logged).",)),
 )}
@@ -202,6 +210,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("entity",), "entity_inactive"),
     (("client id",), "client_unknown"),
     (("grant",), "grant_not_allowed"),
+    (("not enabled",), "feature_off"),
 )
 
 # What each RFC 6749 error can stand for at NetSuite's token endpoint (our reading, not Oracle's).
@@ -209,7 +218,7 @@ _BY_CODE: dict[str, tuple[str, ...]] = {
     "invalid_client": ("client_unknown", "certificate_unknown", "certificate_revoked", "certificate_expired",
                        "signature", "algorithm", "audience", "wrong_account", "clock"),
     "invalid_grant": ("entity_inactive", "role_inactive", "certificate_revoked", "clock"),
-    "unauthorized_client": ("grant_not_allowed",),
+    "unauthorized_client": ("grant_not_allowed", "feature_off"),
     "invalid_scope": ("scope",),
     "invalid_request": ("malformed", "exp_too_far", "audience"),
     "unsupported_grant_type": ("grant_not_allowed",),

@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from netsuite_audit.simulator.fixture import AccountFixture
+from netsuite_audit.simulator.oauth2 import FEATURE_OAUTH2
 
 EXPENSIFY = "Expensify"
 TBA_ONLY = ("ADMI_WEBSERVICES", "ADMI_LOGIN_OAUTH", "ADMI_MANAGE_OWN_OAUTH_TOKENS", "ADMI_MANAGE_OAUTH_TOKENS")
 OAUTH2_REST = ("ADMI_LOGIN_OAUTH2", "ADMI_RESTWEBSERVICES")
-FEATURE_OAUTH2 = "OAUTH2"  # UNCERTAIN feature id (names.toml): Manage Authentication > OAuth 2.0
 
 
 def oauth2_rest(fixture: AccountFixture, *, role: int = 1001, drop: tuple[str, ...] = ()) -> AccountFixture:

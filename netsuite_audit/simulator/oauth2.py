@@ -45,6 +45,7 @@ TOKEN_LIFETIME_S = 3600
 LEEWAY_S = 300  # ASSUMED: how far NetSuite lets iat run ahead of its clock (as for TBA timestamps)
 ISSUER = "https://system.netsuite.com"
 PERM_LOGIN_OAUTH2 = "ADMI_LOGIN_OAUTH2"  # Log In using OAuth 2.0 Access Tokens
+FEATURE_OAUTH2 = "OAUTH2"  # UNCERTAIN feature id: Enable Features > SuiteCloud > Manage Authentication > OAuth 2.0
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
     "256": hashes.SHA256, "384": hashes.SHA384, "512": hashes.SHA512,
 }
@@ -52,6 +53,7 @@ _CURVE_FOR = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
 
 # Cause -> (OAuth 2.0 error, HTTP status, error_description). All ASSUMED but the error names.
 ANSWERS: dict[Cause, tuple[str, int, str]] = {
+    Cause.M2M_FEATURE_DISABLED: ("unauthorized_client", 400, "OAuth 2.0 is not enabled in this account."),
     Cause.M2M_BAD_REQUEST: ("invalid_request", 400, "The request is not a valid client credentials request."),
     Cause.M2M_CLIENT_UNKNOWN: ("invalid_client", 401, "Unknown client id."),
     Cause.M2M_GRANT_NOT_ALLOWED: ("unauthorized_client", 400,
@@ -160,6 +162,8 @@ class OAuth2Server:
     # ------------------------------------------------------------------------------ token endpoint
     def issue(self, form: dict[str, str]) -> tuple[Issued, Principal]:
         """Check a token request; raises ``LoginRefused`` with the cause, else the new token."""
+        if self.fixture.features.get(FEATURE_OAUTH2) is False:  # only when the fixture says it is off
+            raise LoginRefused(Cause.M2M_FEATURE_DISABLED, "the OAuth 2.0 feature is off")
         if form.get("grant_type") != GRANT_TYPE or form.get("client_assertion_type") != ASSERTION_TYPE:
             raise LoginRefused(Cause.M2M_BAD_REQUEST, "grant_type or client_assertion_type is not client credentials")
         jws = _split(form.get("client_assertion", ""))

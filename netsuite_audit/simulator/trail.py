@@ -35,6 +35,7 @@ class Cause(StrEnum):
     VERSION_REJECTED = "VersionRejected"
     # OAuth 2.0 client credentials. UNCERTAIN: Oracle does not publish the Login Audit Trail's wording
     # for OAuth 2.0 refusals; these names are the simulator's own, one per cause nsaudit diagnoses.
+    M2M_FEATURE_DISABLED = "oauth2_feature_disabled"  # OAuth 2.0 (Manage Authentication) off in the account
     M2M_BAD_REQUEST = "oauth2_invalid_request"  # not a client-credentials request, or a malformed JWT
     M2M_CLIENT_UNKNOWN = "oauth2_client_unknown"
     M2M_GRANT_NOT_ALLOWED = "oauth2_grant_not_allowed"  # integration blocked or M2M grant not ticked

@@ -200,6 +200,8 @@ CASES = [
                 data=_patch(["employees", "5", "inactive"], True)),
     RefusalCase("role inactive", Cause.M2M_ROLE_INACTIVE, "role_inactive", "role is inactive",
                 data=_patch(["roles", "1001", "inactive"], True)),
+    RefusalCase("OAuth 2.0 feature off", Cause.M2M_FEATURE_DISABLED, "feature_off", "OAuth 2.0 feature is off",
+                data=lambda d: d["features"].update(OAUTH2=False)),
 ]
 
 
