@@ -144,12 +144,18 @@ def read_account(plan: RunPlan, profile: str | None,
     if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
         restlet = (workspace.restlet.script, workspace.restlet.deploy)
 
+    # An OAuth 2.0/REST connection: no SOAP classification probes (the connection does not search over SOAP),
+    # and the access token list from the audit profile (the connection's role has no Access Token Management).
+    rest_connection = workspace is not None and workspace.connection.resolved_kind == "oauth2-rest"
+
     def options(expensify: ExpensifyRead | None) -> CollectOptions:
         ids = list(report_ids)
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
                               report_ids=tuple(dict.fromkeys(ids)), later_report_ids=later, restlet=restlet,
-                              retry=overall_deadline(plan.timeout), soap_version=plan.soap_version)
+                              retry=overall_deadline(plan.timeout), soap_version=plan.soap_version,
+                              probe_soap_classifications=not rest_connection,
+                              tokens_via_audit_profile=rest_connection)
 
     def with_expensify(snap: AccountSnapshot, expensify: ExpensifyRead | None) -> AccountSnapshot:
         return snap.model_copy(update={"expensify": expensify}) if expensify is not None else snap

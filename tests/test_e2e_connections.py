@@ -135,3 +135,19 @@ def test_rest_web_services_feature_off_is_named(pair: KeyPair, tmp_path: Path) -
     assert "REST Web Services feature is off" in login[0]["message"]
     steps = " ".join(login[0]["fix"])
     assert "283395" in steps and "consent screen" in steps and "SuiteTalk (Web Services)" in steps
+
+
+def test_a_leftover_tba_token_contradicts_an_oauth2_workspace(pair: KeyPair, tmp_path: Path) -> None:
+    healthy = load_fixture(FIXTURES / "accounts" / "healthy.json")
+    data = _oauth2_account(pair).model_dump(by_alias=True)
+    data["tokens"].append(healthy.tokens[0].model_dump())  # the Expensify token of the TBA connection, still active
+    for role in data["roles"]:
+        if role["id"] == ROLE:  # a role that may list tokens, so the account can show it
+            role["permissions"]["ADMI_MANAGE_OAUTH_TOKENS"] = "Full"
+    code, body, text = _run_oauth2(AccountFixture.model_validate(data), pair, tmp_path,
+                                   _workspace(tmp_path, 'kind = "oauth2-rest"'))
+    assert body["connection"]["agrees"] is False and body["connection"]["active_tokens"], body["connection"]
+    assert "account DISAGREES" in text.splitlines()[0]
+    warns = [f for f in body["findings"] if f["check_id"] == "token-role" and f["status"] == "WARN"]
+    assert len(warns) == 1 and warns[0]["severity"] == "low" and "does not guess" in warns[0]["message"]
+    assert code == 1

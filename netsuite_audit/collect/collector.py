@@ -81,6 +81,9 @@ class CollectOptions:
     restlet: tuple[int, int] | None = None  # (script, deploy)
     tables: tuple[str, ...] | None = None  # None: every table that is not optional
     probe_soap_classifications: bool = True
+    # The access token list read with the audit profile (an OAuth 2.0/REST connection's role has no Access
+    # Token Management; the list then shows whether TBA tokens of the integration are left).
+    tokens_via_audit_profile: bool = False
     soap_version: str = DEFAULT_SOAP_VERSION  # SuiteTalk endpoint version (wsdl/<version>)
 
     @property
@@ -333,7 +336,8 @@ class Collector:
                                 else SoapSource(self.soap))
         plan: list[tuple[str, TableSource]] = []
         for table in self._wanted():
-            if table in ADMIN_TABLES and audit is not None:
+            via_audit = table in ADMIN_TABLES or (table == "oauthtoken" and self.options.tokens_via_audit_profile)
+            if via_audit and audit is not None:
                 plan.append((table, audit))
             elif primary.can_read(table):
                 plan.append((table, primary))
