@@ -29,6 +29,16 @@ LABELS: dict[str, str] = {
 }
 
 
+# The NetSuite features each connection needs (Setup > Company > Enable Features > SuiteCloud), with the section
+# of that page: Expensify's guide for both kinds (OAuth 2.0 and REST Web Services; Token Based Authentication),
+# and SOAP web services for the legacy connection's protocol.
+FEATURES: dict[ConnectionKind, tuple[tuple[str, str], ...]] = {
+    "oauth2-rest": (("OAuth 2.0", "Manage Authentication"), ("REST Web Services", "SuiteTalk (Web Services)")),
+    "tba-soap": (("Token-Based Authentication", "Manage Authentication"),
+                 ("SOAP Web Services", "SuiteTalk (Web Services)")),
+}
+
+
 @dataclass(frozen=True)
 class ConnectionDecision:
     kind: ConnectionKind
@@ -104,15 +114,15 @@ def oauth2_readiness(snapshot: AccountSnapshot, workspace: Workspace) -> tuple[R
     login = snapshot.login
     items = [ReadyItem("Expensify Connect bundle (283395) at its latest version", None,
                        f"no API shows a bundle's version: check {SUITEBUNDLER_LIST}")]
-    if login.rest_ok:
-        items.append(ReadyItem("REST Web Services feature", True, "a REST call of nsaudit's worked"))
-    else:
-        items.append(ReadyItem("REST Web Services feature", None, "no REST call of nsaudit's worked"))
-    if login.rest_ok and login.rest_auth == "oauth2":
-        items.append(ReadyItem("OAuth 2.0 feature", True, "nsaudit's own OAuth 2.0 login worked"))
-    else:
-        items.append(ReadyItem("OAuth 2.0 feature", None, "nsaudit did not log in with OAuth 2.0; check "
-                               f"{ENABLE_FEATURES} > SuiteCloud > Manage Authentication"))
+    # What nsaudit's own calls prove about the OAuth 2.0/REST connection's features.
+    proven = {"REST Web Services": "a REST call of nsaudit's worked" if login.rest_ok else None,
+              "OAuth 2.0": ("nsaudit's own OAuth 2.0 login worked" if login.rest_ok and login.rest_auth == "oauth2"
+                            else None)}
+    for feature, section in FEATURES["oauth2-rest"]:
+        how = proven.get(feature)
+        items.append(ReadyItem(f"{feature} feature", True, how) if how else
+                     ReadyItem(f"{feature} feature", None, f"not shown by nsaudit's own calls; check "
+                               f"{ENABLE_FEATURES} > SuiteCloud > {section}"))
     role_id, _ = integration_role_id(snapshot, workspace)
     granted = (grants(snapshot.tables.rolepermissions or (), role_id)
                if snapshot.readable("rolepermissions") and role_id is not None else {})

@@ -135,3 +135,13 @@ def test_readiness_reads_the_role_permission_list() -> None:
     assert items["REST Web Services"] is True
     assert items["Log In using OAuth 2.0 Access Tokens"] is False
     assert items["Expensify Connect bundle"] is None  # no API shows a bundle's version
+
+
+def test_features_per_kind() -> None:
+    from netsuite_audit.audit.connection import FEATURES
+
+    assert [f for f, _ in FEATURES["oauth2-rest"]] == ["OAuth 2.0", "REST Web Services"]
+    assert FEATURES["tba-soap"][0][0] == "Token-Based Authentication"
+    # a Bearer REST call of nsaudit's proves both OAuth 2.0/REST features
+    items = {i.what: i.ready for i in oauth2_readiness(build_snapshot({"login": _login(True)}), Workspace())}
+    assert items["OAuth 2.0 feature"] is True and items["REST Web Services feature"] is True
