@@ -257,6 +257,10 @@ def _limits(result: AuditResult) -> tuple[str, ...]:
         "Settings no NetSuite API exposes come from the workspace description, as recorded by the person "
         "named in it; they are only as current as that record.",
     ]
+    if result.connection is not None and result.connection.kind == "oauth2-rest":
+        limits.append("The Expensify connection uses OAuth 2.0 over REST: nsaudit logged in with its own credentials "
+                      "for the connection's user and role, which cannot show Expensify's consent grant, the state "
+                      "of its integration record or whether its refresh token is valid.")
     if not any(row.actual for row in result.permissions):
         limits.append("The integration role's exact permission levels were not read (that needs an admin "
                       "token); levels nsaudit could not prove are listed under Could not be verified.")
