@@ -311,6 +311,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
+    if not checks:  # nothing would be checked: never an exit code that says clean
+        tokens = " ".join([*(f"--check {t}" for t in include), *(f"--skip {t}" for t in exclude)])
+        fail(f"{tokens} select no check, so nothing would be audited; `nsaudit checks` lists them"
+             + (" (--strict: could not audit)" if strict else ""), EXIT_SYSTEM if strict else EXIT_INPUT)
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     # A live audit of one account reads the reports while it waits for NetSuite.
     live_single = snapshot_path is None and len(names) <= 1

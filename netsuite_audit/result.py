@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsuite_audit import __version__
-from netsuite_audit.audit.engine import NEEDS_WORKSPACE
+from netsuite_audit.audit.engine import NEEDS_INPUTS
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Status
 from netsuite_audit.audit.permission_matrix import PermissionRow
 from netsuite_audit.audit.verdicts import ReportVerdict
@@ -176,7 +176,7 @@ def not_run_note(result: AuditResult) -> str | None:
     parts = "; ".join(f"{count} {reason.replace('needs ', 'need ', 1) if count > 1 else reason}"
                       for reason, count in reasons.most_common())
     note = f"{len(result.skipped_checks)} of {len(result.checks)} checks were not run: {parts}"
-    if NEEDS_WORKSPACE in reasons:
+    if any(reason in reasons for reason in NEEDS_INPUTS):
         note += ". This is not a full audit of the account: pass --workspace to run them"
     return note + "."
 
@@ -219,7 +219,7 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
     if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
     for check_id, reason in skipped:
-        if check_id in explicit or (strict and reason == NEEDS_WORKSPACE):
+        if check_id in explicit or (strict and reason in NEEDS_INPUTS):
             return 3
     for f in findings:
         if (f.status == Status.UNVERIFIABLE and f.severity.rank >= fail_on.rank

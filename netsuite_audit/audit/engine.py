@@ -23,6 +23,9 @@ from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.support.gcpause import cycle_collection_paused
 
 NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
+NEEDS_SUBJECTS = "needs a workspace description (--workspace) or pending reports (--reports): what it judges"
+# Reasons that mean "the user did not hand over what the check judges": --strict makes them exit 3.
+NEEDS_INPUTS = (NEEDS_WORKSPACE, NEEDS_SUBJECTS)
 LOGIN_MISSING = "a working token-based login (see NS0109)"
 
 
@@ -35,6 +38,9 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
         return "needs pending reports (--reports)"
     if check.meta.needs_workspace and not workspace_given:
         return NEEDS_WORKSPACE
+    given = {"workspace": workspace_given, "reports": reports is not None}
+    if check.meta.judges and not any(given[source] for source in check.meta.judges):
+        return NEEDS_SUBJECTS
     return None
 
 

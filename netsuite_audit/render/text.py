@@ -31,7 +31,7 @@ from rich.text import Text
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
 from netsuite_audit.render.values import evidence_line, subject_text
-from netsuite_audit.result import NEEDS_WORKSPACE, AuditResult, Outcome, RunVerdict, not_run_note
+from netsuite_audit.result import NEEDS_INPUTS, AuditResult, Outcome, RunVerdict, not_run_note
 
 DEMO_BUDGET = 156  # lines of default text output for `nsaudit run --demo` (two info findings: Oracle's dates)
 MAX_ITEMS = 12  # items listed after a shared manual step, or checks named in one line, before "and N more"
@@ -324,7 +324,7 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     console.print(Text(verdict_line(verdict), style=verdict_style(verdict)))
     console.print(Text(counts_line(result)))
     not_run = not_run_note(result)
-    if not_run and any(s.reason == NEEDS_WORKSPACE for s in result.skipped_checks):  # a partial audit
+    if not_run and any(s.reason in NEEDS_INPUTS for s in result.skipped_checks):  # a partial audit
         console.print(Text(not_run, style="bold yellow"))  # (other checks not run: the counts, "Not run:")
     for warning in result.warnings:
         console.print(Text("warning: " + warning, style="yellow"))
