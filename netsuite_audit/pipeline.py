@@ -269,6 +269,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
             else None),
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
+        snapshot_file=str(plan.snapshot_path) if plan.snapshot_path is not None else None,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -21,7 +22,7 @@ from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.snapshot import AccountSnapshot
 from netsuite_audit.support.errors import InputError
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "1.1"  # 1.1: provenance
 
 
 def check_result_version(value: object) -> object:
@@ -80,6 +81,51 @@ class ResultAccount(_Model):
     company: str | None = Field(None, description="The company: the top-level subsidiary's name, when it was read")
 
 
+class SnapshotSource(_Model):
+    file: str = Field(description="The snapshot file audited, as given to --snapshot")
+    sha256: str = Field(description="SHA-256 of that file (what sha256sum prints)")
+    collected_at: datetime | None = Field(description="When nsaudit snapshot read the account")
+    collected_by: str | None = Field(description="The nsaudit version that read it ('nsaudit 0.1.0')")
+
+
+class Provenance(_Model):
+    """Where the result's data came from: what a reviewer needs to sign it."""
+
+    source: Literal["live", "snapshot"] = Field(description="Read from the account in this run, or from a saved "
+                                                            "snapshot")
+    endpoint: str | None = Field(description="The base URL the account was read from (null: unknown)")
+    endpoint_kind: Literal["netsuite", "override", "simulator", "unknown"] = Field(
+        description="netsuite: the account's own SuiteTalk domain; override: NSAUDIT_BASE_URL or a profile's "
+                    "base_url (a proxy, a recording server, a simulator); simulator: nsaudit's demo simulator")
+    snapshot: SnapshotSource | None = Field(None, description="The snapshot file, for a snapshot run")
+
+    @classmethod
+    def of(cls, snapshot: AccountSnapshot, snapshot_file: str | None) -> Provenance:
+        acct = snapshot.account
+        saved = None
+        if snapshot_file is not None:
+            saved = SnapshotSource(file=snapshot_file, sha256=snapshot.sha256(), collected_at=snapshot.collected_at,
+                                   collected_by=f"nsaudit {snapshot.tool_version}" if snapshot.tool_version else None)
+        return cls(source="snapshot" if snapshot_file is not None else "live", endpoint=acct.base_url,
+                   endpoint_kind=acct.endpoint_kind or "unknown", snapshot=saved)
+
+    def endpoint_text(self) -> str:
+        """``https://1234567.suitetalk.api.netsuite.com`` or ``http://127.0.0.1:8080 (SIMULATOR: ...)``."""
+        mark = {"override": " (OVERRIDE of NetSuite's host: NSAUDIT_BASE_URL or a profile's base_url)",
+                "simulator": " (SIMULATOR, not NetSuite)",
+                "unknown": " (kind unknown: not recorded in this snapshot)"}
+        return (self.endpoint or "unknown endpoint") + mark.get(self.endpoint_kind, "")
+
+    def source_text(self) -> str:
+        """``live`` or ``snapshot a.json (sha256 1a2b3c4d5e6f…, collected 2026-12-01 09:00 UTC by nsaudit 0.1.0)``."""
+        if self.snapshot is None:
+            return "live"
+        snap = self.snapshot
+        when = snap.collected_at.strftime("%Y-%m-%d %H:%M %Z").strip() if snap.collected_at else "unknown"
+        return (f"snapshot {snap.file} (sha256 {snap.sha256[:12]}…, collected {when} by "
+                f"{snap.collected_by or 'unknown'})")
+
+
 class Skipped(_Model):
     check_id: str
     reason: str
@@ -126,6 +172,8 @@ class AuditResult(_Model):
     warnings: tuple[str, ...] = Field((), description="Run warnings: expired mutes, mutes expiring soon")
     network: NetworkUse | None = Field(None, description="Requests, refusals and the concurrency actually used "
                                                          "(null for an offline run)")
+    provenance: Provenance | None = Field(None, description="Where the data came from (null in results written "
+                                                            "before 1.1)")
 
     @field_validator("schema_version", mode="before")
     @classmethod
@@ -237,6 +285,45 @@ def counts_toward_exit(finding: Finding, fail_on: Severity) -> bool:
             and not finding.baseline)
 
 
+@dataclass(frozen=True)
+class TransportFailure:
+    """No login got an answer: every login probe failed in transit (refused, DNS, TLS, timeout, the
+    concurrency limit or 5xx after the retries). Not a login problem: the cause is the connection."""
+
+    kind: str  # network, concurrency or server (the first probe's)
+    causes: tuple[str, ...]  # each probe's detail, as the client saw it, without repeats
+
+    @property
+    def fix(self) -> tuple[str, ...]:
+        """What to do, by kind: check the URL, host and network; or wait and run again."""
+        url = ("Check the URL nsaudit called (shown above): NSAUDIT_BASE_URL or a profile's base_url when set, "
+               "else the account id, which NetSuite builds the host name from.")
+        if self.kind == "network":
+            return (url, "Check the network path from this machine to that host (DNS, proxy, firewall, VPN, TLS "
+                         "inspection), then run nsaudit again; if it answered with server errors (HTTP 5xx), wait "
+                         "a few minutes first.")
+        if self.kind == "concurrency":
+            return ("The account's concurrent request limit was reached on every try: pause other integrations "
+                    "or wait a few minutes, then run nsaudit again (--concurrency 1 lowers nsaudit's share).",)
+        return (url, "NetSuite (or whatever answers at that URL) failed on its side after every retry: wait a "
+                     "few minutes and run nsaudit again; if it repeats, check NetSuite's status for the account.")
+
+
+def transport_failure(result: AuditResult) -> TransportFailure | None:
+    """The transport failure that kept nsaudit from logging in, from the login finding's probes; None when
+    the login worked or some probe got an answer (then a refusal is a login problem)."""
+    if result.login_ok:
+        return None
+    for finding in result.findings:
+        if finding.check_id != "login":
+            continue
+        probes = [p for p in (finding.evidence.get("soap"), finding.evidence.get("rest")) if isinstance(p, dict)]
+        if probes and all(not p.get("ok") and p.get("error") in _TRANSIT_KINDS for p in probes):
+            causes = tuple(dict.fromkeys(str(p.get("detail") or p.get("error")) for p in probes))
+            return TransportFailure(kind=str(probes[0]["error"]), causes=causes)
+    return None
+
+
 class Outcome(StrEnum):
     """What a run's result is. Decided once (:meth:`RunVerdict.of`); every output words the same one."""
 
@@ -257,6 +344,7 @@ class RunVerdict:
     need_action: int  # findings that need action; a folded finding counts as many as it stands for
     broken: int  # ERROR findings: checks that broke
     read_failures: bool  # a finding rests on a read that failed in transit
+    unreachable: TransportFailure | None = None  # no login because NetSuite could not be reached
 
     @property
     def audited(self) -> bool:
@@ -279,6 +367,7 @@ class RunVerdict:
             need_action=sum(f.count for f in result.findings if counts_toward_exit(f, fail_on)),
             broken=sum(1 for f in result.findings if f.status == Status.ERROR),
             read_failures=any(f.evidence.get("read_failures") for f in result.findings),
+            unreachable=transport_failure(result),
         )
 
 
@@ -332,6 +421,7 @@ def build_result(
     verdicts: Iterable[ReportVerdict] = (),
     warnings: Iterable[str] = (),
     network: NetworkUse | None = None,
+    snapshot_file: str | None = None,
 ) -> AuditResult:
     return AuditResult(
         account=ResultAccount(
@@ -361,11 +451,12 @@ def build_result(
         report_verdicts=tuple(verdicts),
         warnings=tuple(warnings),
         network=network,
+        provenance=Provenance.of(snapshot, snapshot_file),
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit,
                             failed_in_transit=failed_in_transit(snapshot, findings), skipped=skipped),
     )
 
 
-__all__ = ["AuditResult", "InputError", "Outcome", "RunVerdict", "build_result", "counts_toward_exit",
+__all__ = ["AuditResult", "InputError", "Outcome", "RunVerdict", "TransportFailure", "transport_failure", "build_result", "counts_toward_exit",
            "exit_code", "summarize"]

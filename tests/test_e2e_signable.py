@@ -81,3 +81,84 @@ def test_3_selecting_no_check_under_strict_is_exit_3() -> None:
     done = invoke("run", "--demo", "--check", "low", "--strict")
     assert done.exit_code == 3
     assert "select no check" in done.output
+
+
+# ---- 1. a transport failure is reported as what it is, never as a login problem -------------------------
+def _assert_transport_screen(done: Result, cause: str) -> None:
+    lines = done.output.splitlines()
+    first_screen = " ".join(" ".join(lines[:24]).split())  # words, however the lines wrapped
+    assert done.exit_code == 3
+    assert "Could not reach NetSuite: a connection failure, not a login problem" in first_screen
+    assert cause in first_screen
+    assert "Check the URL nsaudit called" in first_screen or "run nsaudit again" in first_screen
+    assert "the login did not succeed" not in done.output
+    assert "Fix the login first" not in done.output
+
+
+def test_1_connection_refused_is_a_transport_failure_with_cause_and_fix() -> None:
+    env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CONSUMER_KEY": "ck", "NSAUDIT_CONSUMER_SECRET": "cs",
+           "NSAUDIT_TOKEN_ID": "ti", "NSAUDIT_TOKEN_SECRET": "ts",
+           "NSAUDIT_BASE_URL": f"http://127.0.0.1:{_closed_port()}"}
+    done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--timeout", "20", env=env)
+    _assert_transport_screen(done, "refused the connection")
+    assert "Check the network path" in done.output
+
+
+def test_1_server_errors_after_the_retries_are_a_transport_failure() -> None:
+    from netsuite_audit.simulator.faults import FaultPlan
+
+    with serve(account_data("demo"), faults=FaultPlan(server_error=1.0)) as server:
+        done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--timeout", "3",
+                      env=_env(server))
+    _assert_transport_screen(done, "NetSuite failed on its side (HTTP 500")
+    assert "wait a few minutes" in " ".join(done.output.split())
+
+
+def test_1_a_refused_login_is_still_a_login_problem_and_its_section_is_never_empty(tmp_path: Path) -> None:
+    with serve(account_data("demo")) as server:
+        env = {**_env(server), "NSAUDIT_TOKEN_SECRET": "not-the-secret"}
+        done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", env=env)
+    assert done.exit_code == 3
+    lines = done.output.splitlines()
+    heading = lines.index("Fix the login first: nothing else can be checked until it works")
+    assert lines[heading + 1].strip().startswith("NS0109")  # the section holds the login finding
+
+
+# ---- 6. provenance in every output -----------------------------------------------------------------------
+def test_6_a_simulator_run_names_its_endpoint_everywhere(tmp_path: Path) -> None:
+    files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "markdown", "sarif")}
+    done = invoke("run", "--demo", "--as-of", AS_OF, "--no-color", "-f", "text",
+                  *(arg for fmt, path in files.items() for arg in ("-f", f"{fmt}:{path}")))
+    header = "\n".join(done.output.splitlines()[:4])
+    assert "data: live, from http://127.0.0.1:" in header and "SIMULATOR" in header
+    result = json.loads(files["json"].read_text())
+    provenance = result["provenance"]
+    assert provenance["source"] == "live" and provenance["endpoint_kind"] == "simulator"
+    assert provenance["endpoint"].startswith("http://127.0.0.1:")
+    for fmt in ("html", "markdown"):
+        text = files[fmt].read_text()
+        assert provenance["endpoint"] in text and "SIMULATOR" in text, fmt
+    sarif = json.loads(files["sarif"].read_text())
+    assert sarif["runs"][0]["properties"]["provenance"] == provenance
+
+
+def test_6_a_snapshot_run_names_the_snapshot_its_digest_and_collection(tmp_path: Path) -> None:
+    snap = tmp_path / "a.json"
+    assert invoke("snapshot", "--demo", "-o", str(snap)).exit_code == 0
+    collected = json.loads(snap.read_text())["collected_at"]
+    files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "markdown", "sarif")}
+    done = invoke("run", "--snapshot", str(snap), "--workspace", str(DEMO_WORKSPACE), "--no-color",
+                  "-f", "text", *(arg for fmt, path in files.items() for arg in ("-f", f"{fmt}:{path}")))
+    import hashlib
+
+    digest = hashlib.sha256(snap.read_bytes()).hexdigest()
+    assert f"data: snapshot {snap} (sha256 {digest[:12]}" in " ".join(done.output.split())
+    provenance = json.loads(files["json"].read_text())["provenance"]
+    assert provenance["source"] == "snapshot"
+    assert provenance["snapshot"]["sha256"] == digest
+    assert provenance["snapshot"]["collected_by"].startswith("nsaudit ")
+    assert provenance["snapshot"]["collected_at"][:16] == collected[:16]
+    html = files["html"].read_text()
+    assert "Snapshot collected" in html and collected[:10] in html and "a.json" in html
+    assert "Snapshot collected" in files["markdown"].read_text()
+    assert json.loads(files["sarif"].read_text())["runs"][0]["properties"]["provenance"] == provenance

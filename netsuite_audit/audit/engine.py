@@ -70,6 +70,14 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     """The findings, and whether ``staged`` already counted them (the check ran to the end)."""
     meta = check.meta
     snap = ctx.snapshot
+    if meta.needs_login and not snap.login.any_ok and _unreachable(snap):
+        return [ctx.unverifiable(
+            "Not checked: nsaudit could not reach NetSuite (a connection failure, not a login problem), so "
+            "nothing could be read.",
+            missing="an answer from NetSuite (see the NS0109 finding for the cause)",
+            manual=("Fix the connection first (the URL, host and network; see the NS0109 finding), then run "
+                    "nsaudit again.",),
+        )], False
     if meta.needs_login and not snap.login.any_ok:
         return [ctx.unverifiable(
             "Not checked: nsaudit could not log in to NetSuite, so nothing could be read.",
@@ -105,6 +113,12 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     if not results:
         results = [ctx.passed("No problems found.")]
     return _unique_ids([_with_catalog_fix(f) for f in results]), False
+
+
+def _unreachable(snap: AccountSnapshot) -> bool:
+    """Every login probe tried failed in transit: no answer at all, so nothing says the login is wrong."""
+    probes = [p for p in (snap.login.soap, snap.login.rest) if p is not None]
+    return bool(probes) and all(p.error in ("network", "concurrency", "server") for p in probes)
 
 
 def _marked(findings: Iterable[Finding], mark: Mark | None) -> Iterable[Finding]:

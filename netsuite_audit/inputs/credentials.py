@@ -73,6 +73,7 @@ PRIVATE_KEY_FIELD = "private_key"  # the keyring entry <profile>:private_key hol
 
 
 NO_SECRET = Secret("")  # the TBA secrets when only OAuth 2.0 was given
+SIMULATED = "(simulated account)"  # ends the source of the demo's credentials (its simulator answers)
 
 
 def _tail(value: str) -> str:
@@ -111,6 +112,11 @@ class Credentials:
     def __repr__(self) -> str:
         fields = ", ".join(f"{key}={value!r}" for key, value in self.describe().items())
         return f"Credentials({fields})"
+
+    @property
+    def simulated(self) -> bool:
+        """True for the demo's credentials: the endpoint is nsaudit's own simulator."""
+        return self.source.endswith(SIMULATED)
 
     @property
     def base_url_overridden(self) -> bool:

@@ -184,7 +184,8 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
         Fact("Login", "succeeded" + (f", read over {acct.transport.upper()}" if acct.transport != "none" else "")
              if result.login_ok else "did not succeed; nothing was read"),
         Fact("Run by", result.run_by or "not recorded"),
-        Fact("Started", _stamp(result.started_at)),
+        *_provenance_facts(result),
+        Fact("Audit started" if _from_snapshot(result) else "Started", _stamp(result.started_at)),
         Fact("Finished", f"{_stamp(result.finished_at)} "
                          f"({max((result.finished_at - result.started_at).total_seconds(), 0.0):.1f} s)"),
         Fact("Tool", f"nsaudit {result.tool.version} (result schema {result.schema_version})"),
@@ -197,6 +198,29 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
     facts += [Fact(label, name) for label, name in inputs if name]
     facts.append(Fact("Snapshot SHA-256", result.snapshot_sha256, mono=True))
     return tuple(facts)
+
+
+def _from_snapshot(result: AuditResult) -> bool:
+    return result.provenance is not None and result.provenance.snapshot is not None
+
+
+def _provenance_facts(result: AuditResult) -> list[Fact]:
+    """Where the data came from: the endpoint (marked when not NetSuite's own host), live or snapshot, and
+    for a snapshot its file, digest and when and by which nsaudit it was collected."""
+    provenance = result.provenance
+    if provenance is None:
+        return [Fact("Data source", "not recorded (a result written before nsaudit recorded it)")]
+    facts = [Fact("Endpoint", provenance.endpoint_text(), mono=True)]
+    snap = provenance.snapshot
+    if snap is None:
+        facts.append(Fact("Data source", "read live from the endpoint during this run"))
+        return facts
+    facts += [
+        Fact("Data source", f"saved snapshot {_file_name(snap.file)} (audited offline; not read during this run)"),
+        Fact("Snapshot collected", (_stamp(snap.collected_at) if snap.collected_at else "unknown")
+             + f" by {snap.collected_by or 'an unknown nsaudit version'}"),
+    ]
+    return facts
 
 
 def _view(finding: Finding) -> FindingView:

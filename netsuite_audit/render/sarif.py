@@ -170,6 +170,8 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
             "results": results,
             "properties": {"account": account_id, "environment": result.account.environment,
                            "snapshotSha256": result.snapshot_sha256,
+                           "provenance": (result.provenance.model_dump(mode="json")
+                                          if result.provenance is not None else None),
                            "skippedChecks": [s.model_dump() for s in result.skipped_checks]},
         }],
     }

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
-from netsuite_audit.render.values import evidence_line, subject_text
+from netsuite_audit.render.values import evidence_line, provenance_line, subject_text
 from netsuite_audit.result import NEEDS_INPUTS, AuditResult, Outcome, RunVerdict, not_run_note
 
 DEMO_BUDGET = 156  # lines of default text output for `nsaudit run --demo` (two info findings: Oracle's dates)
@@ -122,6 +122,9 @@ def verdict_line(verdict: RunVerdict) -> str:
     fail_on, code = verdict.fail_on.value, verdict.exit_code
     match verdict.outcome:
         case Outcome.NOT_AUDITED:
+            if verdict.unreachable is not None:
+                return (f"Result: could not audit: NetSuite could not be reached, so nothing was read; not a "
+                        f"login problem (exit {code})")
             return f"Result: could not audit: the login did not succeed, so the account was not read (exit {code})"
         case Outcome.INCOMPLETE:
             return f"Result: could not audit completely: {incomplete_reason(verdict)} (exit {code})"
@@ -303,12 +306,22 @@ def _mute_text(finding: Finding) -> str:
     return "muted: " + (", ".join(parts) if parts else "yes")
 
 
-def _header(result: AuditResult) -> str:
+def _header(result: AuditResult) -> list[Text]:
+    """The first lines: tool, account, how it was read and the role; then where the data came from
+    (endpoint, live or snapshot). Each is a line of its own, so another (the connection kind) fits in."""
     acct = result.account
-    read = (f"read over {acct.transport.upper()}" if result.login_ok and acct.transport != "none"
-            else "nothing read (login failed)")
-    return (f"[bold]nsaudit {result.tool.version}[/bold] · account {escape(acct.account_id)} "
-            f"({escape(acct.environment)}) · {read}" + (f" · role {escape(acct.role)}" if acct.role else ""))
+    if result.login_ok and acct.transport != "none":
+        read = f"read over {acct.transport.upper()}"
+    elif RunVerdict.of(result).unreachable is not None:
+        read = "nothing read (NetSuite not reached)"
+    else:
+        read = "nothing read (login failed)"
+    lines = [Text.assemble((f"nsaudit {result.tool.version}", "bold"), f" · account {acct.account_id} "
+                           f"({acct.environment}) · {read}" + (f" · role {acct.role}" if acct.role else ""))]
+    provenance = provenance_line(result)
+    if provenance:
+        lines.append(Text(provenance, style="dim"))
+    return lines
 
 
 def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
@@ -317,7 +330,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width,
                       highlight=False, soft_wrap=False)
     out = _Printer(console, width, verbose, code_title, result)
-    console.print(_header(result))
+    for line in _header(result):
+        console.print(line)
     if result.workspace and result.workspace.startswith("Expensify policy "):  # where the workspace came from
         console.print(Text(f"workspace: {result.workspace}"))
     verdict = RunVerdict.of(result)
@@ -376,16 +390,31 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
 
 def _login_failed(out: _Printer, result: AuditResult, open_findings: list[Finding],
                   unverifiable: list[Finding]) -> None:
-    """The login finding in full and first; what the failed login kept from running, as one line."""
-    login = [f for f in open_findings if f.check_id == "login"]
+    """The cause first: NetSuite unreachable (the transport's cause and fix), else the login finding in
+    full (whatever its status: the section is never empty); what that kept from running, as one line."""
+    login = [f for f in [*open_findings, *unverifiable] if f.check_id == "login"]
     others = [f for f in open_findings if f.check_id != "login"]
-    out.heading("Fix the login first: nothing else can be checked until it works", "bold red")
-    out.groups(group_findings(login, result, out.code_title), detailed=True)
-    blocked = list(dict.fromkeys(f.check_id for f in unverifiable))
+    failure = RunVerdict.of(result).unreachable
+    if failure is not None:
+        out.heading("Could not reach NetSuite: a connection failure, not a login problem", "bold red")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=6, no_wrap=True)
+        grid.add_column(ratio=1)
+        for cause in failure.causes:
+            grid.add_row(Text("cause", style="bold"), Text(cause))
+        for number, step in enumerate(failure.fix, start=1):
+            grid.add_row(Text("fix" if number == 1 else "", style="bold"), Text(f"{number}. {step}"))
+        out.console.print(Padding(grid, (0, 0, 0, 2)))
+        why = "NetSuite could not be reached"
+    else:
+        out.heading("Fix the login first: nothing else can be checked until it works", "bold red")
+        out.groups(group_findings(login, result, out.code_title), detailed=True)
+        why = "the login failed"
+    blocked = list(dict.fromkeys(f.check_id for f in unverifiable if f.check_id != "login"))
     if blocked:
         out.console.print()
         names = listed(blocked, None if out.verbose else 0) if out.verbose else "--verbose lists them"
-        out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run because the login failed "
+        out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run because {why} "
                                f"({names}).", style="magenta"))
     if others:
         out.heading("Also found without logging in (from the workspace file)")
