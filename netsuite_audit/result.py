@@ -138,6 +138,11 @@ class Summary(_Model):
     checks_run: int
     checks_skipped: int
     not_run: dict[str, int] = Field(default_factory=dict, description="Checks not run, by reason")
+    checks: dict[str, int] = Field(
+        default_factory=dict,
+        description="Checks by outcome (the one definition every output uses): failed (a FAIL, WARN or ERROR "
+                    "above info), unverifiable (else an UNVERIFIABLE), informational (else an info-level FAIL "
+                    "or WARN), passed (only PASS or MUTED findings), not_run")
 
 
 class Selection(_Model):
@@ -198,7 +203,8 @@ class AuditResult(_Model):
         skipped = [(s.check_id, s.reason) for s in self.skipped_checks]
         explicit = {c.id for c in self.checks} if self.selection.include else set()
         return self.model_copy(update={
-            "summary": summarize(self.findings, len(self.checks) - len(skipped), len(skipped), skipped),
+            "summary": summarize(self.findings, len(self.checks) - len(skipped), len(skipped), skipped,
+                                 (c.id for c in self.checks)),
             "exit_code": exit_code(self.findings, login_ok=self.login_ok, fail_on=self.selection.fail_on,
                                    strict=self.selection.strict, explicit=explicit, skipped=skipped),
         })
@@ -206,12 +212,14 @@ class AuditResult(_Model):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
+    def check_outcomes(self) -> dict[str, CheckOutcome]:
+        """Every check's outcome (the definition the counts use), in check order."""
+        return check_outcomes((c.id for c in self.checks), self.findings, (s.check_id for s in self.skipped_checks))
+
     def passed_checks(self) -> tuple[str, ...]:
-        """Checks whose every finding is a PASS (a check with a PASS and a FAIL did not pass)."""
-        status: dict[str, bool] = {}
-        for finding in self.findings:
-            status[finding.check_id] = status.get(finding.check_id, True) and finding.status == Status.PASS
-        return tuple(check for check, ok in status.items() if ok)
+        """Checks whose findings are all PASS or MUTED (a check with any FAIL, WARN or UNVERIFIABLE did not
+        pass); exactly the ones counted as passed."""
+        return tuple(c for c, outcome in self.check_outcomes().items() if outcome == CheckOutcome.PASSED)
 
 
 def not_run_note(result: AuditResult) -> str | None:
@@ -229,9 +237,80 @@ def not_run_note(result: AuditResult) -> str | None:
     return note + "."
 
 
+class CheckOutcome(StrEnum):
+    """What became of one check, worst first. The one definition: every output counts and lists by it."""
+
+    FAILED = "failed"  # a FAIL, WARN or ERROR above info (muted and baseline-known FAILs do not count here
+    #                    as MUTED is its own status; a baseline FAIL is still a FAIL of this run)
+    UNVERIFIABLE = "unverifiable"  # not failed, and some part could not be verified
+    INFORMATIONAL = "informational"  # only info-level FAIL/WARN findings besides passes: never "failed"
+    PASSED = "passed"  # only PASS (or MUTED: accepted) findings
+    NOT_RUN = "not_run"  # skipped: its inputs were not given
+
+
+def check_outcome(findings: Iterable[Finding]) -> CheckOutcome:
+    """The outcome of a check that ran, from its findings."""
+    outcome = CheckOutcome.PASSED
+    for f in findings:
+        if f.status == Status.ERROR or (f.status in (Status.FAIL, Status.WARN) and f.severity != Severity.INFO):
+            return CheckOutcome.FAILED
+        if f.status == Status.UNVERIFIABLE:
+            outcome = CheckOutcome.UNVERIFIABLE
+        elif f.status in (Status.FAIL, Status.WARN) and outcome == CheckOutcome.PASSED:
+            outcome = CheckOutcome.INFORMATIONAL
+    return outcome
+
+
+def check_outcomes(check_ids: Iterable[str], findings: Iterable[Finding],
+                   skipped: Iterable[str] = ()) -> dict[str, CheckOutcome]:
+    """Every check's outcome, in check order (a finding of a check not listed adds it). A check that was
+    neither skipped nor left a finding has no outcome (the engine gives every check it runs at least one
+    finding; a hand-edited result may not): it is never counted as passed."""
+    by_check: dict[str, list[Finding]] = {c: [] for c in check_ids}
+    for f in findings:
+        by_check.setdefault(f.check_id, []).append(f)
+    not_run = set(skipped)
+    return {c: CheckOutcome.NOT_RUN if c in not_run else check_outcome(items)
+            for c, items in by_check.items() if items or c in not_run}
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    total: int
+    passed: int
+    failed: int
+    unverifiable: int
+    not_run: int
+    informational: int = 0
+
+
+def check_counts(result: AuditResult) -> CheckCounts:
+    """Checks by outcome (Summary.checks of the result): the numbers every output prints."""
+    counts = result.summary.checks or _count(check_outcomes(
+        (c.id for c in result.checks), result.findings, (s.check_id for s in result.skipped_checks)))
+    return CheckCounts(total=sum(counts.values()), passed=counts.get("passed", 0), failed=counts.get("failed", 0),
+                       unverifiable=counts.get("unverifiable", 0), not_run=counts.get("not_run", 0),
+                       informational=counts.get("informational", 0))
+
+
+def check_counts_dict(result: AuditResult) -> dict[str, int]:
+    """Checks by outcome as data (SARIF and JUnit properties, the JSON summary's ``checks``)."""
+    counts = check_counts(result)
+    return {"total": counts.total, "passed": counts.passed, "failed": counts.failed,
+            "informational": counts.informational, "unverifiable": counts.unverifiable, "not_run": counts.not_run}
+
+
+def _count(outcomes: dict[str, CheckOutcome]) -> dict[str, int]:
+    tally = Counter(outcomes.values())
+    return {o.value: tally.get(o, 0) for o in CheckOutcome}
+
+
 def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int,
-              skipped: Iterable[tuple[str, str]] = ()) -> Summary:
-    """Counts by status and severity; an aggregated finding counts as the ``count`` findings it stands for."""
+              skipped: Iterable[tuple[str, str]] = (), check_ids: Iterable[str] = ()) -> Summary:
+    """Counts by status and severity, and checks by outcome; an aggregated finding counts as the ``count``
+    findings it stands for."""
+    findings = list(findings)
+    skipped = list(skipped)
     by_status: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     for f in findings:
@@ -245,6 +324,7 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int,
         checks_run=checks_run,
         checks_skipped=checks_skipped,
         not_run=dict(Counter(reason for _, reason in skipped)),
+        checks=_count(check_outcomes(check_ids, findings, (c for c, _ in skipped))),
     )
 
 
@@ -443,7 +523,8 @@ def build_result(
         run_by=run_by,
         reports=reports,
         selection=selection,
-        summary=summarize(findings, len(checks) - len(skipped), len(skipped), skipped),
+        summary=summarize(findings, len(checks) - len(skipped), len(skipped), skipped,
+                          (meta.id for meta, _ in checks)),
         checks=tuple(CheckInfo.from_meta(meta, builtin) for meta, builtin in checks),
         skipped_checks=tuple(Skipped(check_id=c, reason=r) for c, r in skipped),
         findings=tuple(findings),
@@ -458,5 +539,20 @@ def build_result(
     )
 
 
-__all__ = ["AuditResult", "InputError", "Outcome", "RunVerdict", "TransportFailure", "transport_failure", "build_result", "counts_toward_exit",
-           "exit_code", "summarize"]
+__all__ = [
+    "AuditResult",
+    "CheckCounts",
+    "CheckOutcome",
+    "InputError",
+    "Outcome",
+    "RunVerdict",
+    "TransportFailure",
+    "build_result",
+    "check_counts",
+    "check_counts_dict",
+    "check_outcomes",
+    "counts_toward_exit",
+    "exit_code",
+    "summarize",
+    "transport_failure",
+]

@@ -17,15 +17,13 @@ from typing import assert_never
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.render.text import (
     MEANING,
-    CheckCounts,
     ManualStep,
-    check_counts,
     counts_line,
     incomplete_reason,
     manual_steps,
 )
 from netsuite_audit.render.values import evidence_items, subject_text
-from netsuite_audit.result import AuditResult, Outcome, RunVerdict, not_run_note
+from netsuite_audit.result import AuditResult, CheckCounts, Outcome, RunVerdict, check_counts, not_run_note
 
 MAX_PER_CODE = 200  # findings shown per code; the rest are counted (the JSON and CSV have them all)
 _OPEN = (Status.ERROR, Status.FAIL, Status.WARN)

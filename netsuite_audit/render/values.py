@@ -88,12 +88,3 @@ def subject_text(finding: Finding) -> str:
 def evidence_line(finding: Finding) -> str:
     return SEPARATOR.join(f"{key}: {value}" for key, value in evidence_items(finding))
 
-
-def provenance_line(result: Any) -> str | None:
-    """Where the data came from, in one line (text header, Markdown, HTML): ``data: read live in this run
-    from https://... `` or ``data: snapshot a.json (sha256 …, collected … by nsaudit 0.1.0) from ...``.
-    None for a result written before provenance was recorded."""
-    provenance = result.provenance
-    if provenance is None:
-        return None
-    return f"data: {provenance.source_text()}, from {provenance.endpoint_text()}"
