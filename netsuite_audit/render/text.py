@@ -10,8 +10,9 @@
    items it applies to.
 5. Muted findings, pending-report verdicts, passed and not-run checks, and the summary again.
 
-The default stays within a screen or two for a typical account (the demo: under ``DEMO_BUDGET``
-lines, every FAIL named); ``verbose`` shows everything.
+The default stays within a screen or two for a typical account (the demo: at most ``DEMO_BUDGET``
+lines at 80 columns, every FAIL named); ``verbose`` shows everything. Text wraps at the width given
+(the terminal's, else 80 columns) and is never cut: a message wraps under itself.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from netsuite_audit.result import (
     not_run_note,
 )
 
-DEMO_BUDGET = 156  # lines of default text output for `nsaudit run --demo` (two info findings: Oracle's dates)
+DEMO_BUDGET = 150  # lines of default text output for `nsaudit run --demo` at 80 columns, at most
+LOGIN_BUDGET = 60  # lines of default text output for a failed login at 80 columns, at most
 MAX_ITEMS = 12  # items listed after a shared manual step, or checks named in one line, before "and N more"
 
 _STATUS_STYLE = {
@@ -254,17 +256,15 @@ class _Printer:
         message wraps under itself (rich's wrapping), never cut, so the hint that explains a finding
         (``Closest: Northwind US``) stays with it. An info finding is one line: its title. ``with_fix``
         adds the fix steps (or the steps to check by hand) as one paragraph under the message."""
+        info = [f for g in groups for f in g.findings if f.severity == Severity.INFO] if not self.verbose else []
+        skip = {id(f) for f in info}  # by identity: comparing findings field by field costs too much
+        groups = [g for g in groups if any(id(f) not in skip for f in g.findings)]
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, min_width=min(max((len(g.key) for g in groups), default=6), 16))
         grid.add_column(no_wrap=True, min_width=4)
         grid.add_column(ratio=1)
-        if not self.verbose and groups and all(f.severity == Severity.INFO for g in groups for f in g.findings):
-            for finding in (f for g in groups for f in g.findings):  # one line each: the check's title
-                label, style = _STATUS_STYLE[finding.status]
-                self.console.print(Text.assemble("  ", (label, style), " ", finding.title))
-            return
         for group in groups:
-            for index, finding in enumerate(group.findings):
+            for index, finding in enumerate([f for f in group.findings if id(f) not in skip]):
                 label, style = _STATUS_STYLE[finding.status]
                 known = ("(known from the baseline) ", "dim") if finding.baseline else ""
                 message = Text(finding.message)
@@ -276,7 +276,11 @@ class _Printer:
                         grid.add_row("", "", Text.assemble(
                             ("fix: " if finding.fix else "check by hand: ", "bold"),
                             " ".join(f"{n}) {step}" for n, step in enumerate(steps, start=1))))
-        self.console.print(Padding(grid, (0, 0, 0, 2)))
+        if groups:
+            self.console.print(Padding(grid, (0, 0, 0, 2)))
+        for finding in info:  # one line each: the check's title (--verbose has the rest)
+            label, style = _STATUS_STYLE[finding.status]
+            self.console.print(Text.assemble("  ", (label, style), " ", finding.title))
 
     def steps(self, finding: Finding) -> list[str]:
         """The finding's fix steps (else its steps to check by hand); without ``verbose`` the closing
@@ -467,14 +471,9 @@ def _login_failed(out: _Printer, result: AuditResult, open_findings: list[Findin
         names = listed(blocked, None if out.verbose else 0) if out.verbose else "--verbose lists them"
         out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run because {why} "
                                f"({names}).", style="magenta"))
-    info = [f for f in others if f.severity == Severity.INFO and not out.verbose]
-    others = [f for f in others if f not in info]
-    if others or info:
+    if others:  # info findings one line each: Oracle's dates are no reason to scroll past the login
         out.heading("Also found without logging in (from the workspace file)")
-    if others:
         out.groups(group_findings(others, result, out.code_title), detailed=out.verbose)
-    if info:  # one line each: Oracle's dates are no reason to scroll past the login
-        out.brief_groups(group_findings(info, result, out.code_title))
 
 
 def _muted(out: _Printer, result: AuditResult) -> None:
