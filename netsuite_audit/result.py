@@ -191,11 +191,15 @@ class AuditResult(_Model):
         file may have been edited: an exit_code of 0 beside FAIL findings is never believed)."""
         from netsuite_audit.inputs.files import read_text
 
+        text = read_text(path)
         try:
-            return cls.model_validate_json(read_text(path)).recomputed()
+            return cls.model_validate_json(text).recomputed()
         except ValidationError as exc:
             from netsuite_audit.inputs.files import error_from_validation
 
+            if _looks_like_snapshot(text):
+                raise InputError(f"this is a snapshot (what nsaudit snapshot writes), not a result; audit it with "
+                                 f"nsaudit run --snapshot {path}", source=str(path)) from None
             raise error_from_validation(exc, str(path)) from exc
 
     def recomputed(self) -> AuditResult:
@@ -220,6 +224,20 @@ class AuditResult(_Model):
         """Checks whose findings are all PASS or MUTED (a check with any FAIL, WARN or UNVERIFIABLE did not
         pass); exactly the ones counted as passed."""
         return tuple(c for c, outcome in self.check_outcomes().items() if outcome == CheckOutcome.PASSED)
+
+
+_SNAPSHOT_KEYS = frozenset({"tool_version", "collected_at", "login", "reads", "tables"})
+
+
+def _looks_like_snapshot(text: str) -> bool:
+    """True for a file with a snapshot's top-level keys (not a result's)."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and _SNAPSHOT_KEYS <= data.keys() and "findings" not in data
 
 
 def not_run_note(result: AuditResult) -> str | None:
