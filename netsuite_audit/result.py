@@ -237,7 +237,7 @@ def _looks_like_snapshot(text: str) -> bool:
         data = json.loads(text)
     except (ValueError, RecursionError):
         return False
-    return isinstance(data, dict) and _SNAPSHOT_KEYS <= data.keys() and "findings" not in data
+    return isinstance(data, dict) and data.keys() >= _SNAPSHOT_KEYS and "findings" not in data
 
 
 def not_run_note(result: AuditResult) -> str | None:

@@ -323,3 +323,50 @@ def test_7_a_snapshot_without_the_restlet_says_so_and_the_run_from_it_warns(demo
 def test_7_a_malformed_restlet_is_one_line_exit_2(tmp_path: Path) -> None:
     done = invoke("snapshot", "--demo", "-o", str(tmp_path / "a.json"), "--restlet", "script1")
     assert done.exit_code == 2 and "--restlet" in done.output and "Traceback" not in done.output
+
+
+# ---- 10. the small items ------------------------------------------------------------------------------------
+def test_10_a_space_around_a_secret_is_pointed_out_never_shown() -> None:
+    env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CONSUMER_KEY": "ck", "NSAUDIT_CONSUMER_SECRET": "cs",
+           "NSAUDIT_TOKEN_ID": "ti", "NSAUDIT_TOKEN_SECRET": "Zq7SecretValue ",
+           "NSAUDIT_BASE_URL": f"http://127.0.0.1:{_closed_port()}"}
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NSAUDIT_")}
+    done = subprocess.run([sys.executable, "-m", "netsuite_audit", "run", "--check", "login", "--no-color",
+                           "--timeout", "5"], env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    pointed = [line for line in done.stderr.splitlines() if "NSAUDIT_TOKEN_SECRET" in line]
+    assert len(pointed) == 1 and "env NSAUDIT_TOKEN_SECRET ends with a space" in pointed[0]
+    assert "Zq7SecretValue" not in done.stdout + done.stderr
+
+
+def test_10_a_mistyped_workspace_key_gets_did_you_mean(tmp_path: Path) -> None:
+    workspace = tmp_path / "w.toml"
+    workspace.write_text(DEMO_WORKSPACE.read_text().replace("\ndefault_vendor", "\ndefualt_vendor", 1))
+    done = invoke("run", "--demo", "--workspace", str(workspace))
+    assert done.exit_code == 2
+    assert "export.defualt_vendor" in done.output and "(did you mean default_vendor?)" in done.output
+
+
+def test_10_report_given_a_snapshot_says_what_to_do(tmp_path: Path) -> None:
+    snap = tmp_path / "a.json"
+    invoke("snapshot", "--demo", "-o", str(snap))
+    done = invoke("report", str(snap), "--format", "html")
+    assert done.exit_code == 2 and "Traceback" not in done.output
+    assert f"this is a snapshot (what nsaudit snapshot writes), not a result; audit it with nsaudit run --snapshot " \
+           f"{snap}" in done.output
+    assert "schema_version" not in done.output
+
+
+def test_10_sim_serve_on_a_port_in_use_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = invoke("sim", "serve", "--account", str(FIXTURES / "accounts" / "demo.json"), "--port", str(port))
+    assert done.exit_code == 2
+    lines = done.output.strip().splitlines()
+    assert len(lines) == 1 and f"port {port} on 127.0.0.1 is in use by another program" in lines[0]
+    assert "--port" in lines[0]
