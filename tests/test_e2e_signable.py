@@ -97,13 +97,18 @@ def _assert_transport_screen(done: Result, cause: str) -> None:
     assert "Fix the login first" not in done.output
 
 
-def test_1_connection_refused_is_a_transport_failure_with_cause_and_fix() -> None:
+def test_1_connection_refused_is_a_transport_failure_with_cause_and_fix(tmp_path: Path) -> None:
     env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CONSUMER_KEY": "ck", "NSAUDIT_CONSUMER_SECRET": "cs",
            "NSAUDIT_TOKEN_ID": "ti", "NSAUDIT_TOKEN_SECRET": "ts",
            "NSAUDIT_BASE_URL": f"http://127.0.0.1:{_closed_port()}"}
-    done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--timeout", "20", env=env)
+    html = tmp_path / "r.html"
+    done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--timeout", "20", "-f", "text",
+                  "-f", f"html:{html}", env=env)
     _assert_transport_screen(done, "refused the connection")
-    assert "Check the network path" in done.output
+    assert "Check the network path" in " ".join(done.output.split())
+    page = html.read_text()
+    assert "NetSuite could not be reached (a connection failure, not a login problem)" in page
+    assert "login did not succeed" not in page
 
 
 def test_1_server_errors_after_the_retries_are_a_transport_failure() -> None:

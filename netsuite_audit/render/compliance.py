@@ -149,6 +149,9 @@ def result_sentence(verdict: RunVerdict) -> str:
     fail_on = verdict.fail_on.value
     match verdict.outcome:
         case Outcome.NOT_AUDITED:
+            if verdict.unreachable is not None:
+                return ("Result: not audited. NetSuite could not be reached (a connection failure, not a login "
+                        "problem): " + "; ".join(verdict.unreachable.causes))
             return "Result: not audited. The integration's login did not succeed, so the account could not be read"
         case Outcome.INCOMPLETE:
             return f"Result: audit incomplete: {incomplete_reason(verdict)}; see Scope and limitations"
@@ -283,7 +286,9 @@ def _limits(result: AuditResult) -> tuple[str, ...]:
         limits.append("The integration role's exact permission levels were not read (that needs an admin "
                       "token); levels nsaudit could not prove are listed under Could not be verified.")
     if not result.login_ok:
-        limits.append("The login failed, so no NetSuite data was read: only the workspace description was "
+        why = ("NetSuite could not be reached" if RunVerdict.of(result).unreachable is not None
+               else "The login failed")
+        limits.append(f"{why}, so no NetSuite data was read: only the workspace description was "
                       "checked, and every check that needs the account is listed as not verified.")
     return tuple(limits)
 
