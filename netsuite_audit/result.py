@@ -362,7 +362,10 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
     """
     findings = list(findings)
     explicit = set(explicit)
+    skipped = list(skipped)
     if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
+        return 3
+    if skipped and not findings:  # every check selected was not run: nothing was audited
         return 3
     for check_id, reason in skipped:
         if check_id in explicit or (strict and reason in NEEDS_INPUTS):
@@ -443,6 +446,7 @@ class RunVerdict:
     broken: int  # ERROR findings: checks that broke
     read_failures: bool  # a finding rests on a read that failed in transit
     unreachable: TransportFailure | None = None  # no login because NetSuite could not be reached
+    nothing_ran: bool = False  # every selected check was not run: nothing was audited
 
     @property
     def audited(self) -> bool:
@@ -466,6 +470,7 @@ class RunVerdict:
             broken=sum(1 for f in result.findings if f.status == Status.ERROR),
             read_failures=any(f.evidence.get("read_failures") for f in result.findings),
             unreachable=transport_failure(result),
+            nothing_ran=bool(result.skipped_checks) and not result.findings,
         )
 
 

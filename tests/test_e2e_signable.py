@@ -375,3 +375,14 @@ def test_10_sim_serve_on_a_port_in_use_says_so_in_one_line() -> None:
     lines = done.output.strip().splitlines()
     assert len(lines) == 1 and f"port {port} on 127.0.0.1 is in use by another program" in lines[0]
     assert "--port" in lines[0]
+
+
+def test_3_a_run_where_every_selected_check_was_not_run_is_never_clean(demo_server: SimServer) -> None:
+    # no --check (nothing named), but --skip leaves only checks that need a workspace, and none is given
+    done = invoke("run", "--no-color", "--skip", "critical", "--skip", "medium", "--skip", "info",
+                  "--skip", "low", "--skip", "project-*", "--skip", "classification-*", "--skip", "customer-*",
+                  "--skip", "billable-coding", "--skip", "report-*", env=_env(demo_server))
+    words = " ".join(done.output.split())
+    assert "0 passed, 0 failed" in words, words[:400]
+    assert "none of the selected checks could run" in words
+    assert done.exit_code == 3

@@ -124,12 +124,14 @@ def verdict_style(verdict: RunVerdict) -> str:
 def incomplete_reason(verdict: RunVerdict) -> str:
     """Why a run whose login worked still could not audit everything (exit 3), in words."""
     reasons = []
+    if verdict.nothing_ran:
+        reasons.append("none of the selected checks could run (see Not run)")
     if verdict.broken:
         reasons.append(f"{_plural(verdict.broken, 'check')} broke")
     if verdict.read_failures:
         reasons.append("some reads failed on the way (network, timeout or server)")
     if not reasons:
-        reasons.append("checks whose verdict was asked for could not be verified")
+        reasons.append("checks whose verdict was asked for could not be verified or were not run")
     return "; ".join(reasons)
 
 
@@ -553,7 +555,12 @@ def render_account_brief(result: AuditResult, profile: str, *, color: bool = Fal
     console.print(Text(counts_line(result)))
     findings = [f for f in result.findings if f.status not in (Status.PASS, Status.MUTED)]
     open_findings = [f for f in findings if f.status in _OPEN]
-    if not result.login_ok:
+    failure = verdict.unreachable
+    if failure is not None:  # the cause, not a login problem
+        console.print(Padding(Text("could not reach NetSuite: " + "; ".join(failure.causes), style="red"),
+                              (0, 0, 0, 2)))
+        open_findings = [f for f in open_findings if f.check_id != "login"]
+    elif not result.login_ok:
         open_findings = [f for f in open_findings if f.check_id == "login"] or open_findings
     out.brief_groups(group_findings(open_findings, result, code_title))
     unverifiable = [f for f in findings if f.status == Status.UNVERIFIABLE]
