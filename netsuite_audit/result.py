@@ -210,7 +210,8 @@ class AuditResult(_Model):
             "summary": summarize(self.findings, len(self.checks) - len(skipped), len(skipped), skipped,
                                  (c.id for c in self.checks)),
             "exit_code": exit_code(self.findings, login_ok=self.login_ok, fail_on=self.selection.fail_on,
-                                   strict=self.selection.strict, explicit=explicit, skipped=skipped),
+                                   strict=self.selection.strict, explicit=explicit, skipped=skipped,
+                                   checks_run=len(self.checks) - len(skipped)),
         })
 
     def to_json(self) -> str:
@@ -348,7 +349,7 @@ def summarize(findings: Iterable[Finding], checks_run: int, checks_skipped: int,
 
 def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity, strict: bool = False,
               explicit: Iterable[str] = (), failed_in_transit: bool = False,
-              skipped: Iterable[tuple[str, str]] = ()) -> int:
+              skipped: Iterable[tuple[str, str]] = (), checks_run: int | None = None) -> int:
     """3 could not audit; 1 findings at or above ``fail_on``; 0 otherwise.
 
     "Could not audit": no login at all, a read that failed in transit (network, timeout, concurrency
@@ -358,14 +359,15 @@ def exit_code(findings: Iterable[Finding], *, login_ok: bool, fail_on: Severity,
     was asked for that was not run: under --strict every check that needs the workspace description
     when none was given, and any check named with --check. Without --strict a run without a workspace
     exits on its findings (0 or 1), and every output says how many checks were not run and why.
-    MUTED findings and findings known from a baseline never count.
+    MUTED findings and findings known from a baseline never count. A run in which every selected check
+    was not run (``checks_run`` 0) is 3: nothing was audited.
     """
     findings = list(findings)
     explicit = set(explicit)
     skipped = list(skipped)
     if not login_ok or failed_in_transit or any(f.status == Status.ERROR for f in findings):
         return 3
-    if skipped and not findings:  # every check selected was not run: nothing was audited
+    if skipped and checks_run == 0:  # every check selected was not run: nothing was audited
         return 3
     for check_id, reason in skipped:
         if check_id in explicit or (strict and reason in NEEDS_INPUTS):
@@ -470,7 +472,7 @@ class RunVerdict:
             broken=sum(1 for f in result.findings if f.status == Status.ERROR),
             read_failures=any(f.evidence.get("read_failures") for f in result.findings),
             unreachable=transport_failure(result),
-            nothing_ran=bool(result.skipped_checks) and not result.findings,
+            nothing_ran=bool(result.skipped_checks) and result.summary.checks_run == 0,
         )
 
 
@@ -558,7 +560,8 @@ def build_result(
         provenance=Provenance.of(snapshot, snapshot_file),
         exit_code=exit_code(findings, login_ok=snapshot.login.any_ok, fail_on=selection.fail_on,
                             strict=selection.strict, explicit=explicit,
-                            failed_in_transit=failed_in_transit(snapshot, findings), skipped=skipped),
+                            failed_in_transit=failed_in_transit(snapshot, findings), skipped=skipped,
+                            checks_run=len(checks) - len(skipped)),
     )
 
 
