@@ -258,15 +258,21 @@ class _Printer:
         message wraps under itself (rich's wrapping), never cut, so the hint that explains a finding
         (``Closest: Northwind US``) stays with it. An info finding is one line: its title. ``with_fix``
         adds the fix steps (or the steps to check by hand) as one paragraph under the message."""
-        info = [f for g in groups for f in g.findings if f.severity == Severity.INFO] if not self.verbose else []
-        skip = {id(f) for f in info}  # by identity: comparing findings field by field costs too much
-        groups = [g for g in groups if any(id(f) not in skip for f in g.findings)]
+        info: list[Finding] = []
+        if not self.verbose:  # info findings leave their groups for one line each, after the rest
+            kept = []
+            for group in groups:
+                info += [f for f in group.findings if f.severity == Severity.INFO]
+                main = tuple(f for f in group.findings if f.severity != Severity.INFO)
+                if main:
+                    kept.append(Group(group.key, group.title, group.severity, main))
+            groups = kept
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, min_width=min(max((len(g.key) for g in groups), default=6), 16))
         grid.add_column(no_wrap=True, min_width=4)
         grid.add_column(ratio=1)
         for group in groups:
-            for index, finding in enumerate([f for f in group.findings if id(f) not in skip]):
+            for index, finding in enumerate(group.findings):
                 label, style = _STATUS_STYLE[finding.status]
                 known = ("(known from the baseline) ", "dim") if finding.baseline else ""
                 message = Text(finding.message)
