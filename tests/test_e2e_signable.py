@@ -149,6 +149,13 @@ def test_6_a_simulator_run_names_its_endpoint_everywhere(tmp_path: Path) -> None
     assert sarif["runs"][0]["properties"]["provenance"] == provenance
 
 
+def test_6_junit_names_the_endpoint(tmp_path: Path) -> None:
+    junit = tmp_path / "r.xml"
+    invoke("run", "--demo", "--as-of", AS_OF, "-f", f"junit:{junit}")
+    text = junit.read_text()
+    assert 'name="provenance.source" value="live"' in text and "SIMULATOR, not NetSuite" in text
+
+
 def test_6_a_snapshot_run_names_the_snapshot_its_digest_and_collection(tmp_path: Path) -> None:
     snap = tmp_path / "a.json"
     assert invoke("snapshot", "--demo", "-o", str(snap)).exit_code == 0
@@ -207,7 +214,7 @@ def test_5_counts_agree_across_outputs_with_mutes(tmp_path: Path) -> None:
     mutes.write_text("mutes:\n  - check: vendor-currency\n    reason: r\n    owner: o\n    expires: 2099-01-01\n"
                      "  - check: project-active\n    reason: accepted\n    owner: o@example.com\n"
                      "    expires: 2099-01-01\n")
-    files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "junit", "markdown")}
+    files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "junit", "markdown", "csv")}
     done = invoke("run", "--demo", "--as-of", AS_OF, "--mutes", str(mutes), "--no-color", "-f", "text",
                   *(arg for fmt, path in files.items() for arg in ("-f", f"{fmt}:{path}")))
     result = json.loads(files["json"].read_text())
@@ -222,6 +229,12 @@ def test_5_counts_agree_across_outputs_with_mutes(tmp_path: Path) -> None:
     junit = files["junit"].read_text()
     assert f'name="checks.passed" value="{counts["passed"]}"' in junit
     assert f"{counts['passed']} passed" in " ".join(files["markdown"].read_text().split())
+    import csv
+
+    rows = list(csv.DictReader(files["csv"].read_text().splitlines()))
+    by_check = {row["check_id"]: row["check_outcome"] for row in rows}
+    assert sum(1 for outcome in by_check.values() if outcome == "passed") == counts["passed"]
+    assert sum(1 for outcome in by_check.values() if outcome == "failed") == counts["failed"]
 
 
 def test_5_info_findings_never_make_a_check_failed_and_a_failing_check_is_never_passed(tmp_path: Path) -> None:

@@ -115,6 +115,10 @@ def render_junit(result: AuditResult, color: bool = False) -> str:
         ("fail_on", result.selection.fail_on.value), ("exit_code", str(result.exit_code)),
         ("snapshot_sha256", result.snapshot_sha256),
         *((f"checks.{outcome}", str(count)) for outcome, count in check_counts_dict(result).items()),
+        *((("provenance.source", result.provenance.source),
+           ("provenance.endpoint", result.provenance.endpoint_text()),
+           ("provenance.snapshot", result.provenance.source_text() if result.provenance.snapshot else None))
+          if result.provenance is not None else ()),
     ):
         if value:
             etree.SubElement(props, "property", name=key, value=_clean(value))
