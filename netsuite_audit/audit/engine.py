@@ -23,7 +23,7 @@ from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.support.gcpause import cycle_collection_paused
 
 NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
-NEEDS_SUBJECTS = "needs a workspace description (--workspace) or pending reports (--reports): what it judges"
+NEEDS_SUBJECTS = "needs a workspace description (--workspace) or pending reports (--reports) to judge"
 # Reasons that mean "the user did not hand over what the check judges": --strict makes them exit 3.
 NEEDS_INPUTS = (NEEDS_WORKSPACE, NEEDS_SUBJECTS)
 LOGIN_MISSING = "a working token-based login (see NS0109)"
