@@ -38,6 +38,7 @@ META = CheckMeta(
     ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS, Detection.RESTLET),
     tags=("export", "classifications", "subsidiary"),
+    judges=("workspace", "reports"),
 )
 
 # table -> (label in messages, workspace tag list, report line field, NetSuite list page)

@@ -32,6 +32,7 @@ META = CheckMeta(
     ),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "customers", "subsidiary"),
+    judges=("workspace", "reports"),
 )
 
 # Where a customer is used: a text ("workspace tag"), or a report line as (report id, line number),

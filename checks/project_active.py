@@ -25,6 +25,7 @@ META = CheckMeta(
     columns=("job.entitystatus", "job.isinactive", "job.allowexpenses"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "projects"),
+    judges=("workspace", "reports"),
 )
 
 FIX_REACTIVATE = (

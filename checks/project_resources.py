@@ -31,6 +31,7 @@ META = CheckMeta(
     columns=("job.limittimetoassignees",),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "projects"),
+    judges=("workspace", "reports"),
 )
 
 MEMBERS_SHOWN = 5  # workspace members named in a WARN; the rest are counted

@@ -199,6 +199,9 @@ def _source_options(func: F) -> F:
         click.option("--soap-version", type=click.Choice(list(SOAP_VERSIONS)), default=DEFAULT_SOAP_VERSION,
                      show_default=True, envvar="NSAUDIT_SOAP_VERSION",
                      help="SuiteTalk (SOAP) endpoint version nsaudit calls: NetSuitePort_<version>."),
+        click.option("--restlet", "restlet", metavar="SCRIPT:DEPLOY", envvar="NSAUDIT_RESTLET",
+                     help="The nsaudit RESTlet's script and deployment ids (docs/restlet.md); default: the "
+                          "workspace's [restlet]. Lets `nsaudit snapshot` read it without a workspace."),
         click.option("--timeout", type=click.FloatRange(1, 86400), default=300, show_default=True,
                      envvar="NSAUDIT_TIMEOUT", metavar="SECONDS",
                      help="Time limit for reading the account; what is not read by then is UNVERIFIABLE "
@@ -224,6 +227,19 @@ def _expensify_plan(expensify_policy: str | None, expensify_reports: str | None,
         raise InputError("needs --expensify-policy (the policy whose reports are read)", source="--expensify-reports")
     return {"expensify_policy": expensify_policy, "expensify_demo": expensify_demo,
             "expensify_reports": ReportScope(expensify_reports) if expensify_reports else None}
+
+
+def _restlet(text: str | None) -> tuple[int, int] | None:
+    """``--restlet 77:1`` as (script, deploy); anything else is one line, exit 2."""
+    from netsuite_audit.support.errors import InputError
+
+    if text is None:
+        return None
+    script, colon, deploy = text.strip().partition(":")
+    if not (colon and script.isdecimal() and deploy.isdecimal() and int(script) > 0 and int(deploy) > 0):
+        raise InputError(f"expected SCRIPT:DEPLOY, two internal ids such as 77:1, got {text[:40]!r}",
+                         source="--restlet")
+    return int(script), int(deploy)
 
 
 def _check_demo_auth(demo: bool, demo_auth: str | None, demo_connection: str | None = None) -> str:
@@ -303,8 +319,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
         expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int,
-        account_limit: int | None,
-        progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
+        account_limit: int | None, progress: bool | None, soap_version: str, restlet: str | None, timeout: float,
+        snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
         mutes_path: Path | None, baseline_path: Path | None) -> None:
@@ -327,6 +343,10 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     names = _profiles(profiles, all_profiles)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
+    if not checks:  # nothing would be checked: never an exit code that says clean
+        tokens = " ".join([*(f"--check {t}" for t in include), *(f"--skip {t}" for t in exclude)])
+        fail(f"{tokens} select no check, so nothing would be audited; `nsaudit checks` lists them"
+             + (" (--strict: could not audit)" if strict else ""), EXIT_SYSTEM if strict else EXIT_INPUT)
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
     # A live audit of one account reads the reports while it waits for NetSuite.
     live_single = snapshot_path is None and len(names) <= 1
@@ -339,7 +359,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, fail_on=Severity(fail_on),
         strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
-        baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, **expensify,
+        baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, restlet=_restlet(restlet),
+        **expensify,
         **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:
@@ -386,11 +407,14 @@ def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: boo
 def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Path | None,
              reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
              expensify_policy: str | None, expensify_reports: str | None, expensify_demo: bool, concurrency: int,
-             account_limit: int | None,
-             progress: bool | None, soap_version: str, timeout: float, output: Path, verbose: bool) -> None:
-    """Read the account once and save what was read, for offline audits (nsaudit run --snapshot)."""
+             account_limit: int | None, progress: bool | None, soap_version: str, restlet: str | None,
+             timeout: float, output: Path, verbose: bool) -> None:
+    """Read the account once and save what was read, for offline audits (nsaudit run --snapshot).
+
+    It reads what `nsaudit run` reads: the RESTlet too when --restlet or the workspace's [restlet] names
+    it, and NetSuite's transactions for the pending reports' ids when --reports is given."""
     from netsuite_audit.inputs.given import read_inputs
-    from netsuite_audit.pipeline import RunPlan, collect_account
+    from netsuite_audit.pipeline import RunPlan, collect_account, restlet_of
     from netsuite_audit.render.output import write_atomic
 
     demo_auth = _check_demo_auth(demo, demo_auth, demo_connection)
@@ -401,14 +425,17 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
                    demo_connection=demo_connection or "tba-soap",
                    audit_profile=audit_profile, concurrency=concurrency, account_limit=account_limit,
                    soap_version=soap_version, progress=_show_progress(progress), timeout=timeout, verbose=verbose,
-                   **expensify)
+                   restlet=_restlet(restlet), **expensify)
     snap = collect_account(plan, profile)
     write_atomic(output, snap.to_json())
     reads = snap.reads.values()
     ok = sum(1 for r in reads if r.state == "ok")
     side = f"; {snap.expensify.label()}" if snap.expensify is not None else ""
+    restlet_read = ("RESTlet read" if snap.restlet is not None
+                    else "no RESTlet named (--restlet or the workspace's [restlet]): the settings only it reads "
+                         "are not in the snapshot" if restlet_of(plan) is None else "RESTlet NOT read")
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
-               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}", err=True)
+               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}; {restlet_read}", err=True)
     failed = [table for table, read in snap.reads.items() if read.failed_in_transit]
     if failed:
         click.echo(f"nsaudit: {len(failed)} table(s) failed in transit (network, timeout, 429s or 5xx): "

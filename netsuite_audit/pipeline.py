@@ -68,6 +68,28 @@ class RunPlan:
     expensify_reports: ReportScope | None = None  # read pending reports from Expensify
     expensify_demo: bool = False  # with demo: read the demo's Expensify side from the simulator
     verbose: bool = False
+    restlet: tuple[int, int] | None = None  # --restlet SCRIPT:DEPLOY (wins over the workspace's [restlet])
+
+
+def restlet_of(plan: RunPlan) -> tuple[int, int] | None:
+    """The RESTlet to read: --restlet, else the workspace's [restlet] (script and deploy both given)."""
+    if plan.restlet is not None:
+        return plan.restlet
+    workspace = plan.inputs.workspace
+    if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
+        return (workspace.restlet.script, workspace.restlet.deploy)
+    return None
+
+
+def snapshot_restlet_note(plan: RunPlan, snapshot: AccountSnapshot) -> str | None:
+    """A run from a saved snapshot whose workspace (or --restlet) names a RESTlet the snapshot did not
+    read: the settings only it reads are unknown, said in every output rather than lost quietly."""
+    wanted = restlet_of(plan)
+    if plan.snapshot_path is None or wanted is None or snapshot.restlet is not None or snapshot.restlet_failure:
+        return None
+    return (f"the snapshot {plan.snapshot_path.name} was taken without the RESTlet named here (script {wanted[0]}, "
+            f"deploy {wanted[1]}), so the settings only it reads are unknown: take the snapshot again with "
+            f"--workspace (the same file) or --restlet {wanted[0]}:{wanted[1]}")
 
 
 def fill(template: str, profile: str | None) -> str:
@@ -140,9 +162,7 @@ def read_account(plan: RunPlan, profile: str | None,
     else:
         reports = prepared.reports if prepared is not None else plan.inputs.reports
         report_ids = tuple(r.id for r in reports.reports) if reports else ()
-    restlet = None
-    if workspace is not None and workspace.restlet and workspace.restlet.script and workspace.restlet.deploy:
-        restlet = (workspace.restlet.script, workspace.restlet.deploy)
+    restlet = restlet_of(plan)
 
     # An OAuth 2.0/REST connection: no SOAP classification probes (the connection does not search over SOAP),
     # and the access token list from the audit profile (the connection's role has no Access Token Management).
@@ -234,6 +254,9 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     if plan.snapshot_path is not None and plan.expensify_policy:
         _check_saved_policy(snapshot, plan.expensify_policy, str(plan.snapshot_path))
     notes: list[str] = []  # the file overriding Expensify, said in the run and in the result
+    unread_restlet = snapshot_restlet_note(plan, snapshot)
+    if unread_restlet:
+        notes.append(unread_restlet)
     inputs = resolved(prepared)
     workspace, reports, workspace_label = given.workspace, inputs.reports, given.workspace_label
     if snapshot.expensify is not None:
@@ -277,6 +300,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
         connection=_connection(snapshot, workspace),
+        snapshot_file=str(plan.snapshot_path) if plan.snapshot_path is not None else None,
     )
 
 

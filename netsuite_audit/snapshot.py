@@ -134,6 +134,10 @@ class AccountInfo(Model):
     typed_account_id: str | None = None  # as the user wrote it
     environment: str = "production"
     base_url: str | None = None
+    # Who answers at base_url: NetSuite's own SuiteTalk domain, an override (NSAUDIT_BASE_URL or a
+    # profile's base_url: a proxy, a recording server, `nsaudit sim serve`), or the demo's simulator.
+    # None in snapshots collected before it was recorded (said "unknown").
+    endpoint_kind: Literal["netsuite", "override", "simulator"] | None = None
     profile: str | None = None
     credential_source: str | None = None  # "env", "profile:<path>", "keyring" (never a secret)
     audit_profile: str | None = None

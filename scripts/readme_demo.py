@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,8 +29,9 @@ def demo_output() -> str:
 
 
 def excerpt(output: str) -> str:
-    """The top, the start of the one-line findings, and the end, with the lines left out counted."""
-    lines = output.rstrip("\n").split("\n")
+    """The top, the start of the one-line findings, and the end, with the lines left out counted. The
+    simulator's port (a new one each run) is written PORT."""
+    lines = re.sub(r"127\.0\.0\.1:[0-9]+", "127.0.0.1:PORT", output).rstrip("\n").split("\n")
     middle = next((i for i, line in enumerate(lines) if line.startswith(MIDDLE_START)), HEAD)
     pieces = [(0, HEAD), (max(middle, HEAD), max(middle, HEAD) + MIDDLE), (len(lines) - TAIL, len(lines))]
     out: list[str] = []

@@ -23,6 +23,9 @@ from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.support.gcpause import cycle_collection_paused
 
 NEEDS_WORKSPACE = "needs a workspace description (--workspace)"
+NEEDS_SUBJECTS = "needs a workspace description (--workspace) or pending reports (--reports) to judge"
+# Reasons that mean "the user did not hand over what the check judges": --strict makes them exit 3.
+NEEDS_INPUTS = (NEEDS_WORKSPACE, NEEDS_SUBJECTS)
 LOGIN_MISSING = "a working token-based login (see NS0109)"
 
 
@@ -35,6 +38,9 @@ def applicable(check: LoadedCheck, *, reports: PendingReports | None, workspace_
         return "needs pending reports (--reports)"
     if check.meta.needs_workspace and not workspace_given:
         return NEEDS_WORKSPACE
+    given = {"workspace": workspace_given, "reports": reports is not None}
+    if check.meta.judges and not any(given[source] for source in check.meta.judges):
+        return NEEDS_SUBJECTS
     return None
 
 
@@ -64,6 +70,14 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     """The findings, and whether ``staged`` already counted them (the check ran to the end)."""
     meta = check.meta
     snap = ctx.snapshot
+    if meta.needs_login and not snap.login.any_ok and _unreachable(snap):
+        return [ctx.unverifiable(
+            "Not checked: nsaudit could not reach NetSuite (a connection failure, not a login problem), so "
+            "nothing could be read.",
+            missing="an answer from NetSuite (see the NS0109 finding for the cause)",
+            manual=("Fix the connection first (the URL, host and network; see the NS0109 finding), then run "
+                    "nsaudit again.",),
+        )], False
     if meta.needs_login and not snap.login.any_ok:
         return [ctx.unverifiable(
             "Not checked: nsaudit could not log in to NetSuite, so nothing could be read.",
@@ -99,6 +113,12 @@ def _run(check: LoadedCheck, ctx: Context, staged: VerdictTally | None,
     if not results:
         results = [ctx.passed("No problems found.")]
     return _unique_ids([_with_catalog_fix(f) for f in results]), False
+
+
+def _unreachable(snap: AccountSnapshot) -> bool:
+    """Every login probe tried failed in transit: no answer at all, so nothing says the login is wrong."""
+    probes = [p for p in (snap.login.soap, snap.login.rest) if p is not None]
+    return bool(probes) and all(p.error in ("network", "concurrency", "server") for p in probes)
 
 
 def _marked(findings: Iterable[Finding], mark: Mark | None) -> Iterable[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -61,6 +61,10 @@ class CheckMeta(BaseModel):
     needs_workspace: bool = False
     needs_reports: bool = False
     needs_expensify: bool = False  # runs only when the snapshot holds what was read from Expensify
+    judges: tuple[Literal["workspace", "reports"], ...] = Field(
+        (), description="Where the items the check judges come from (the workspace's tags and members, the "
+                        "pending reports' lines); with none of them given the check is not run, never a PASS "
+                        "that judged nothing")
 
     @field_validator("id")
     @classmethod

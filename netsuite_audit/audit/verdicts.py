@@ -13,7 +13,9 @@ they are identical live and offline, and a report's verdict can never disagree w
   report of that submitter is named; a finding about one report that mentions its submitter names
   that report only).
 
-A blocking finding (FAIL or ERROR) that names a report makes it not export cleanly.
+A blocking finding (FAIL or ERROR) that names a report makes it not export cleanly. So does a critical
+one that names no report (a login, a permission or a query every sync needs): it stops every sync, so
+no report exports until it is fixed (``blocked_by``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from netsuite_audit.audit.model import Finding, Status
+from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.inputs.pending import PendingReports
 
 REPORT_LINES = "report_lines"
@@ -55,6 +57,15 @@ class ReportVerdict(BaseModel):
     lines: tuple[LineVerdict, ...]
     findings: tuple[str, ...] = ()  # every blocking finding that names the report, a line or the submitter
     unverified: tuple[str, ...] = ()  # checks that could not give this report a verdict
+    # Codes (or check ids) of critical account-level findings that stop every sync: nothing exports until
+    # they are fixed, whatever this report's own verdict.
+    blocked_by: tuple[str, ...] = ()
+
+    def blocked_text(self) -> str:
+        """``blocked until NS0377 and NS0384 are fixed``."""
+        codes = list(self.blocked_by)
+        joined = codes[0] if len(codes) == 1 else ", ".join(codes[:-1]) + f" and {codes[-1]}"
+        return f"blocked until {joined} {'is' if len(codes) == 1 else 'are'} fixed"
 
 
 def _split(ref: str) -> tuple[str, int | None]:
@@ -111,15 +122,18 @@ class VerdictTally:
             lambda: defaultdict(list))
         self._by_submitter: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
         self._unverified: set[str] = set()
+        self._blockers: set[str] = set()
 
     def add(self, finding: Finding) -> None:
         if finding.status in _BLOCKING:
             targets = explicit_targets(finding)
             for report_id, line in targets:
                 self._lines[report_id][line].append((finding.code, finding.id))
-            if not targets:  # about a submitter: every report of theirs (finding_targets' rule)
-                for email in submitter_emails(finding):
-                    self._by_submitter[email].append((finding.code, finding.id))
+            emails = submitter_emails(finding) if not targets else ()
+            for email in emails:  # about a submitter: every report of theirs (finding_targets' rule)
+                self._by_submitter[email].append((finding.code, finding.id))
+            if not targets and not emails and finding.severity == Severity.CRITICAL:  # stops every sync
+                self._blockers.add(finding.code or finding.check_id)
         elif finding.status == Status.UNVERIFIABLE:
             self._unverified.add(finding.check_id)
 
@@ -131,18 +145,21 @@ class VerdictTally:
         for email, items in other._by_submitter.items():
             self._by_submitter[email].extend(items)
         self._unverified |= other._unverified
+        self._blockers |= other._blockers
 
     def verdicts(self, reports: PendingReports | None) -> list[ReportVerdict]:
         if reports is None:
             return []
         # A check that could not run (login failed, table unreadable) leaves every report unverified.
         unverified = tuple(sorted(self._unverified))
+        blocked = tuple(sorted(self._blockers))
         verdicts = []
         for report in reports.reports:
             lines = self._lines.get(report.id, {})
             if not lines and report.employee not in self._by_submitter:  # named by no finding
-                verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee, exports_cleanly=True,
-                                              codes=(), lines=(), unverified=unverified))
+                verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
+                                              exports_cleanly=not blocked, codes=(), lines=(), unverified=unverified,
+                                              blocked_by=blocked))
                 continue
             line_verdicts = tuple(
                 LineVerdict(line=number, codes=tuple(sorted({code for code, _ in items if code})),
@@ -153,9 +170,9 @@ class VerdictTally:
             named += self._by_submitter.get(report.employee, ())
             codes = tuple(sorted({code for code, _ in named if code}))
             verdicts.append(ReportVerdict(report_id=report.id, employee=report.employee,
-                                          exports_cleanly=not named, codes=codes, lines=line_verdicts,
-                                          findings=tuple(dict.fromkeys(fid for _, fid in named)),
-                                          unverified=unverified))
+                                          exports_cleanly=not named and not blocked, codes=codes,
+                                          lines=line_verdicts, findings=tuple(dict.fromkeys(fid for _, fid in named)),
+                                          unverified=unverified, blocked_by=blocked))
         return verdicts
 
 

@@ -436,6 +436,8 @@ class Collector:
             typed_account_id=creds.account.raw or creds.account.realm,
             environment=str(creds.account.environment),
             base_url=creds.base_url,
+            endpoint_kind=("simulator" if creds.simulated
+                           else "override" if creds.base_url_overridden else "netsuite"),
             profile=creds.profile,
             credential_source=creds.source,
             audit_profile=(self.audit_creds.profile or self.audit_creds.source) if self.audit_creds else None,

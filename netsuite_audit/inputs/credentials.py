@@ -73,6 +73,7 @@ PRIVATE_KEY_FIELD = "private_key"  # the keyring entry <profile>:private_key hol
 
 
 NO_SECRET = Secret("")  # the TBA secrets when only OAuth 2.0 was given
+SIMULATED = "(simulated account)"  # ends the source of the demo's credentials (its simulator answers)
 
 
 def _tail(value: str) -> str:
@@ -111,6 +112,11 @@ class Credentials:
     def __repr__(self) -> str:
         fields = ", ".join(f"{key}={value!r}" for key, value in self.describe().items())
         return f"Credentials({fields})"
+
+    @property
+    def simulated(self) -> bool:
+        """True for the demo's credentials: the endpoint is nsaudit's own simulator."""
+        return self.source.endswith(SIMULATED)
 
     @property
     def base_url_overridden(self) -> bool:
@@ -185,7 +191,21 @@ def load_credentials(
 # -- environment ------------------------------------------------------------------------------
 
 
+def point_out_spaces(value: str, where: str) -> None:
+    """A credential with a space or tab around it (a copying slip) is pointed out in one line naming where
+    it came from, never the value; nsaudit uses it without them. A trailing newline (from a file or
+    ``echo``) is not worth a word."""
+    core = value.rstrip("\r\n")
+    if core == core.strip():
+        return
+    side = ("begins and ends" if core[:1].isspace() and core[-1:].isspace()
+            else "begins" if core[:1].isspace() else "ends")
+    log.warning("%s %s with a space or tab: nsaudit left it out; credentials have none, so if the workspace's "
+                "NetSuite connection was given it with the space, NetSuite refuses that login", where, side)
+
+
 def _env_value(env: Mapping[str, str], name: str, kind: str = "token-based auth") -> str:
+    point_out_spaces(env.get(name, ""), f"env {name}")
     value = env.get(name, "").strip()
     if not value:
         raise InputError(f"is not set or empty (needed for {kind} with NSAUDIT_ACCOUNT)", source=f"env {name}")
@@ -328,6 +348,7 @@ def _field(table: Mapping[str, Any], key: str, source: str, prefix: str, *, requ
         # Never echo the value: it may be a secret typed into the wrong place.
         kind = type(value).__name__
         raise InputError(f"must be a string, not {kind}", source=source, field=f"{prefix}.{key}")
+    point_out_spaces(value, f"{source} {prefix}.{key}")
     value = value.strip()
     if not value:
         if required:
@@ -453,6 +474,7 @@ def _from_keyring(profile: str, field: str) -> str:
         raise InputError(
             f"no secret stored; add it with: keyring set {KEYRING_SERVICE} {username}", source=where
         )
+    point_out_spaces(value, where)
     return value.strip()
 
 

@@ -84,18 +84,61 @@ def validate(model: type[M], data: Any, source: str) -> M:
         with parsing(source):
             return model.model_validate(data)
     except ValidationError as exc:
-        raise error_from_validation(exc, source) from exc
+        raise error_from_validation(exc, source, model=model) from exc
 
 
 MAX_ERRORS = 10  # validation errors named in one message; beyond that they are counted
 
 
+def _fields_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+    """The field names (and aliases) of the model found at ``path`` inside ``model`` (empty when the
+    path leads elsewhere: a list, a dict, a plain value)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part) if isinstance(current, type) else None
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", {}) if isinstance(current, type) else {}
+    return [name for key, info in fields.items() for name in (key, info.alias) if name]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (``Export``, ``Export | None``, ``list[Line]``)."""
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(error: Any, model: type[BaseModel] | None) -> str:
+    """`` (did you mean default_vendor?)`` for a key no field has but one is spelled close to."""
+    if model is None or error.get("type") != "extra_forbidden" or not error["loc"]:
+        return ""
+    import difflib
+
+    *parent, key = tuple(error["loc"])
+    near = difflib.get_close_matches(str(key), _fields_at(model, tuple(parent)), n=1, cutoff=0.75)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
 def error_from_validation(exc: ValidationError, source: str,
-                          locate: Callable[[tuple[int | str, ...]], str] | None = None) -> InputError:
+                          locate: Callable[[tuple[int | str, ...]], str] | None = None,
+                          model: type[BaseModel] | None = None) -> InputError:
     """Every validation error on one line (up to ``MAX_ERRORS``), the first one's field as the field.
 
     ``locate`` turns a location into words a person can find in the file (a CSV's ``line 3, column
-    category``); by default the location is the dotted path (``reports.0.employee``).
+    category``); by default the location is the dotted path (``reports.0.employee``). With ``model``, a
+    key no field has but one is spelled close to gets "did you mean".
     """
     errors = exc.errors()
     if not errors:
@@ -108,7 +151,7 @@ def error_from_validation(exc: ValidationError, source: str,
         return ".".join(str(p) for p in loc) or "(top level)"
 
     def message(error: Any) -> str:
-        return str(error["msg"]).replace("\n", " ")
+        return str(error["msg"]).replace("\n", " ") + _did_you_mean(error, model)
 
     first = errors[0]
     also = [f"{where(e)}: {message(e)}" for e in errors[1:MAX_ERRORS]]

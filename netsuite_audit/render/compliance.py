@@ -17,15 +17,13 @@ from typing import assert_never
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.render.text import (
     MEANING,
-    CheckCounts,
     ManualStep,
-    check_counts,
     counts_line,
     incomplete_reason,
     manual_steps,
 )
 from netsuite_audit.render.values import evidence_items, subject_text
-from netsuite_audit.result import AuditResult, Outcome, RunVerdict, not_run_note
+from netsuite_audit.result import AuditResult, CheckCounts, Outcome, RunVerdict, check_counts, not_run_note
 
 MAX_PER_CODE = 200  # findings shown per code; the rest are counted (the JSON and CSV have them all)
 _OPEN = (Status.ERROR, Status.FAIL, Status.WARN)
@@ -151,6 +149,9 @@ def result_sentence(verdict: RunVerdict) -> str:
     fail_on = verdict.fail_on.value
     match verdict.outcome:
         case Outcome.NOT_AUDITED:
+            if verdict.unreachable is not None:
+                return ("Result: not audited. NetSuite could not be reached (a connection failure, not a login "
+                        "problem): " + "; ".join(verdict.unreachable.causes))
             return "Result: not audited. The integration's login did not succeed, so the account could not be read"
         case Outcome.INCOMPLETE:
             return f"Result: audit incomplete: {incomplete_reason(verdict)}; see Scope and limitations"
@@ -184,7 +185,8 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
         Fact("Login", "succeeded" + (f", read over {acct.transport.upper()}" if acct.transport != "none" else "")
              if result.login_ok else "did not succeed; nothing was read"),
         Fact("Run by", result.run_by or "not recorded"),
-        Fact("Started", _stamp(result.started_at)),
+        *_provenance_facts(result),
+        Fact("Audit started" if _from_snapshot(result) else "Started", _stamp(result.started_at)),
         Fact("Finished", f"{_stamp(result.finished_at)} "
                          f"({max((result.finished_at - result.started_at).total_seconds(), 0.0):.1f} s)"),
         Fact("Tool", f"nsaudit {result.tool.version} (result schema {result.schema_version})"),
@@ -197,6 +199,29 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
     facts += [Fact(label, name) for label, name in inputs if name]
     facts.append(Fact("Snapshot SHA-256", result.snapshot_sha256, mono=True))
     return tuple(facts)
+
+
+def _from_snapshot(result: AuditResult) -> bool:
+    return result.provenance is not None and result.provenance.snapshot is not None
+
+
+def _provenance_facts(result: AuditResult) -> list[Fact]:
+    """Where the data came from: the endpoint (marked when not NetSuite's own host), live or snapshot, and
+    for a snapshot its file, digest and when and by which nsaudit it was collected."""
+    provenance = result.provenance
+    if provenance is None:
+        return [Fact("Data source", "not recorded (a result written before nsaudit recorded it)")]
+    facts = [Fact("Endpoint", provenance.endpoint_text(), mono=True)]
+    snap = provenance.snapshot
+    if snap is None:
+        facts.append(Fact("Data source", "read live from the endpoint during this run"))
+        return facts
+    facts += [
+        Fact("Data source", f"saved snapshot {_file_name(snap.file)} (audited offline; not read during this run)"),
+        Fact("Snapshot collected", (_stamp(snap.collected_at) if snap.collected_at else "unknown")
+             + f" by {snap.collected_by or 'an unknown nsaudit version'}"),
+    ]
+    return facts
 
 
 def _view(finding: Finding) -> FindingView:
@@ -265,7 +290,9 @@ def _limits(result: AuditResult) -> tuple[str, ...]:
         limits.append("The integration role's exact permission levels were not read (that needs an admin "
                       "token); levels nsaudit could not prove are listed under Could not be verified.")
     if not result.login_ok:
-        limits.append("The login failed, so no NetSuite data was read: only the workspace description was "
+        why = ("NetSuite could not be reached" if RunVerdict.of(result).unreachable is not None
+               else "The login failed")
+        limits.append(f"{why}, so no NetSuite data was read: only the workspace description was "
                       "checked, and every check that needs the account is listed as not verified.")
     return tuple(limits)
 

@@ -13,12 +13,25 @@ from netsuite_audit.support.errors import InputError
 Renderer = Callable[[AuditResult, bool], str]
 
 
-def render_text_output(result: AuditResult, color: bool, verbose: bool = False) -> str:
+NOT_A_TERMINAL_WIDTH = 80  # columns of text sent to a file, a pipe or a CI log
+
+
+def text_width(to_terminal: bool) -> int:
+    """The width text is wrapped to: the terminal's own on a terminal, else 80 columns."""
+    if to_terminal and sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size((NOT_A_TERMINAL_WIDTH, 24)).columns, 40)
+    return NOT_A_TERMINAL_WIDTH
+
+
+def render_text_output(result: AuditResult, color: bool, verbose: bool = False, width: int | None = None) -> str:
     from netsuite_audit.render.safe import clean_result
     from netsuite_audit.render.text import render_text
 
     # Strings from NetSuite and report files reach a terminal: no escape sequences, no control characters.
-    return render_text(clean_result(result), color=color, code_title=code_title, verbose=verbose)
+    return render_text(clean_result(result), color=color, code_title=code_title, verbose=verbose,
+                       width=width or text_width(False))
 
 
 def _json(result: AuditResult, color: bool) -> str:
@@ -141,7 +154,8 @@ def emit(result: AuditResult, targets: list[Target], *, color: bool | None = Non
     for target in targets:
         use_color = (sys.stdout.isatty() if color is None else color) and target.path is None
         if target.fmt == "text":
-            text = render_text_output(result, use_color, verbose or target.path is not None)
+            text = render_text_output(result, use_color, verbose or target.path is not None,
+                                      text_width(target.path is None))
         else:
             text = RENDERERS[target.fmt](result, use_color)
         if target.path is None:

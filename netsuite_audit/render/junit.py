@@ -14,7 +14,7 @@ from datetime import UTC
 from lxml import etree
 
 from netsuite_audit.audit.model import Finding, Status
-from netsuite_audit.result import AuditResult, counts_toward_exit
+from netsuite_audit.result import AuditResult, check_counts_dict, counts_toward_exit
 
 # Characters XML 1.0 cannot carry at all (lxml refuses them); NetSuite text can contain them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -114,6 +114,11 @@ def render_junit(result: AuditResult, color: bool = False) -> str:
         ("transport", acct.transport), ("nsaudit.version", result.tool.version),
         ("fail_on", result.selection.fail_on.value), ("exit_code", str(result.exit_code)),
         ("snapshot_sha256", result.snapshot_sha256),
+        *((f"checks.{outcome}", str(count)) for outcome, count in check_counts_dict(result).items()),
+        *((("provenance.source", result.provenance.source),
+           ("provenance.endpoint", result.provenance.endpoint_text()),
+           ("provenance.snapshot", result.provenance.source_text() if result.provenance.snapshot else None))
+          if result.provenance is not None else ()),
     ):
         if value:
             etree.SubElement(props, "property", name=key, value=_clean(value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from netsuite_audit.audit.model import Severity, Status
+from netsuite_audit.audit.verdicts import ReportVerdict
 from netsuite_audit.render.compliance import Compliance, FindingView, build_compliance
 from netsuite_audit.render.safe import clean_text, markdown_text
 from netsuite_audit.render.text import MEANING
@@ -136,11 +137,18 @@ def _permissions(result: AuditResult) -> list[str]:
     return lines
 
 
+def _exports(verdict: ReportVerdict) -> str:
+    """yes, no, or no with what blocks every report (a critical finding that stops every sync)."""
+    if verdict.exports_cleanly:
+        return "yes"
+    return f"no: {cell(verdict.blocked_text())}" if verdict.blocked_by else "no"
+
+
 def _verdicts(result: AuditResult) -> list[str]:
     if not result.report_verdicts:
         return []
     lines = ["", "## Pending reports", "", "| Report | Employee | Exports cleanly | Codes |", "|---|---|---|---|"]
-    lines += [f"| {cell(v.report_id)} | {cell(v.employee)} | {'yes' if v.exports_cleanly else 'no'} "
+    lines += [f"| {cell(v.report_id)} | {cell(v.employee)} | {_exports(v)} "
               f"| {cell(', '.join(v.codes) or 'none')} |" for v in result.report_verdicts]
     return lines
 

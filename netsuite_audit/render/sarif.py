@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from netsuite_audit.audit.model import Finding, Severity, Status
-from netsuite_audit.result import AuditResult, CheckInfo, RunVerdict, not_run_note
+from netsuite_audit.result import AuditResult, CheckInfo, RunVerdict, check_counts_dict, not_run_note
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -170,6 +170,9 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
             "results": results,
             "properties": {"account": account_id, "environment": result.account.environment,
                            "snapshotSha256": result.snapshot_sha256,
+                           "checkCounts": check_counts_dict(result),
+                           "provenance": (result.provenance.model_dump(mode="json")
+                                          if result.provenance is not None else None),
                            "skippedChecks": [s.model_dump() for s in result.skipped_checks]},
         }],
     }

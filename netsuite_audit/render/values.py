@@ -87,3 +87,4 @@ def subject_text(finding: Finding) -> str:
 
 def evidence_line(finding: Finding) -> str:
     return SEPARATOR.join(f"{key}: {value}" for key, value in evidence_items(finding))
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import threading
 from pathlib import Path
 
@@ -66,7 +67,11 @@ def serve(
     try:
         server.start()
     except OSError as exc:
-        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        if exc.errno == errno.EADDRINUSE:
+            click.echo(f"error: port {port} on {host} is in use by another program (another simulator?): stop it, "
+                       "or pick another port with --port N (--port 0 takes a free one)", err=True)
+        else:
+            click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         raise SystemExit(2) from None
 
     def show(entry: TrailEntry) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netsuite_audit.inputs.account_id import AccountId
-from netsuite_audit.inputs.credentials import Credentials
+from netsuite_audit.inputs.credentials import SIMULATED, Credentials
 from netsuite_audit.inputs.m2m_keys import build_key, read_key_file
 from netsuite_audit.inputs.secret import Secret
 from netsuite_audit.support.paths import fixtures_dir
@@ -46,7 +46,7 @@ def token_credentials(fixture: AccountFixture, token_index: int, base_url: str, 
         token_id=token.token_id,
         token_secret=Secret(token.token_secret),
         base_url=base_url,
-        source="demo fixture (simulated account)",
+        source=f"demo fixture {SIMULATED}",
         profile=profile,
     )
 
@@ -59,7 +59,7 @@ def m2m_credentials(fixture: AccountFixture, key_file: Path, certificate_id: str
                     pem=read_key_file(key_file, source=source), algorithm=None, scopes=None,
                     key_source=f"file {key_file}", source=source)
     return Credentials(account=AccountId.parse(fixture.account_id), base_url=base_url,
-                       source="demo key pair made for this run (simulated account)", profile=profile, oauth2=key)
+                       source=f"demo key pair made for this run {SIMULATED}", profile=profile, oauth2=key)
 
 
 @contextmanager

@@ -20,7 +20,10 @@ nothing ever tried to write (:func:`total_write_attempts`).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import socket
 import threading
 import time
 import traceback
@@ -43,6 +46,17 @@ SOAP_PREFIX = "/services/NetSuitePort_"
 _SOAP_BODY_OP = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]\w*)")
 _REGISTRY: list[SimServer] = []
 _REGISTRY_LOCK = threading.Lock()
+
+
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError (EADDRINUSE) when ``port`` on ``host`` is taken, before werkzeug tries it (it prints
+    to stderr and exits instead of raising)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug binds: TIME_WAIT is free
+        probe.bind((host, port))
 
 
 def started_servers() -> list[SimServer]:
@@ -142,7 +156,12 @@ class SimServer:
         if self._server is not None:
             return self
         from netsuite_audit.simulator import soap  # noqa: F401  - load the SOAP side now, not on the first call
-        server = make_server(self.host, self.requested_port, self.wsgi_app, threaded=True, request_handler=_Handler)
+        _check_free(self.host, self.requested_port)
+        try:  # werkzeug prints its own advice and exits 1 on a port in use; ours is an OSError
+            server = make_server(self.host, self.requested_port, self.wsgi_app, threaded=True,
+                                 request_handler=_Handler)
+        except SystemExit:
+            raise OSError(errno.EADDRINUSE, os.strerror(errno.EADDRINUSE)) from None
         server.sim_clock_offset = self.account.clock_offset  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(

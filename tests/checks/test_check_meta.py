@@ -45,3 +45,33 @@ def test_check_ids_are_unique_and_match_files() -> None:
     assert len(ids) == len(set(ids))
     for check in CHECKS:
         assert check.path.stem == check.meta.id.replace("-", "_")
+
+
+# Checks that use the workspace or the reports only to refine a verdict about the account itself: they
+# judge NetSuite's own records (or the integration's connection) and have something to judge without
+# them. Every other check that reads the workspace or the reports declares it (needs_workspace,
+# needs_reports or judges), so the engine reports it "not run" when they are absent, never a PASS that
+# judged nothing.
+ACCOUNT_WIDE = {
+    "employee-duplicate-email": "every email in the account without a workspace",
+    "multi-currency": "the account's feature; the workspace only states it when no RESTlet reads it",
+    "role-permissions": "the integration role's permissions (default role name without a workspace)",
+    "token-role": "the token's role (default role name without a workspace)",
+    "soap-retirement": "the connection nsaudit logged in with; the workspace only names its kind",
+    "tba-retirement": "the connection nsaudit logged in with; the workspace only names its kind",
+}
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.meta.id for c in CHECKS])
+def test_inputs_declared(check) -> None:
+    meta = check.meta
+    from netsuite_audit.audit.model import Detection
+
+    uses_inputs = {Detection.WORKSPACE, Detection.REPORTS} & set(meta.detection)
+    declared = meta.needs_workspace or meta.needs_reports or meta.judges
+    if uses_inputs and not declared:
+        assert meta.id in ACCOUNT_WIDE, (
+            f"{meta.id}: detection names the workspace or reports; declare needs_workspace, needs_reports or "
+            "judges=(...) in META (or list it in ACCOUNT_WIDE with what it judges without them)")
+    if meta.id in ACCOUNT_WIDE:
+        assert not declared, f"{meta.id}: declared its inputs; drop it from ACCOUNT_WIDE"

@@ -48,11 +48,11 @@ def test_offline_fail_gives_exit_1_and_text(tmp_path: Path) -> None:
 def test_json_to_file_and_text_to_stdout(tmp_path: Path) -> None:
     snap = _write_snapshot(tmp_path)
     target = tmp_path / "out.json"
-    code, out, _ = invoke("run", "--snapshot", str(snap), "--check", "project-active",
-                          "-f", "text", "-f", f"json:{target}")
+    code, out, _ = invoke("run", "--snapshot", str(snap), "--workspace", str(CASES_DIR / "_base.workspace.json"),
+                          "--check", "project-active", "-f", "text", "-f", f"json:{target}")
     assert code == 0
     assert "Summary:" in out
-    assert json.loads(target.read_text())["schema_version"] == "1.0"
+    assert json.loads(target.read_text())["schema_version"] == "1.1"
 
 
 def test_bad_snapshot_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_each_account_lists_its_findings_and_the_file_warning_comes_once(
     assert good < bad < out.index("exit 1 (worst of 2 accounts")
     assert "Result: nothing needs action" in out[good:bad]
     assert "Result: 1 finding needs action" in out[bad:]
-    assert re.search(r"NS0770 +FAIL  Project", out[bad:]), out[bad:]  # column width follows the longest label
+    assert re.search(r"NS0770 +FAIL +Project", out[bad:]), out[bad:]  # column width follows the longest label
     warned = [r for r in caplog.records if "is open to other users" in r.getMessage()]
     assert len(warned) == 1, [r.getMessage() for r in caplog.records]
 

@@ -139,6 +139,27 @@ def test_crontab_line(repo: Path) -> None:
     assert_reports(repo, ["reports/nsaudit.json", "reports/nsaudit.html"])
 
 
+def test_crontab_dates_each_runs_log(tmp_path: Path) -> None:
+    """The crontab line, run by sh as cron would (\\% -> %), twice with a stand-in nsaudit: each run's part
+    of the log starts with its date, and the exit code still reaches the echo cron mails."""
+    import subprocess
+
+    text = (EXAMPLES / "crontab").read_text()
+    line = next(ln for ln in text.splitlines() if ln and not ln.startswith("#"))
+    command = line.split(None, 5)[5].replace("\\%", "%").replace("cd /srv/nsaudit", f"cd {tmp_path}")
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    stand_in = tmp_path / "venv" / "bin" / "nsaudit"
+    stand_in.write_text("#!/bin/sh\necho 'Result: 1 finding needs action'\nexit 1\n")
+    stand_in.chmod(0o755)
+    for _ in range(2):
+        done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=60)
+        assert "nsaudit exit 1" in done.stdout
+    log = (tmp_path / "logs" / "nsaudit.log").read_text().splitlines()
+    stamp = re.compile(r"^=== \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z audit$")
+    assert [bool(stamp.match(ln)) for ln in log] == [True, False, True, False], log
+
+
 def test_example_config_and_mutes_are_valid(repo: Path) -> None:
     code = CliRunner().invoke(cli, ["config", "show", "--json"]).exit_code
     assert code == 0

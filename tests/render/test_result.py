@@ -83,5 +83,5 @@ def test_text_groups_by_code_with_evidence_and_fix() -> None:
     assert "Passed (1 check): c3" in text
     assert "Result: 1 finding needs action (exit 1" in text
     brief = render_text(result, color=False, width=120)
-    assert "NS0770  FAIL" in brief and "Reactivate it." not in brief  # one line; --verbose has the steps
-    assert "1. t (NS0384) · missing: Lists > Classes (LIST_CLASS)" in brief and "- Open the role." in brief
+    assert "NS0770 FAIL" in brief and "Reactivate it." not in brief  # one line; --verbose has the steps
+    assert "1. t (NS0384) · missing: Lists > Classes (LIST_CLASS)" in brief and "1) Open the role." in brief

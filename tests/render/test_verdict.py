@@ -79,7 +79,7 @@ CASES: dict[str, tuple[AuditResult, Outcome, str, str]] = {
     ),
     "not audited": (
         rs.sample_result().model_copy(update={"login_ok": False}).recomputed(), Outcome.NOT_AUDITED,
-        "Result: could not audit: the login did not succeed, so the account was not read (exit 3)",
+        "Result: could not audit: the login failed, so the account was not read (exit 3)",
         "Result: not audited. The integration's login did not succeed, so the account could not be read",
     ),
 }
