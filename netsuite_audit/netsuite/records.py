@@ -175,11 +175,14 @@ class VendorCurrency(Row):
 
 class ExpenseCategory(Record):
     name: NsText = None
-    account: NsId = None  # UNCERTAIN: SuiteQL column for the category's expense account
+    # The category's expense account. SuiteQL column ``expenseacct`` (UNCERTAIN: CData's SuiteQL
+    # table and Oracle's SOAP ExpenseCategory.expenseAcct name it so; ``account`` was a guess).
+    account: NsId = Field(default=None, alias="expenseacct")
     isinactive: NsBool = False
     subsidiary: NsIds = ()
     raterequired: NsBool = False  # UNCERTAIN: ODBC names it rate_required
-    includechildren: NsBool = False  # UNCERTAIN in SuiteQL; SOAP ExpenseCategory has no such field
+    # No include-children column: Oracle's SOAP ExpenseCategory and the ODBC expense_categories
+    # table have none, so it is not read; whether a category reaches child subsidiaries is unknown.
 
 
 class Account(Record):

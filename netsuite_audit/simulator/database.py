@@ -285,9 +285,8 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
         {"vendor": v.id, "currency": c} for v in fx.vendors for c in _dedupe([v.currency, *v.currencies])
     ],
     "expensecategory": lambda fx: [
-        {"id": c.id, "name": c.name, "account": c.account, "isinactive": c.inactive,
-         "subsidiary": _dedupe(c.subsidiaries), "includechildren": c.include_children,
-         "raterequired": c.rate_required}
+        {"id": c.id, "name": c.name, "expenseacct": c.account, "isinactive": c.inactive,
+         "subsidiary": _dedupe(c.subsidiaries), "raterequired": c.rate_required}
         for c in fx.expense_categories
     ],
     "account": lambda fx: [
