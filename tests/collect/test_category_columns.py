@@ -28,7 +28,7 @@ def test_the_simulator_knows_expenseacct_and_not_the_guesses() -> None:
         page = client.suiteql_page("SELECT id, expenseacct FROM expensecategory ORDER BY id", (), limit=1000, offset=0)
         assert page.items and all("expenseacct" in row for row in page.items if row.get("expenseacct"))
         for guess in ("account", "includechildren"):
-            with pytest.raises(NetSuiteError, match="(?i)unknown identifier"):
+            with pytest.raises(NetSuiteError, match=r"(?i)unknown identifier"):
                 client.suiteql_page(f"SELECT id, {guess} FROM expensecategory", (), limit=1000, offset=0)
 
 
