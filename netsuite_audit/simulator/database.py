@@ -363,6 +363,8 @@ class AccountDB:
         self._conn.create_function("TO_CHAR", 1, _to_char, deterministic=True)
         self._conn.create_function("TO_CHAR", 2, _to_char, deterministic=True)
         self._conn.set_authorizer(self._authorize)
+        # Oracle's LIKE (SuiteQL's) is case-sensitive; SQLite's is not unless told.
+        self._conn.execute("PRAGMA case_sensitive_like = ON")
         self._load()
         self._sealed = True
 
