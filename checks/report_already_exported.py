@@ -126,8 +126,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                  "the report as exported in the workspace instead of exporting it.",
                  remedies.SYNC_AND_EXPORT),
         )
-    if clean:
+    if clean and clean == len(reports):  # a FAIL's evidence says what was searched; a clean PASS says it here
         yield ctx.passed(
-            f"No NetSuite transaction carries the id of {clean} pending report(s). Searched: {SEARCHED}.",
+            f"No NetSuite transaction carries the id of any of the {clean} pending report(s). Searched: {SEARCHED}.",
             evidence={"searched": SEARCHED, "matched_on": f"{MATCH_FIELD} (UNCERTAIN)", "reports": clean},
         )

@@ -155,10 +155,8 @@ def feature(ctx: Context, key: str) -> Setting:
         on = bool(restlet.features[key])
         if on:
             return Setting(key, True, "restlet")
-        if names.known_feature(key):
-            return Setting(key, False, "restlet", assumed=(
-                f"runtime.isFeatureInEffect answered false for {key}, an id in Oracle's Feature Names and IDs, "
-                "read as disabled"))
+        if names.known_feature(key):  # an id in Oracle's Feature Names and IDs: false means disabled
+            return Setting(key, False, "restlet")
         # For an id NetSuite does not know, isFeatureInEffect most likely answers false too: not "off".
         unknown = Setting(key, None, "unknown", assumed=(
             f"runtime.isFeatureInEffect answered false for {key}, an id not in Oracle's Feature Names and IDs; "

@@ -106,10 +106,10 @@ def _order_columns(table: str) -> tuple[str, ...]:
 def _after(keys: tuple[str, ...], last: dict[str, str]) -> tuple[str, list[object]] | None:
     """``WHERE`` text and parameters for the rows after ``last`` in ``keys`` order (keyset paging);
     None when ``last`` lacks a key value (the partition cannot be continued safely)."""
-    values = [last.get(k) for k in keys]
-    if any(v is None or v == "" for v in values):
+    values = [str(last.get(k) or "") for k in keys]
+    if any(not v for v in values):
         return None
-    typed: list[object] = [int(v) if str(v).isdigit() else v for v in values]
+    typed: list[object] = [int(v) if v.isdigit() else v for v in values]
     terms, params = [], []
     for n in range(len(keys)):  # (a > ?) OR (a = ? AND b > ?) ...
         eq = [f"{keys[i]} = ?" for i in range(n)]
@@ -186,7 +186,7 @@ class SuiteQLSource:
             if not tail.items:
                 raise PartitionUnsafe(f"{table}: NetSuite returned no rows at offset {last_offset:,} of a "
                                       f"query it said holds {part_total:,}", code="TOO_MANY_ROWS", protocol="rest")
-            keys += middle[:-1] + [("have", _typed(table, tail.items))]
+            keys += [*middle[:-1], ("have", _typed(table, tail.items))]
             query, params = self._partition_query(table, star, tail.items[-1])
             part_first = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
             self._note_columns(table, part_first.items)

@@ -70,7 +70,7 @@ class _Rows:
 
         assert offset + limit <= self.cap, "asked past the limit"
         self.calls.append((query, offset))
-        after = int(list(params)[0]) if "WHERE" in query else 0  # type: ignore[call-overload]
+        after = int(next(iter(params))) if "WHERE" in query else 0  # type: ignore[call-overload]
         rows = [i for i in self.ids if i > after]
         page = rows[offset:offset + limit]
         return SuiteQLPage(items=[{"id": str(i)} for i in page], count=len(page),

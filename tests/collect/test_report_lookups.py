@@ -97,10 +97,18 @@ def test_a_report_id_inside_an_external_id_in_another_case_is_found_end_to_end(t
     assert result.exit_code == 1, result.output
     findings = json.loads(out.read_text())["findings"]
     failed = [f for f in findings if f["status"] == "FAIL"]
-    assert [f["subject"]["id"] for f in failed] == ["R00AbCdEf1"]  # 'R00AbCdEf' is not a token of it
+    assert [f["subject"]["id"] for f in failed] == ["R00AbCdEf1"]  # "R00AbCdEf" is not a token of it
     assert "exp-r00abcdef1-1" in json.dumps(failed[0]["evidence"])
-    passed = [f for f in findings if f["status"] == "PASS" and f["check_id"] == "report-already-exported"]
-    assert passed and "external id holds the report id as a separate token" in passed[0]["message"]
+    assert "separate token" in json.dumps(failed[0]["evidence"])  # says what was searched, and that it is assumed
+    reports.write_text(json.dumps(_reports("R00Demo002", "R00AbCdEf")))
+    with serve(data) as server:
+        env["NSAUDIT_BASE_URL"] = server.url
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--check", "report-already-exported",
+                                          "--reports", str(reports), "-f", f"json:{out}"], env=env)
+    assert result.exit_code == 0, result.output
+    passed = [f for f in json.loads(out.read_text())["findings"] if f["check_id"] == "report-already-exported"]
+    assert [f["status"] for f in passed] == ["PASS"]
+    assert "external id holds the report id as a separate token" in passed[0]["message"]
 
 
 def test_the_search_is_bound_and_case_insensitive() -> None:
