@@ -185,6 +185,16 @@ class ExpenseCategory(Record):
     # table have none, so it is not read; whether a category reaches child subsidiaries is unknown.
 
 
+# The SuiteQL spellings of account.accttype nsaudit knows (each mapped to Oracle's SOAP AccountType
+# enumeration in soap_records.ACCOUNT_TYPES). NetSuite publishes no list of the SuiteQL spellings: a
+# value outside these is read as unknown, never as "another type".
+ACCOUNT_TYPE_SPELLINGS = frozenset({
+    "AcctPay", "AcctRec", "Bank", "COGS", "CredCard", "DeferExpense", "DeferRevenue", "Equity", "Expense",
+    "FixedAsset", "Income", "LongTermLiab", "NonPosting", "OthAsset", "OthCurrAsset", "OthCurrLiab",
+    "OthExpense", "OthIncome", "Stat", "UnbilledRec",
+})
+
+
 class Account(Record):
     acctnumber: NsText = None
     fullname: NsText = None
