@@ -175,6 +175,8 @@ class SuiteQLSource:
         keys: list[Any] = []
         last_offset = MAX_QUERY_ROWS - PAGE_SIZE
         part_first, part_total = first, total
+        keycols = _order_columns(table)
+        previous: tuple[str, ...] | None = None
         while True:
             pages = math.ceil(min(part_total, MAX_QUERY_ROWS) / PAGE_SIZE)
             middle = [("part", query, tuple(params), n * PAGE_SIZE) for n in range(1, pages)]
@@ -187,6 +189,11 @@ class SuiteQLSource:
                 raise PartitionUnsafe(f"{table}: NetSuite returned no rows at offset {last_offset:,} of a "
                                       f"query it said holds {part_total:,}", code="TOO_MANY_ROWS", protocol="rest")
             keys += [*middle[:-1], ("have", _typed(table, tail.items))]
+            boundary = tuple(str(tail.items[-1].get(k) or "") for k in keycols)
+            if boundary == previous:  # a partition that does not move on: never loop on it
+                raise PartitionUnsafe(f"{table}: the next partition starts where the last one did",
+                                      code="TOO_MANY_ROWS", protocol="rest")
+            previous = boundary
             query, params = self._partition_query(table, star, tail.items[-1])
             part_first = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
             self._note_columns(table, part_first.items)

@@ -89,3 +89,18 @@ def test_partitions_chain_and_fetch_every_page_once(monkeypatch: pytest.MonkeyPa
         rows += source.page("customer", key)
     assert [r.id for r in rows] == client.ids  # all, once, in order
     assert len(client.calls) == math.ceil(n / PAGE_SIZE)  # the lower bound
+
+
+def test_a_partition_that_does_not_move_on_stops_with_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from netsuite_audit.collect import sources
+    from netsuite_audit.netsuite.rest import SuiteQLPage
+
+    monkeypatch.setattr(sources, "MAX_QUERY_ROWS", 2000)
+
+    class Stuck:  # always the same rows and a total past the cap, whatever the WHERE says
+        def suiteql_page(self, query: str, params: object = (), *, limit: int = 1000, offset: int = 0):  # type: ignore[no-untyped-def]
+            items = [{"id": str(offset + i + 1)} for i in range(limit)]
+            return SuiteQLPage(items=items, count=limit, has_more=True, total_results=10**12, offset=offset)
+
+    with pytest.raises(sources.PartitionUnsafe):
+        sources.SuiteQLSource(Stuck()).first_page("customer")  # type: ignore[arg-type]

@@ -45,8 +45,8 @@ SAMPLE_ROWS: dict[str, dict[str, Any]] = {
                  "isperson": True, "subsidiary": 2},
     "vendor": {"id": 50, "entityid": "V-50", "companyname": "Supplies Ltd", "altname": "Supplies Ltd",
                "email": None, "isinactive": False, "subsidiary": 2, "currency": 3},
-    "expensecategory": {"id": 60, "name": "Meals", "account": 70, "isinactive": False, "subsidiary": [1, 2],
-                        "includechildren": True, "raterequired": False},
+    "expensecategory": {"id": 60, "name": "Meals", "expenseacct": 70, "isinactive": False, "subsidiary": [1, 2],
+                        "raterequired": False},
     "account": {"id": 70, "acctnumber": "6100", "fullname": "6100 Meals", "accttype": "Expense",
                 "isinactive": False, "issummary": False, "includechildren": True, "subsidiary": [1, 2]},
 }
