@@ -44,6 +44,17 @@ def test_an_account_past_the_limit_audits_like_a_small_one_at_the_lower_bound_of
     assert read.calls == math.ceil(rows / PAGE_SIZE)  # every page once: no call more than the bound
     assert len({c.id for c in big.snapshot.tables.customer or ()}) == rows
     assert big.server.counters.refusals.get("request", 0) == 0  # never asked past the limit
+    # The whole run: the requests added to the small account's are exactly the added pages (customers,
+    # and customersubsidiaryrelationship, which grows with them and is read by its two key columns).
+    def pages(outcome: object) -> dict[str, int]:
+        reads = outcome.snapshot.reads  # type: ignore[attr-defined]
+        return {t: max(1, math.ceil(r.rows / PAGE_SIZE)) for t, r in reads.items() if r.state == ReadState.OK}
+
+    added = big.server.counters.requests.get("rest.suiteql", 0) - small.server.counters.requests.get("rest.suiteql", 0)
+    grown = {t: n - pages(small)[t] for t, n in pages(big).items() if n != pages(small).get(t)}
+    assert grown.keys() == {"customer", "customersubsidiaryrelationship"}
+    assert big.snapshot.reads["customersubsidiaryrelationship"].rows > MAX_QUERY_ROWS
+    assert added == sum(grown.values())
 
 
 @pytest.mark.slow
