@@ -17,7 +17,7 @@ from typing import Any
 
 from benchmarks.collect_bench import collect_size
 from benchmarks.e2e import BenchmarkRunFailed, bench_e2e
-from benchmarks.generate import QUICK_SIZES, SIZES, Size, generate, write
+from benchmarks.generate import LARGE_SIZES, QUICK_SIZES, SIZES, Size, generate, write
 from benchmarks.startup import soap_ready, version_start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,8 @@ def bench_size(size: Size, out: Path, *, latency_ms: int, concurrency: int, prof
                              concurrency=concurrency)
     figures: dict[str, Any] = {
         "size": {"name": size.name, "employees": size.employees, "projects": size.projects,
-                 "segments": size.segments, "report_lines": size.report_lines, "reports": size.reports},
+                 "segments": size.segments, "report_lines": size.report_lines, "reports": size.reports,
+                 "customers": size.customers},
         "collect": collected.figures,
     }
     # The offline figures come from processes that did not profile (profiling slows it down). The
@@ -118,7 +119,8 @@ def judge(sizes: list[dict[str, Any]], startup: dict[str, Any]) -> list[tuple[st
 def print_size(fig: dict[str, Any]) -> None:
     s, c, o, e = fig["size"], fig["collect"], fig["offline"], fig["e2e"]
     live, off = e["live"], e["offline"]
-    print(f"\n== {s['name']}: {s['employees']:,} employees, {s['projects']:,} projects, {s['segments']:,} "
+    print(f"\n== {s['name']}: {s['employees']:,} employees, {s.get('customers', 0):,} customers, "
+          f"{s['projects']:,} projects, {s['segments']:,} "
           f"classes/departments/locations, {s['report_lines']:,} report lines ({s['reports']:,} reports)")
     print(f"  API calls        {c['calls']:>8}   lower bound {c['lower_bound_calls']:>6}   retries {c['retries']}"
           f"   server saw {c['server_requests']} (refused {c['server_refusals']})")
@@ -141,7 +143,7 @@ def print_size(fig: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one small size (a smoke run, under a minute)")
-    parser.add_argument("--sizes", help="comma-separated size names to run (S,M,L,XL)")
+    parser.add_argument("--sizes", help="comma-separated size names to run (S,M,L,XL; XXL: past 100,000 rows)")
     parser.add_argument("--latency-ms", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=5)
     parser.add_argument("--runs", type=int, default=None,
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = list(QUICK_SIZES if args.quick else SIZES)
     if args.sizes:
         wanted = {n.strip() for n in args.sizes.split(",")}
-        sizes = [s for s in (*SIZES, *QUICK_SIZES) if s.name in wanted]
+        sizes = [s for s in (*SIZES, *QUICK_SIZES, *LARGE_SIZES) if s.name in wanted]
     args.out.mkdir(parents=True, exist_ok=True)
     runs = args.runs if args.runs is not None else (1 if args.quick else RUNS)
     results = []

@@ -23,7 +23,7 @@ META = CheckMeta(
     ),
     reads=("account",),
     optional_reads=("subsidiary", "expensecategory"),
-    columns=("account.isinactive", "account.subsidiary", "account.includechildren", "expensecategory.account"),
+    columns=("account.isinactive", "account.subsidiary", "account.includechildren", "expensecategory.expenseacct"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "accounts", "subsidiaries"),
     needs_workspace=True,

@@ -20,7 +20,7 @@ META = CheckMeta(
     ),
     reads=("expensecategory",),
     optional_reads=("account",),
-    columns=("expensecategory.isinactive", "expensecategory.account", "account.isinactive"),
+    columns=("expensecategory.isinactive", "expensecategory.expenseacct", "account.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories"),
     needs_workspace=True,

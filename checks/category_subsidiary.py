@@ -14,14 +14,16 @@ META = CheckMeta(
     severity=Severity.HIGH,
     title="Expense categories in use are available to the submitters' subsidiary",
     description=(
-        "An expense category is usable only from the subsidiaries on its subsidiary list (and their "
-        "children when Include Children is ticked). Each category the workspace enables or a pending "
-        "line uses must cover the workspace subsidiary and each submitter's employee subsidiary."
+        "An expense category is usable only from the subsidiaries on its subsidiary list. Each category "
+        "the workspace enables or a pending line uses must cover the workspace subsidiary and each "
+        "submitter's employee subsidiary. No Oracle list names an include-children field for expense "
+        "categories (SOAP and ODBC have none), so a category listed only on a parent of the subsidiary "
+        "is UNVERIFIABLE, not a FAIL."
     ),
     reads=("expensecategory",),
     optional_reads=("subsidiary", "employee"),
     columns=(
-        "expensecategory.subsidiary", "expensecategory.includechildren", "employee.email",
+        "expensecategory.subsidiary", "employee.email",
         "employee.subsidiary", "employee.isinactive",
     ),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
@@ -52,11 +54,30 @@ def check(ctx: Context) -> Iterator[Finding]:
         category = ctx.resolve("expensecategory", ref)
         if category is None:
             continue  # category-active reports it (NS0045)
-        blocked = {}
+        blocked, unsure = {}, {}
         for sub, who in targets.items():
-            covered = lookups.available_to(tree, category, sub)
-            if covered is False and not (category.includechildren and not ctx.readable("subsidiary")):
+            covered = (tree.available(category.subsidiary, None, sub) if category.subsidiary
+                       else lookups.available_to(tree, category, sub))
+            if covered is False:
                 blocked[sub] = who
+            elif covered is None and category.subsidiary and ctx.readable("subsidiary"):
+                unsure[sub] = who
+        if unsure and not blocked:
+            name = category.name or f"#{category.id}"
+            subs = ", ".join(tree.name(s) for s in unsure)
+            yield ctx.unverifiable(
+                f"NetSuite category [{name}] is on a parent of subsidiary {subs}, not on {subs} itself; "
+                "whether it reaches child subsidiaries is not published for expense categories, so nsaudit "
+                "cannot tell if the submitter can use it.",
+                missing="whether the expense category applies to child subsidiaries (no published field)",
+                subject=Subject(kind="expensecategory", id=str(category.id), name=name),
+                evidence={"internal_id": category.id,
+                          "category_subsidiaries": [tree.name(s) for s in category.subsidiary],
+                          "parent_only_for": {tree.name(s): who for s, who in unsure.items()},
+                          "used_by": uses[ref]},
+                fix=(f"In NetSuite open {remedies.EXPENSE_CATEGORIES} > {name} and check that {subs} can use "
+                     "it (add it to the category's Subsidiaries if not).",),
+            )
         if not blocked:
             continue
         name = category.name or f"#{category.id}"
@@ -66,7 +87,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"subsidiary {subs}.",
             subject=Subject(kind="expensecategory", id=str(category.id), name=name),
             evidence={"internal_id": category.id, "category_subsidiaries": [tree.name(s) for s in category.subsidiary],
-                      "include_children": category.includechildren,
                       "missing_for": {tree.name(s): who for s, who in blocked.items()}, "used_by": uses[ref]},
             fix=(f"In NetSuite open {remedies.EXPENSE_CATEGORIES} > {name} and add {subs} to its "
                  "Subsidiaries (or tick Include Children on a parent), or move the employee to a "

@@ -10,7 +10,7 @@ from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType, Ref
-from netsuite_audit.netsuite.records import Account
+from netsuite_audit.netsuite.records import ACCOUNT_TYPE_SPELLINGS, Account
 
 META = CheckMeta(
     id="payment-accounts",
@@ -44,6 +44,18 @@ def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
     if ref is None:
         return
     account: Account | None = ctx.resolve("account", ref)
+    if (account is not None and not account.isinactive and account.accttype
+            and account.accttype not in ACCOUNT_TYPE_SPELLINGS):
+        yield ctx.unverifiable(
+            f"Not checked: the A/P account chosen for Sync Reimbursed Reports ({lookups.ref_key(ref)}) has the "
+            f"account type {account.accttype!r}, a spelling nsaudit does not know (NetSuite publishes no list of "
+            "them), so whether it is Accounts Payable is unknown.",
+            code="NS0394", subject=_subject(ref, account),
+            missing=f"the meaning of account.accttype {account.accttype!r}",
+            evidence={"setting": "export.reimbursed_ap_account", "value": ref, "accttype": account.accttype},
+            manual=(f"In NetSuite open {remedies.ACCOUNTS} and check that the account's type is Accounts Payable.",),
+        )
+        return
     problem = ("does not exist (or the role cannot see it)" if account is None
                else "is inactive" if account.isinactive
                else f"is of type {account.accttype}, not Accounts Payable" if account.accttype != ACCOUNTS_PAYABLE

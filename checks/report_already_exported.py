@@ -19,7 +19,9 @@ META = CheckMeta(
         "Looks for NetSuite transactions whose external id carries a pending report's id (a report that "
         "was exported before, fully or in part). NetSuite refuses to create the record a second time. "
         "Which field the integration stores the report id in is not confirmed by public material: "
-        "nsaudit matches the external id (the id alone, or as a separate token inside it)."
+        "nsaudit searches the external id (the id alone, or as a separate token inside it, case "
+        "ignored): the collector asks NetSuite for every external id that contains the report id and "
+        "the check keeps those where it stands as a token."
     ),
     reads=("transaction",),
     columns=("transaction.externalid",),
@@ -29,6 +31,9 @@ META = CheckMeta(
 )
 
 MATCH_FIELD = "externalid"  # UNCERTAIN: the field that carries the report id
+SEARCHED = ("transactions whose external id holds the report id as a separate token, case ignored (the "
+            "field the integration stores the report id in is not published: the external id is assumed; "
+            "Expensify's own advice is to search NetSuite for the report id)")
 
 
 def _pattern(report_id: str) -> re.Pattern[str]:
@@ -99,9 +104,12 @@ class _Index:
 
 def check(ctx: Context) -> Iterator[Finding]:
     index = _Index(tuple(ctx.rows("transaction")))
-    for report in ctx.reports.reports if ctx.reports else ():
+    reports = ctx.reports.reports if ctx.reports else ()
+    clean = 0
+    for report in reports:
         found = index.matching(report.id.strip())
         if not found:
+            clean += 1
             continue
         listed = ", ".join(f"{t.type or 'transaction'} {t.tranid or ''} (id {t.id})".replace("  ", " ")
                            for t in found)
@@ -111,10 +119,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             subject=Subject(kind="report", id=report.id, name=report.title),
             evidence={"transactions": [{"id": t.id, "tranid": t.tranid, "type": t.type,
                                         "externalid": t.externalid} for t in found],
-                      "matched_on": f"{MATCH_FIELD} (UNCERTAIN)"},
+                      "matched_on": f"{MATCH_FIELD} (UNCERTAIN)", "searched": SEARCHED},
             fix=("In NetSuite search for the report id (global search), open the transaction and confirm "
                  "it is this report.",
                  "If the report should be exported again, delete that transaction first; otherwise mark "
                  "the report as exported in the workspace instead of exporting it.",
                  remedies.SYNC_AND_EXPORT),
+        )
+    if clean and clean == len(reports):  # a FAIL's evidence says what was searched; a clean PASS says it here
+        yield ctx.passed(
+            f"No NetSuite transaction carries the id of any of the {clean} pending report(s). Searched: {SEARCHED}.",
+            evidence={"searched": SEARCHED, "matched_on": f"{MATCH_FIELD} (UNCERTAIN)", "reports": clean},
         )

@@ -28,6 +28,8 @@ META = CheckMeta(
     tags=("sync", "export", "role", "subsidiary"),
 )
 
+KNOWN_OPTIONS = ("ALL", "SELECTED")  # the role.subsidiaryoption values nsaudit reads with a meaning
+
 UI_STEPS = (
     f"In NetSuite open {remedies.MANAGE_ROLES} and edit the integration role.",
     "In its Subsidiary Restrictions section choose All, or choose Selected and highlight every subsidiary "
@@ -83,9 +85,17 @@ def _compare(ctx: Context, role: Role) -> Iterator[Finding]:
             return
         allowed = set(role.effectivesubsidiaries)
     elif option:
-        if len(active) <= 1:  # e.g. OWN on an account with a single active subsidiary
-            return
-        allowed = set()  # OWN or another restricted value: no subsidiary is guaranteed
+        # NetSuite does not publish the spellings of this column's values: only ALL and SELECTED are
+        # read with a meaning. Anything else (OWN, a localised word, a new value) is not judged.
+        yield ctx.unverifiable(
+            f"Not checked: role [{name}] has the subsidiary restriction {role.subsidiaryoption!r}, a value nsaudit "
+            "does not know (it reads only ALL and SELECTED; NetSuite does not publish these values), so "
+            "whether the role covers every active subsidiary is unknown.",
+            code="NS0521", missing=f"the meaning of role.subsidiaryoption {role.subsidiaryoption!r}",
+            subject=subject, manual=UI_STEPS[:2],
+            evidence={"subsidiaryoption": role.subsidiaryoption, "known_values": list(KNOWN_OPTIONS)},
+        )
+        return
     else:
         yield ctx.unverifiable(
             f"Not checked: NetSuite returned no subsidiary restriction for role [{name}].",
@@ -97,7 +107,7 @@ def _compare(ctx: Context, role: Role) -> Iterator[Finding]:
         return
     tree_names = {s.id: s.name or f"#{s.id}" for s in ctx.rows("subsidiary")}
     listed = ", ".join(f"[{tree_names[s]}]" for s in missing)
-    verb = "does not cover" if option == "SELECTED" else "is not sure to cover"
+    verb = "does not cover"
     evidence = {"subsidiaryoption": option, "allowed": sorted(allowed), "active_subsidiaries": active,
                 "not_covered": missing, "uncertain_columns": ["role.subsidiaryoption", "role.effectivesubsidiaries"]}
     yield ctx.fail(

@@ -9,6 +9,7 @@ from netsuite_audit.audit.connection import decide
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.remedies import ACCESS_TOKENS, M2M_SETUP, MANAGE_ROLES, SYNC_NOW
+from netsuite_audit.netsuite.m2m import parse_sub
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.records import AccessToken, Employee
 from netsuite_audit.snapshot import ReadState
@@ -86,7 +87,20 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
     token = ctx.snapshot.login.token
     manual = (f"In NetSuite open {M2M_SETUP}, find the mapping of {conn.application!r} and confirm its role "
               f"is {conn.role!r}.",)
-    if token is None or token.role_id is None:
+    claim = parse_sub(token.subject) if token is not None and token.subject is not None else None
+    if token is not None and claim is not None and claim.form == "unexpected":
+        yield ctx.unverifiable(
+            f"Not checked: the OAuth 2.0 access token's sub claim is {token.subject!r}, a form nsaudit does not "
+            "know (Oracle documents role;entity, and its sample shows five parts), so the role it runs as is "
+            "unknown.",
+            missing=f"the role in the access token's sub claim (seen: {token.subject!r})", code="NS0384",
+            subject=Subject(kind="integration", id=conn.application), manual=manual,
+            evidence={"subject": token.subject, "source": SUB_SOURCE},
+        )
+        return
+    role_id = (claim.role_id if claim is not None and claim.role_id is not None
+               else token.role_id if token is not None else None)
+    if token is None or role_id is None:
         yield ctx.unverifiable(
             "Not checked: the integration logs in with OAuth 2.0, but nsaudit did not get an access token with "
             "its client credentials, so the role its certificate mapping runs as is unknown.",
@@ -95,20 +109,33 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
         )
         return
     expected = _role_id(ctx)
-    evidence = {"subject": token.subject, "role_id": token.role_id, "entity_id": token.entity_id,
+    evidence = {"subject": token.subject, "role_id": role_id, "entity_id": token.entity_id,
                 "expected_role": conn.role, "expected_role_id": expected, "source": SUB_SOURCE}
     subject = Subject(kind="integration", id=conn.application)
     if expected is None:
         yield ctx.unverifiable(
-            f"The OAuth 2.0 access token runs as role id {token.role_id} (its sub), but the internal id of role "
+            f"The OAuth 2.0 access token runs as role id {role_id} (its sub), but the internal id of role "
             f"{conn.role!r} is unknown, so nsaudit cannot compare them.",
             missing=f"{describe_permission('ADMI_MANAGEROLES')} or connection.role_id in the workspace",
             code="NS0384", subject=subject, evidence=evidence, manual=manual,
         )
         return
-    if token.role_id != expected:
+    if claim is not None and not claim.certain:
+        evidence["sub_form"] = claim.form
+        evidence["role_id"] = role_id
+    if role_id != expected and claim is not None and not claim.certain:
+        yield ctx.unverifiable(
+            f"Not checked: the OAuth 2.0 access token's sub claim is {token.subject!r}, the five-part form of "
+            f"Oracle's sample token, not the documented role;entity. Read in the documented order its role would "
+            f"be id {role_id}, not {conn.role!r} (id {expected}), but what the five parts mean is not published, "
+            "so nsaudit does not report a wrong role.",
+            missing=f"the role in the access token's sub claim (seen: {token.subject!r})", code="NS0384",
+            subject=subject, evidence=evidence, manual=manual,
+        )
+        return
+    if role_id != expected:
         roles = ctx.by_id("role")
-        actual = getattr(roles.get(token.role_id), "name", None) or f"id {token.role_id}"
+        actual = getattr(roles.get(role_id), "name", None) or f"id {role_id}"
         yield ctx.unverifiable(
             f"nsaudit's own OAuth 2.0 access token runs as role {actual!r}, not the connection's role {conn.role!r} "
             "(from the token's sub, role;entity). What nsaudit's own calls proved is about that role, not the one "
@@ -122,7 +149,9 @@ def _mapping_role(ctx: Context) -> Iterator[Finding]:
     yield ctx.passed(
         f"nsaudit's own OAuth 2.0 access token runs as the connection's role {conn.role!r} (id {expected}), per "
         "the token's sub, so what it proved holds for that role; an OAuth 2.0 connection has no access token "
-        "records.",
+        "records." + ("" if claim is None or claim.certain else
+                      f" (The sub {token.subject!r} has the five-part form of Oracle's sample; its first part was "
+                      "read as the role.)"),
         code="NS0384", subject=subject, evidence=evidence,
     )
 

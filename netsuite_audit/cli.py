@@ -72,6 +72,7 @@ class LazyGroup(click.Group):
     """A group whose listed sub-commands are imported only when used (keeps start-up fast)."""
 
     lazy = {
+        "doctor": "netsuite_audit.commands.doctor:doctor_command",
         "explain": "netsuite_audit.commands.explain:explain_command",
         "report": "netsuite_audit.commands.report:report_command",
         "sim": "netsuite_audit.simulator.cli:sim",

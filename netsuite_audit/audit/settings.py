@@ -16,6 +16,7 @@ from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.inputs.pending import Report
 from netsuite_audit.inputs.workspace import ExportType, Workspace
+from netsuite_audit.netsuite import names
 from netsuite_audit.netsuite.records import Subsidiary
 
 Source = Literal["restlet", "workspace", "netsuite-data", "unknown"]
@@ -28,6 +29,7 @@ class Setting:
     key: str  # NetSuite id, e.g. MULTICURRENCY or DATEPERIODMISMATCH
     value: bool | str | None
     source: Source
+    assumed: str = ""  # what nsaudit assumed to read the value this way (said in the evidence)
 
     @property
     def known(self) -> bool:
@@ -44,7 +46,10 @@ class Setting:
         return self.value is False
 
     def evidence(self) -> dict[str, object]:
-        return {self.key: self.value, f"{self.key}_source": self.source}
+        out: dict[str, object] = {self.key: self.value, f"{self.key}_source": self.source}
+        if self.assumed:
+            out[f"{self.key}_assumed"] = self.assumed
+        return out
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,17 @@ def feature(ctx: Context, key: str) -> Setting:
     """An Enable Features switch (``MULTICURRENCY``, ``SUBSIDIARIES``, ...)."""
     restlet = ctx.snapshot.restlet
     if restlet is not None and key in restlet.features:
-        return Setting(key, bool(restlet.features[key]), "restlet")
+        on = bool(restlet.features[key])
+        if on:
+            return Setting(key, True, "restlet")
+        if names.known_feature(key):  # an id in Oracle's Feature Names and IDs: false means disabled
+            return Setting(key, False, "restlet")
+        # For an id NetSuite does not know, isFeatureInEffect most likely answers false too: not "off".
+        unknown = Setting(key, None, "unknown", assumed=(
+            f"runtime.isFeatureInEffect answered false for {key}, an id not in Oracle's Feature Names and IDs; "
+            "NetSuite answers false for an id it does not know, so this is not read as disabled"))
+        value = _workspace_value(ctx.workspace, _field(key, "feature"))
+        return Setting(key, value, "workspace", assumed=unknown.assumed) if value is not None else unknown
     value = _workspace_value(ctx.workspace, _field(key, "feature"))
     if value is not None:
         return Setting(key, value, "workspace")

@@ -50,10 +50,36 @@ def _uncertain_refusal(table: str, exc: NetSuiteError) -> UncertainNameUnknown |
 
 
 PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask for
-# Report ids per transaction look-up. Oracle SQL takes at most 1000 expressions in an IN list
-# (ORA-01795); that SuiteQL keeps that limit is UNCERTAIN. The read-only guard's SQL tokenizer also
-# stops at 10,000 tokens, which one query with 5,000 ids exceeds.
-REPORT_ID_BATCH = 1000
+# SuiteQL over REST returns at most 100,000 rows for one query (Oracle help, "SuiteQL" in SuiteTalk
+# REST, section_157909186990: at most 1000 pages of 1000): an offset past it is refused. A larger
+# table is read as consecutive partitions of at most this many rows (keyset: WHERE key > the last key
+# of the previous partition), each paged like any query.
+MAX_QUERY_ROWS = 100_000
+# Tables without an id column: the columns that order their rows uniquely (the keyset).
+_KEYS: dict[str, tuple[str, ...]] = {
+    "rolepermissions": ("role", "permkey"),
+    "jobresources": ("project", "jobresource"),
+    "customersubsidiaryrelationship": ("entity", "subsidiary"),
+    "vendorcurrencybalance": ("vendor", "currency"),
+}
+# Report ids per transaction search. Each id is one ``UPPER(externalid) LIKE ?`` term of an OR chain
+# (about 8 SQL tokens): 500 keeps a query well under the read-only guard's 10,000 tokens and under
+# SQLite's expression depth in the simulator. How long a SuiteQL query NetSuite accepts is UNCERTAIN
+# (``nsaudit doctor`` asks).
+REPORT_ID_BATCH = 500
+
+
+def report_search(columns: str, report_ids: Sequence[str]) -> tuple[str, list[object]]:
+    """The transactions whose external id holds any of ``report_ids`` anywhere, case ignored.
+
+    The check (NS0034) matches a report id as a separate token of the external id, case ignored;
+    every such external id contains the id, so ``UPPER(externalid) LIKE '%ID%'`` returns all of them
+    (and a few more, which the check drops). The ids travel only as bound parameters; ``%`` or ``_``
+    inside an id only widen the search. SuiteQL's LIKE is Oracle's: case-sensitive, hence UPPER on
+    both sides (the simulator's LIKE is made case-sensitive too)."""
+    terms = " OR ".join("UPPER(externalid) LIKE ?" for _ in report_ids)
+    return (f"SELECT {columns} FROM transaction WHERE {terms} ORDER BY id",
+            [f"%{rid.strip().upper()}%" for rid in report_ids])
 
 
 class TableSource(Protocol):
@@ -72,9 +98,28 @@ class TableSource(Protocol):
         ...
 
 
-def _order_column(table: str) -> str:
+def _order_columns(table: str) -> tuple[str, ...]:
     columns = TABLES[table].columns
-    return "id" if "id" in columns else columns[0]
+    return ("id",) if "id" in columns else _KEYS.get(table, (columns[0],))
+
+
+def _after(keys: tuple[str, ...], last: dict[str, str]) -> tuple[str, list[object]] | None:
+    """``WHERE`` text and parameters for the rows after ``last`` in ``keys`` order (keyset paging);
+    None when ``last`` lacks a key value (the partition cannot be continued safely)."""
+    values = [str(last.get(k) or "") for k in keys]
+    if any(not v for v in values):
+        return None
+    typed: list[object] = [int(v) if v.isdigit() else v for v in values]
+    terms, params = [], []
+    for n in range(len(keys)):  # (a > ?) OR (a = ? AND b > ?) ...
+        eq = [f"{keys[i]} = ?" for i in range(n)]
+        terms.append("(" + " AND ".join([*eq, f"{keys[n]} > ?"]) + ")")
+        params += [*typed[:n], typed[n]]
+    return " OR ".join(terms), params
+
+
+class PartitionUnsafe(NetSuiteError):
+    """A table holds more rows than one SuiteQL query returns and cannot be split safely."""
 
 
 class SuiteQLSource:
@@ -103,9 +148,62 @@ class SuiteQLSource:
         columns = "*" if star else ", ".join(TABLES[table].columns)
         if table == "transaction":
             ids = self.report_ids[batch * REPORT_ID_BATCH:(batch + 1) * REPORT_ID_BATCH]
-            marks = ", ".join("?" for _ in ids)
-            return (f"SELECT {columns} FROM transaction WHERE externalid IN ({marks}) ORDER BY id", list(ids))
-        return f"SELECT {columns} FROM {table} ORDER BY {_order_column(table)}", []
+            return report_search(columns, ids)
+        return f"SELECT {columns} FROM {table} ORDER BY {', '.join(_order_columns(table))}", []
+
+    def _partition_query(self, table: str, star: bool, last: dict[str, str]) -> tuple[str, list[object]]:
+        keys = _order_columns(table)
+        after = _after(keys, last)
+        if after is None or (len(keys) == 1 and keys[0] != "id" and table not in _KEYS):
+            raise PartitionUnsafe(
+                f"{table} has more than {MAX_QUERY_ROWS:,} rows, the most one SuiteQL query returns, and nsaudit "
+                "has no unique key to read it in parts", code="TOO_MANY_ROWS", protocol="rest")
+        columns = "*" if star else ", ".join(TABLES[table].columns)
+        where, params = after
+        return f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {', '.join(keys)}", params
+
+    def _partitions(self, table: str, star: bool, first: Any, total: int,
+                    ) -> tuple[list[dict[str, str]], list[Any]]:
+        """Rows and page keys of a table larger than one query returns.
+
+        Partition 0 is the plain query; partition k+1 starts after the last row of partition k, which
+        is on partition k's last page (offset 99,000). Only those last pages and each partition's first
+        page are fetched here, in sequence; every other page is returned as a key for the reader to
+        fetch in parallel. Pages already fetched come back as ("have", rows) keys, in order, so the rows
+        keep their order and every page is fetched exactly once: the calls stay at the lower bound."""
+        query, params = self._queries[table]
+        keys: list[Any] = []
+        last_offset = MAX_QUERY_ROWS - PAGE_SIZE
+        part_first, part_total = first, total
+        keycols = _order_columns(table)
+        previous: tuple[str, ...] | None = None
+        while True:
+            pages = math.ceil(min(part_total, MAX_QUERY_ROWS) / PAGE_SIZE)
+            middle = [("part", query, tuple(params), n * PAGE_SIZE) for n in range(1, pages)]
+            if part_total <= MAX_QUERY_ROWS:
+                keys += middle
+                break
+            tail = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=last_offset)
+            self._note_columns(table, tail.items)
+            if not tail.items:
+                raise PartitionUnsafe(f"{table}: NetSuite returned no rows at offset {last_offset:,} of a "
+                                      f"query it said holds {part_total:,}", code="TOO_MANY_ROWS", protocol="rest")
+            keys += [*middle[:-1], ("have", _typed(table, tail.items))]
+            boundary = tuple(str(tail.items[-1].get(k) or "") for k in keycols)
+            if boundary == previous:  # a partition that does not move on: never loop on it
+                raise PartitionUnsafe(f"{table}: the next partition starts where the last one did",
+                                      code="TOO_MANY_ROWS", protocol="rest")
+            previous = boundary
+            query, params = self._partition_query(table, star, tail.items[-1])
+            part_first = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+            self._note_columns(table, part_first.items)
+            keys.append(("have", _typed(table, part_first.items)))
+            part_total = (part_first.total_results if part_first.total_results is not None
+                          else len(part_first.items))
+            if not part_first.items:
+                keys.pop()
+                break
+        return list(first.items), keys
 
     def first_page(self, table: str) -> tuple[list[dict[str, Any]], list[Any]]:
         if table == "transaction" and self._later is not None:
@@ -137,6 +235,9 @@ class SuiteQLSource:
         self._queries[table] = (query, params)
         self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
+        if table != "transaction" and total > MAX_QUERY_ROWS:
+            items, keys = self._partitions(table, table in self._seen, page, total)
+            return _typed(table, items), keys
         pages = math.ceil(total / PAGE_SIZE)
         rest: list[Any] = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
         if table == "transaction":  # the other batches of report ids, each a query of its own
@@ -144,6 +245,14 @@ class SuiteQLSource:
         return _typed(table, page.items), rest
 
     def page(self, table: str, key: Any) -> list[Any]:
+        if isinstance(key, tuple) and key[0] == "have":  # fetched while finding a partition's start
+            rows: list[Any] = key[1]
+            return rows
+        if isinstance(key, tuple) and key[0] == "part":
+            _, query, params, offset = key
+            items = self.client.suiteql_page(query, list(params), limit=PAGE_SIZE, offset=offset).items
+            self._note_columns(table, items)
+            return _typed(table, items)
         if isinstance(key, tuple):
             return self._batch(table, key[1])
         query, params = self._queries[table]

@@ -36,7 +36,14 @@ def _snapshot() -> dict[str, Any]:
     return AccountSnapshot.model_json_schema(mode="serialization")
 
 
+def _doctor() -> dict[str, Any]:
+    from netsuite_audit.commands.doctor import DoctorReport
+
+    return DoctorReport.model_json_schema(mode="serialization")
+
+
 GENERATORS: dict[str, Callable[[], dict[str, Any]]] = {
+    "doctor.schema.json": _doctor,
     "result.schema.json": _result,
     "workspace.schema.json": _workspace,
     "reports.schema.json": _reports,

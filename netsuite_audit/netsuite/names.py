@@ -102,6 +102,15 @@ def uncertain_table(table: str) -> bool:
     return entry is None or entry.table.uncertain
 
 
+def known_feature(feature_id: str) -> bool:
+    """True when ``feature_id`` is a feature id found in Oracle's list (names.toml, confirmed).
+
+    ``runtime.isFeatureInEffect`` documents no error for an id NetSuite does not know and most likely
+    answers false, so only for a known id does false mean "disabled"."""
+    name = restlet("features").get(feature_id)
+    return name is not None and not name.uncertain
+
+
 def uncertain_columns(table: str) -> tuple[str, ...]:
     entry = tables().get(table)
     if entry is None:

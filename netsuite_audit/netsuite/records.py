@@ -175,11 +175,24 @@ class VendorCurrency(Row):
 
 class ExpenseCategory(Record):
     name: NsText = None
-    account: NsId = None  # UNCERTAIN: SuiteQL column for the category's expense account
+    # The category's expense account. SuiteQL column ``expenseacct`` (UNCERTAIN: CData's SuiteQL
+    # table and Oracle's SOAP ExpenseCategory.expenseAcct name it so; ``account`` was a guess).
+    account: NsId = Field(default=None, alias="expenseacct")
     isinactive: NsBool = False
     subsidiary: NsIds = ()
     raterequired: NsBool = False  # UNCERTAIN: ODBC names it rate_required
-    includechildren: NsBool = False  # UNCERTAIN in SuiteQL; SOAP ExpenseCategory has no such field
+    # No include-children column: Oracle's SOAP ExpenseCategory and the ODBC expense_categories
+    # table have none, so it is not read; whether a category reaches child subsidiaries is unknown.
+
+
+# The SuiteQL spellings of account.accttype nsaudit knows (each mapped to Oracle's SOAP AccountType
+# enumeration in soap_records.ACCOUNT_TYPES). NetSuite publishes no list of the SuiteQL spellings: a
+# value outside these is read as unknown, never as "another type".
+ACCOUNT_TYPE_SPELLINGS = frozenset({
+    "AcctPay", "AcctRec", "Bank", "COGS", "CredCard", "DeferExpense", "DeferRevenue", "Equity", "Expense",
+    "FixedAsset", "Income", "LongTermLiab", "NonPosting", "OthAsset", "OthCurrAsset", "OthCurrLiab",
+    "OthExpense", "OthIncome", "Stat", "UnbilledRec",
+})
 
 
 class Account(Record):

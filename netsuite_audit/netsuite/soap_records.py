@@ -354,7 +354,7 @@ RECORDS: dict[str, RecordMap] = {
             "expensecategory", "expenseCategory", "ExpenseCategory", "accounting",
             (
                 _F("name", "name", "text"),
-                _F("account", "expenseAcct", "ref"),
+                _F("expenseacct", "expenseAcct", "ref"),
                 _F("isinactive", "isInactive", "bool"),
                 _F("raterequired", "rateRequired", "bool"),
                 # Oracle's ExpenseCategory has subsidiaryList and no includeChildren: over SOAP the
@@ -383,7 +383,6 @@ RECORDS: dict[str, RecordMap] = {
 # returned, so their value is unknown (names.toml lists the retired element names).
 NOT_IN_SOAP: dict[str, tuple[str, ...]] = {
     "account": ("issummary",),
-    "expensecategory": ("includechildren",),
 }
 
 # Columns filled by derivation, not by a field of their own. "parent" is read for the derivation

@@ -285,9 +285,8 @@ _BUILDERS: dict[str, Callable[[AccountFixture], list[dict[str, Any]]]] = {
         {"vendor": v.id, "currency": c} for v in fx.vendors for c in _dedupe([v.currency, *v.currencies])
     ],
     "expensecategory": lambda fx: [
-        {"id": c.id, "name": c.name, "account": c.account, "isinactive": c.inactive,
-         "subsidiary": _dedupe(c.subsidiaries), "includechildren": c.include_children,
-         "raterequired": c.rate_required}
+        {"id": c.id, "name": c.name, "expenseacct": c.account, "isinactive": c.inactive,
+         "subsidiary": _dedupe(c.subsidiaries), "raterequired": c.rate_required}
         for c in fx.expense_categories
     ],
     "account": lambda fx: [
@@ -364,6 +363,8 @@ class AccountDB:
         self._conn.create_function("TO_CHAR", 1, _to_char, deterministic=True)
         self._conn.create_function("TO_CHAR", 2, _to_char, deterministic=True)
         self._conn.set_authorizer(self._authorize)
+        # Oracle's LIKE (SuiteQL's) is case-sensitive; SQLite's is not unless told.
+        self._conn.execute("PRAGMA case_sensitive_like = ON")
         self._load()
         self._sealed = True
 

@@ -210,11 +210,16 @@ class ExpensifyStandIn:
         return {
             "reportID": report.id, "accountEmail": report.employee, "reportName": report.title,
             "currency": report.currency, "status": report.status, "policyID": report.policy_id,
-            "total": sum(int(x.amount * 100) for x in report.expenses),
+            "total": sum(int((x.amount if x.modified_amount is None else x.modified_amount) * 100)
+                         for x in report.expenses),
             "transactionList": [{
                 "transactionID": x.transaction_id, "merchant": x.merchant, "amount": int(x.amount * 100),
                 "currency": x.currency, "category": x.category, "tag": tag_text(x.tags), "billable": x.billable,
                 "reimbursable": x.reimbursable, "created": x.date.isoformat(), "taxName": x.tax_name,
+                # Expensify hands an unedited expense's modified fields over empty.
+                "modifiedMerchant": x.modified_merchant or "",
+                "modifiedAmount": int(x.modified_amount * 100) if x.modified_amount is not None else "",
+                "modifiedCreated": x.modified_date.isoformat() if x.modified_date else "",
             } for x in report.expenses],
         }
 

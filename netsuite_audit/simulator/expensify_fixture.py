@@ -79,6 +79,11 @@ class XExpense(_Model):
     reimbursable: bool = True
     date: dt.date
     tax_name: str | None = None
+    # An edit after the expense was created: Expensify keeps the original in amount/merchant/created
+    # and the edit in modifiedAmount/modifiedMerchant/modifiedCreated (its export template reference).
+    modified_merchant: str | None = None
+    modified_amount: Decimal | None = None
+    modified_date: dt.date | None = None
 
 
 class XReport(_Model):

@@ -34,6 +34,10 @@ SUITEQL_PATH = "/services/rest/query/v1/suiteql"
 RECORD_PREFIX = "/services/rest/record/"
 RESTLET_PATH = "/app/site/hosting/restlet.nl"
 MAX_LIMIT = 1000
+# SuiteQL over REST returns at most 100,000 results for one query, at most 1000 pages (Oracle help
+# section_157909186990 and section_156414087576); a page past that is refused.
+MAX_RESULTS = 100_000
+MAX_PAGES = 1000
 
 # UNCERTAIN: NetSuite labels its REST JSON with an Oracle vendor media type; the exact parameters are
 # not in public material. Both end in "+json", so JSON-aware clients treat them as JSON.
@@ -291,6 +295,14 @@ def _suiteql(request: Request, account: SimAccount, principal: Principal) -> Res
         account.refuse("request")
         return error_response(
             400, "INVALID_PARAMETER", "The offset must be zero or a multiple of the limit.",
+            errorQueryParam="offset",
+        )
+    if offset + limit > MAX_RESULTS or offset // limit >= MAX_PAGES:
+        # UNCERTAIN: the wording; the limit itself is Oracle's (100,000 results, 1000 pages a query).
+        account.refuse("request")
+        return error_response(
+            400, "INVALID_PARAMETER",
+            f"A SuiteQL query returns at most {MAX_RESULTS:,} results; the offset {offset} is beyond them.",
             errorQueryParam="offset",
         )
 

@@ -177,3 +177,19 @@ def test_a_stated_preference_is_used_when_the_restlet_is_absent() -> None:
         got = settings.preference(ctx, key) if info.kind == "preference" else settings.feature(ctx, key)
         assert got.source == "workspace" and got.value == value, key
         assert not (settings.preference(Context(meta=meta, snapshot=snap), key).known), key
+
+
+def test_false_from_the_restlet_is_disabled_only_for_a_known_feature_id() -> None:
+    ctx = make({"restlet": {"features": {"MULTICURRENCY": False, "NOTAFEATUREID": False}}})
+    known = settings.feature(ctx, "MULTICURRENCY")
+    assert known.off and not known.assumed
+    unknown = settings.feature(ctx, "NOTAFEATUREID")
+    assert not unknown.known and not unknown.off
+    assert "not read as disabled" in unknown.assumed and "NOTAFEATUREID_assumed" in unknown.evidence()
+
+
+def test_the_restlets_feature_ids_are_all_in_oracles_list() -> None:
+    from netsuite_audit.netsuite import names
+
+    assert names.restlet("features") and all(names.known_feature(f) for f in names.restlet("features"))
+    assert not names.known_feature("NOTAFEATUREID")

@@ -65,3 +65,62 @@ def test_a_bad_reports_file_read_during_a_live_run_is_still_exit_2(tmp_path: Pat
     assert "reports.json: reports.0.lines.0.amount" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "r.json").exists()
+
+
+# ---- NS0034: what the collector asks and what the check matches agree ----------------------------------
+def _reports(*ids: str) -> dict[str, object]:
+    return {"reports": [{"id": rid, "employee": "sam.rivera@northwind.example", "title": rid, "currency": "USD",
+                         "lines": []} for rid in ids]}
+
+
+def test_a_report_id_inside_an_external_id_in_another_case_is_found_end_to_end(tmp_path: Path) -> None:
+    """The check matches the id as a token, case ignored; the collector now asks for exactly that, so
+    an external id such as 'exp-r00abcdef1-1' is read and reported, never a false PASS."""
+    import json
+
+    data = account_data("demo")
+    for txn in data["transactions"]:
+        if txn["external_id"] == "R00AbCdEf1":
+            txn["external_id"] = "exp-r00abcdef1-1"
+    reports = tmp_path / "reports.json"
+    reports.write_text(json.dumps(_reports("R00AbCdEf1", "R00Demo002", "R00AbCdEf")))
+    out = tmp_path / "r.json"
+    with serve(data) as server:
+        token = data["tokens"][0]
+        integration = next(i for i in data["integrations"] if i["id"] == token["integration"])
+        env = {"NSAUDIT_ACCOUNT": data["account_id"], "NSAUDIT_CONSUMER_KEY": integration["consumer_key"],
+               "NSAUDIT_CONSUMER_SECRET": integration["consumer_secret"], "NSAUDIT_TOKEN_ID": token["token_id"],
+               "NSAUDIT_TOKEN_SECRET": token["token_secret"], "NSAUDIT_BASE_URL": server.url,
+               "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml")}
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--check", "report-already-exported",
+                                          "--reports", str(reports), "-f", f"json:{out}"], env=env)
+    assert result.exit_code == 1, result.output
+    findings = json.loads(out.read_text())["findings"]
+    failed = [f for f in findings if f["status"] == "FAIL"]
+    assert [f["subject"]["id"] for f in failed] == ["R00AbCdEf1"]  # "R00AbCdEf" is not a token of it
+    assert "exp-r00abcdef1-1" in json.dumps(failed[0]["evidence"])
+    assert "separate token" in json.dumps(failed[0]["evidence"])  # says what was searched, and that it is assumed
+    reports.write_text(json.dumps(_reports("R00Demo002", "R00AbCdEf")))
+    with serve(data) as server:
+        env["NSAUDIT_BASE_URL"] = server.url
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--check", "report-already-exported",
+                                          "--reports", str(reports), "-f", f"json:{out}"], env=env)
+    assert result.exit_code == 0, result.output
+    passed = [f for f in json.loads(out.read_text())["findings"] if f["check_id"] == "report-already-exported"]
+    assert [f["status"] for f in passed] == ["PASS"]
+    assert "external id holds the report id as a separate token" in passed[0]["message"]
+
+
+def test_the_search_is_bound_and_case_insensitive() -> None:
+    from netsuite_audit.collect.sources import report_search
+
+    sql, params = report_search("id, externalid", ["r1'; DROP", "Ab_c"])
+    assert "DROP" not in sql and sql.count("?") == 2 and "UPPER(externalid) LIKE ?" in sql
+    assert params == ["%R1'; DROP%", "%AB_C%"]
+
+
+def test_the_simulators_like_is_case_sensitive_as_oracles() -> None:
+    with serve(account_data("healthy")) as server:
+        db = server.account.db
+        assert db.query("SELECT id FROM transaction WHERE externalid LIKE ?", ["%r00abcdef1%"]).items == []
+        assert db.query("SELECT id FROM transaction WHERE UPPER(externalid) LIKE ?", ["%R00ABCDEF1%"]).items

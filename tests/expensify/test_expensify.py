@@ -363,3 +363,38 @@ def test_sim_serve_expensify_rate_option() -> None:
     result = CliRunner().invoke(cli, ["sim", "serve", "--account", str(FIXTURES / "accounts" / "demo.json"),
                                       "--expensify-rate", "five"])
     assert result.exit_code == 2 and "JOBS/SECONDS" in result.stderr
+
+
+def test_template_uses_the_edited_values_when_present() -> None:
+    """Expensify's template reference: amount/merchant/created are the original values, an edit lives
+    in modifiedAmount/modifiedMerchant/modifiedCreated (empty when the expense was not edited)."""
+    edited = {"transactionID": "1", "merchant": "SQ *COFFEE", "amount": -500, "created": "2026-10-01",
+              "modifiedMerchant": "Blue Bottle", "modifiedAmount": 1250, "modifiedCreated": "2026-10-03",
+              "currency": "USD", "billable": False, "reimbursable": True}
+    plain = {"transactionID": "2", "merchant": "Taxi", "amount": 900, "created": "2026-10-02",
+             "modifiedMerchant": "", "modifiedAmount": "", "modifiedCreated": "",
+             "currency": "USD", "billable": False, "reimbursable": True}
+    data = {"reports": [{"reportID": "R1", "accountEmail": "a@x", "transactionList": [edited, plain]}]}
+    first, second = parse_reports(render(template_text(), data), "f.json")[0].lines
+    assert (first.merchant, first.amount, str(first.date)) == ("Blue Bottle", Decimal("12.50"), "2026-10-03")
+    assert (second.merchant, second.amount, str(second.date)) == ("Taxi", Decimal("9.00"), "2026-10-02")
+
+
+def test_an_edited_expense_is_judged_on_its_edit(tmp_path: Path) -> None:
+    """Through the CLI against the stand-in: the demo's negative Hertz line and its '*' merchant were
+    edited in Expensify, so the findings made from their original values are gone."""
+    data = copy.deepcopy(DEMO)
+    lines = {x["transaction_id"]: x for r in data["expensify"]["reports"] for x in r["expenses"]}
+    out_before, out_after = tmp_path / "before.json", tmp_path / "after.json"
+    args = ["--workspace", str(WORKSPACE), "--expensify-policy", POLICY, "--expensify-reports", "approved"]
+    with serve(data) as server:
+        assert _run([*args, "-f", f"json:{out_before}"], _env(server.url, tmp_path)).exit_code == 1
+    lines["T0005"]["modified_amount"] = "260.00"
+    lines["T0003"]["modified_merchant"] = "Uber Trip"
+    lines["T0003"]["modified_date"] = "2026-11-12"
+    with serve(data) as server:
+        assert _run([*args, "-f", f"json:{out_after}"], _env(server.url, tmp_path)).exit_code == 1
+    before, after = _problems(json.loads(out_before.read_text())), _problems(json.loads(out_after.read_text()))
+    gone = before - after
+    assert {c for c, _, _ in gone} >= {"report-negative-total", "merchant-characters"}, gone
+    assert not after - before

@@ -374,3 +374,27 @@ def test_simulator_verifies_every_accepted_algorithm(kind: str, algorithm: str |
         header = jwt.get_unverified_header(server.account.seen_assertions[-1])
     assert token.subject == f"{ROLE};{USER}"
     assert header["alg"] == (algorithm or {"rsa": "PS256", "ec": "ES256", "ec384": "ES384"}[kind])
+
+
+# ---- the access token's sub claim ------------------------------------------------------------------
+def test_sub_documented_form_is_role_then_entity() -> None:
+    from netsuite_audit.netsuite.m2m import parse_sub
+
+    claim = parse_sub("1111;10")
+    assert (claim.form, claim.role_id, claim.entity_id, claim.certain) == ("role;entity", 1111, 10, True)
+
+
+def test_sub_of_oracles_sample_token_is_accepted_but_not_certain() -> None:
+    from netsuite_audit.netsuite.m2m import parse_sub
+
+    claim = parse_sub("4030059;0;3;7;N")
+    assert claim.form == "five-part" and not claim.certain
+    assert (claim.role_id, claim.entity_id) == (4030059, 0)
+
+
+@pytest.mark.parametrize("sub", ["", None, "1001", "1001;5;6", "a;b", "-3;5", "1;2;3;4;5", "1001;5;x"])
+def test_sub_in_any_other_form_names_no_role(sub: str | None) -> None:
+    from netsuite_audit.netsuite.m2m import parse_sub
+
+    claim = parse_sub(sub)
+    assert claim.role_id is None and claim.entity_id is None and not claim.certain

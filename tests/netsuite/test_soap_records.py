@@ -45,8 +45,8 @@ SAMPLE_ROWS: dict[str, dict[str, Any]] = {
                  "isperson": True, "subsidiary": 2},
     "vendor": {"id": 50, "entityid": "V-50", "companyname": "Supplies Ltd", "altname": "Supplies Ltd",
                "email": None, "isinactive": False, "subsidiary": 2, "currency": 3},
-    "expensecategory": {"id": 60, "name": "Meals", "account": 70, "isinactive": False, "subsidiary": [1, 2],
-                        "includechildren": True, "raterequired": False},
+    "expensecategory": {"id": 60, "name": "Meals", "expenseacct": 70, "isinactive": False, "subsidiary": [1, 2],
+                        "raterequired": False},
     "account": {"id": 70, "acctnumber": "6100", "fullname": "6100 Meals", "accttype": "Expense",
                 "isinactive": False, "issummary": False, "includechildren": True, "subsidiary": [1, 2]},
 }
@@ -202,3 +202,10 @@ def test_real_contact_search_capture_paging_fields_read_by_local_name() -> None:
     # Contact is not a table nsaudit reads, but its shared fields parse through the customer mapping.
     row = rec.record_to_row(records[0], "customer")
     assert row["entityid"] == "Mary" and row["subsidiary"] == 1 and row["isinactive"] is False
+
+
+def test_the_known_account_type_spellings_are_the_soap_mapping() -> None:
+    from netsuite_audit.netsuite.records import ACCOUNT_TYPE_SPELLINGS
+    from netsuite_audit.netsuite.soap_records import ACCOUNT_TYPES
+
+    assert set(ACCOUNT_TYPES) == ACCOUNT_TYPE_SPELLINGS
