@@ -1,0 +1,193 @@
+"""Hostile answers, round two (issue 22): a hostile proxy in front of the simulator (or a small hostile
+server alone) answers some requests itself. Every test goes through the command line.
+
+What holds: an answer that is not the protocol's answer is a transport failure ("could not audit",
+exit 3), never a missing permission, a false FAIL or a PASS; server text never carries a secret to any
+output; a hostile answer never crashes the run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from netsuite_audit.cli import cli
+from netsuite_audit.netsuite.rest import RESTLET_PATH, SERVER_TIME_PATH, SUITEQL_PATH
+from netsuite_audit.netsuite.soap import SERVICE_PATH
+from netsuite_audit.simulator.server import SimServer
+from tests.support.e2e import FIXTURES, account_data, serve
+from tests.support.hostile import Hostile, Request, forwarding
+
+HEALTHY = account_data("healthy")
+DEMO = account_data("demo")
+SIDE = DEMO["expensify"]
+WORKSPACE = FIXTURES / "workspaces" / "healthy.toml"
+DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
+MAINTENANCE = "<html><body>Scheduled maintenance</body></html>"
+
+
+def _env(server: SimServer, proxy: str, tmp: Path) -> dict[str, str]:
+    data = server.account.fixture
+    tok = data.tokens[0]
+    integration = next(i for i in data.integrations if i.id == tok.integration)
+    env = {
+        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
+        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
+        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": proxy,
+        "NSAUDIT_PROFILES_FILE": str(tmp / "no-profiles.toml"), "NSAUDIT_CONFIG": "",
+    }
+    if data.expensify is not None:
+        env.update({"NSAUDIT_EXPENSIFY_USER_ID": SIDE["partner_user_id"],
+                    "NSAUDIT_EXPENSIFY_USER_SECRET": SIDE["partner_user_secret"],
+                    "NSAUDIT_EXPENSIFY_BASE_URL": proxy})
+    return env
+
+
+@contextmanager
+def proxied(data: dict[str, Any], override: Callable[[Request], bool]) -> Iterator[tuple[SimServer, str]]:
+    with serve(data) as server, Hostile(forwarding(server.url, override)) as proxy:
+        yield server, proxy.url
+
+
+def run(env: dict[str, str], tmp: Path, *args: str) -> tuple[int, str, dict[str, Any]]:
+    """`nsaudit run` with JSON, HTML and text: exit code, everything said (stdout, stderr, the files)
+    and the JSON result. Never a traceback."""
+    out, page = tmp / "result.json", tmp / "report.html"
+    result = CliRunner().invoke(cli, ["run", "--no-progress", "--timeout", "30", "-f", f"json:{out}",
+                                      "-f", f"html:{page}", "-f", "text", *args], env=env, catch_exceptions=True)
+    said = result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), said
+    assert "Traceback" not in said, said
+    body = json.loads(out.read_text()) if out.exists() else {}
+    files = out.read_text() + page.read_text() if out.exists() and page.exists() else ""
+    return result.exit_code, said + files, body
+
+
+def _permission_blamed(body: dict[str, Any]) -> list[str]:
+    """Findings that blame a missing permission for a read that failed in transit."""
+    blamed = []
+    for finding in body.get("findings", []):
+        failures = finding.get("evidence", {}).get("read_failures")
+        if finding["status"] == "UNVERIFIABLE" and failures is None and "could not log in" not in finding["message"]:
+            missing = finding.get("missing") or ""
+            if "permission" in missing.lower() or missing.isupper():
+                blamed.append(f"{finding['id']}: {missing}")
+    return blamed
+
+
+# ---- 1. Expensify error text never carries the partner credentials -----------------------------
+@pytest.mark.parametrize("status", [200, 401, 404, 500])
+def test_an_expensify_echo_of_the_job_never_reaches_any_output(status: int, tmp_path: Path) -> None:
+    def echo(request: Request) -> bool:
+        if "Integration-Server" not in request.path:
+            return False
+        from urllib.parse import parse_qs
+
+        job = parse_qs(request.seen.body.decode())["requestJobDescription"][0]
+        request.answer(status, json.dumps({"responseCode": 410, "responseMessage": "Invalid job: " + job}))
+        return True
+
+    with proxied(DEMO, echo) as (server, url):
+        code, said, _ = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(DEMO_WORKSPACE),
+                            "--expensify-policy", SIDE["policy"]["id"], "-v")
+    assert code in (2, 3)
+    assert SIDE["partner_user_secret"] not in said
+    assert SIDE["partner_user_id"] not in said
+    assert "[redacted]" in said
+
+
+# ---- 2. a 200 that is not the protocol's answer -------------------------------------------------
+@pytest.mark.parametrize(("content_type", "body"), [
+    ("text/html", MAINTENANCE),
+    ("application/json", json.dumps({"foo": 1})),
+    ("application/json", json.dumps({"items": [1, None, "a"], "count": 3, "hasMore": False, "offset": 0,
+                                     "totalResults": 3})),
+])
+def test_a_suiteql_200_that_is_not_suiteql_is_could_not_audit(content_type: str, body: str, tmp_path: Path) -> None:
+    def answer(request: Request) -> bool:
+        if request.path.startswith(SUITEQL_PATH):
+            request.answer(200, body, content_type)
+            return True
+        return False
+
+    with proxied(HEALTHY, answer) as (server, url):
+        code, said, result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE))
+    assert code == 3, said[-2000:]
+    assert not _permission_blamed(result), _permission_blamed(result)
+    assert not [f["id"] for f in result["findings"] if f["status"] == "FAIL"]
+    assert "Class [1]" not in said and "not what the protocol" in said
+
+
+def test_html_on_server_time_is_a_transport_failure_not_a_missing_permission(tmp_path: Path) -> None:
+    def answer(request: Request) -> bool:
+        if request.path.startswith(SERVER_TIME_PATH):
+            request.answer(200, MAINTENANCE, "text/html")
+            return True
+        return False
+
+    with proxied(HEALTHY, answer) as (server, url):
+        code, said, result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE))
+    assert code == 3
+    assert result["login"]["rest"]["error"] == "network"
+    assert "give the role REST Web Services" not in said
+
+
+@pytest.mark.parametrize("body", [MAINTENANCE, '{"a": ' * 200_000 + "1" + "}" * 200_000])
+def test_a_restlet_answer_that_is_not_json_is_could_not_audit(body: str, tmp_path: Path) -> None:
+    def answer(request: Request) -> bool:
+        if request.path.startswith(RESTLET_PATH):
+            request.answer(200, body, "text/html" if body.startswith("<") else "application/json")
+            return True
+        return False
+
+    with proxied(HEALTHY, answer) as (server, url):
+        code, said, _result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE))
+    assert code == 3, said[-2000:]
+    assert "nested too deeply" not in said
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", '{"responseCode": 200}',
+                                  '{"responseCode": 200, "policyList": [1, 2]}'])
+def test_an_expensify_200_that_is_not_its_answer_is_could_not_audit(body: str, tmp_path: Path) -> None:
+    def answer(request: Request) -> bool:
+        if "Integration-Server" in request.path:
+            request.answer(200, body, "text/html" if body.startswith("<") else "application/json")
+            return True
+        return False
+
+    with proxied(DEMO, answer) as (server, url):
+        code, said, _ = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(DEMO_WORKSPACE),
+                            "--expensify-policy", SIDE["policy"]["id"])
+    assert code == 3, said[-2000:]
+    assert "Expensify" in said
+
+
+# ---- 3. failed SOAP classification searches never pass ------------------------------------------
+def _soap_search(request: Request) -> bool:
+    return request.path.startswith(SERVICE_PATH) and b"<" in request.seen.body and b"search" in \
+        request.seen.body.split(b"Body", 1)[-1][:200]
+
+
+@pytest.mark.parametrize("how", ["503", "html"])
+def test_failed_soap_classification_searches_never_pass(how: str, tmp_path: Path) -> None:
+    def answer(request: Request) -> bool:
+        if not _soap_search(request):
+            return False
+        if how == "503":
+            request.answer(503, MAINTENANCE, "text/html")
+        else:
+            request.answer(200, MAINTENANCE, "text/html")
+        return True
+
+    with proxied(HEALTHY, answer) as (server, url):
+        code, _said, result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE),
+                                 "--check", "classification-query")
+    verdicts = {f["id"]: f["status"] for f in result["findings"] if f["check_id"] == "classification-query"}
+    assert "PASS" not in verdicts.values(), verdicts
+    assert set(verdicts.values()) == {"UNVERIFIABLE"}, verdicts
+    assert code == 3
