@@ -28,6 +28,7 @@ from netsuite_audit.netsuite.errors import DeadlineExceeded, TransportError
 from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.redact import redact, register
 from netsuite_audit.netsuite.transport import RetryPolicy
+from netsuite_audit.support.text import map_strings, replace_surrogates
 
 WINDOWS = ((5, 10.0), (20, 60.0))  # (jobs, seconds): Expensify's published limits
 TIMEOUT = 60.0  # one job's total limit (connecting, sending, the whole answer), shortened by the deadline
@@ -149,8 +150,8 @@ class ExpensifyClient:
             except (ValueError, RecursionError):  # not JSON, or nested past what can be read
                 parsed = None
             if isinstance(parsed, dict) and "responseCode" in parsed:
-                data = parsed
-        return Answer(text, response.status_code, data, _seconds(response.headers.get("Retry-After")),
+                data = map_strings(parsed, replace_surrogates)  # lone surrogates: U+FFFD
+        return Answer(replace_surrogates(text), response.status_code, data, _seconds(response.headers.get("Retry-After")),
                       response.headers.get("Content-Type", ""))
 
     @staticmethod
