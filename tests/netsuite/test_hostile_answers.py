@@ -195,3 +195,38 @@ def test_failed_soap_classification_searches_never_pass(how: str, tmp_path: Path
     assert "PASS" not in verdicts.values(), verdicts
     assert set(verdicts.values()) == {"UNVERIFIABLE"}, verdicts
     assert code == 3
+
+
+# ---- 5. hostile token-endpoint answers: one line, exit 3, the token never shown ----------------
+TOKEN_VALUE = "eyJhbGciOiJIUzI1NiJ9.hostile-token-value-0123456789.sig"
+
+
+@pytest.mark.parametrize("body", [
+    '{"access_token": "%s", "token_type": "Bearer", "expires_in": 1e400}' % TOKEN_VALUE,
+    '{"access_token": "%s", "token_type": "Bearer", "expires_in": -60}' % TOKEN_VALUE,
+    '{"access_token": "%s", "token_type": "Bearer", "expires_in": "soon"}' % TOKEN_VALUE,
+    '{"access_token": "%s\\n", "token_type": "Bearer", "expires_in": 3600}' % TOKEN_VALUE,
+    MAINTENANCE,
+    DEEP,
+], ids=["expires-1e400", "expires-negative", "expires-text", "token-newline", "html", "deep"])
+def test_a_hostile_token_endpoint_answer_is_could_not_audit(body: str, tmp_path: Path) -> None:
+    from netsuite_audit.netsuite.m2m import TOKEN_PATH
+    from netsuite_audit.simulator.m2m_keys import generate_key_pair, write_private_key
+
+    def answer(request: Request) -> None:
+        if request.path.startswith(TOKEN_PATH):
+            request.answer(200, body, "text/html" if body.startswith("<") else "application/json")
+        else:
+            request.answer(404, "{}")
+
+    pem = generate_key_pair("ec").private_pem
+    with Hostile(answer) as server:
+        env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CLIENT_ID": "hostile-client-id-0123456789",
+               "NSAUDIT_CERTIFICATE_ID": "cert-hostile", "NSAUDIT_PRIVATE_KEY_FILE": str(write_private_key(pem, tmp_path)),
+               "NSAUDIT_BASE_URL": server.url, "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml"),
+               "NSAUDIT_CONFIG": ""}
+        code, said, _ = run(env, tmp_path, "--workspace", str(WORKSPACE), "-v")
+    assert code == 3, said[-3000:]
+    assert "hostile-token-value" not in said
+    assert "input file" not in said
+    assert "not what the protocol answers" in said
