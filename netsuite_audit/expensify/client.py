@@ -151,8 +151,8 @@ class ExpensifyClient:
                 parsed = None
             if isinstance(parsed, dict) and "responseCode" in parsed:
                 data = map_strings(parsed, replace_surrogates)  # lone surrogates: U+FFFD
-        return Answer(replace_surrogates(text), response.status_code, data, _seconds(response.headers.get("Retry-After")),
-                      response.headers.get("Content-Type", ""))
+        return Answer(replace_surrogates(text), response.status_code, data,
+                      _seconds(response.headers.get("Retry-After")), response.headers.get("Content-Type", ""))
 
     @staticmethod
     def _code(answer: Answer) -> int | None:

@@ -201,11 +201,16 @@ def test_failed_soap_classification_searches_never_pass(how: str, tmp_path: Path
 TOKEN_VALUE = "eyJhbGciOiJIUzI1NiJ9.hostile-token-value-0123456789.sig"
 
 
+def _token_answer(token: str, expires_in: str) -> str:
+    """Raw JSON (json.dumps cannot write 1e400)."""
+    return '{"access_token": "' + token + '", "token_type": "Bearer", "expires_in": ' + expires_in + "}"
+
+
 @pytest.mark.parametrize("body", [
-    '{"access_token": "%s", "token_type": "Bearer", "expires_in": 1e400}' % TOKEN_VALUE,
-    '{"access_token": "%s", "token_type": "Bearer", "expires_in": -60}' % TOKEN_VALUE,
-    '{"access_token": "%s", "token_type": "Bearer", "expires_in": "soon"}' % TOKEN_VALUE,
-    '{"access_token": "%s\\n", "token_type": "Bearer", "expires_in": 3600}' % TOKEN_VALUE,
+    _token_answer(TOKEN_VALUE, "1e400"),
+    _token_answer(TOKEN_VALUE, "-60"),
+    _token_answer(TOKEN_VALUE, '"soon"'),
+    _token_answer(TOKEN_VALUE + "\\n", "3600"),
     MAINTENANCE,
     DEEP,
 ], ids=["expires-1e400", "expires-negative", "expires-text", "token-newline", "html", "deep"])
@@ -221,8 +226,9 @@ def test_a_hostile_token_endpoint_answer_is_could_not_audit(body: str, tmp_path:
 
     pem = generate_key_pair("ec").private_pem
     with Hostile(answer) as server:
+        key = str(write_private_key(pem, tmp_path))
         env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CLIENT_ID": "hostile-client-id-0123456789",
-               "NSAUDIT_CERTIFICATE_ID": "cert-hostile", "NSAUDIT_PRIVATE_KEY_FILE": str(write_private_key(pem, tmp_path)),
+               "NSAUDIT_CERTIFICATE_ID": "cert-hostile", "NSAUDIT_PRIVATE_KEY_FILE": key,
                "NSAUDIT_BASE_URL": server.url, "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml"),
                "NSAUDIT_CONFIG": ""}
         code, said, _ = run(env, tmp_path, "--workspace", str(WORKSPACE), "-v")
