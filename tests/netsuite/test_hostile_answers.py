@@ -236,3 +236,63 @@ def test_a_hostile_token_endpoint_answer_is_could_not_audit(body: str, tmp_path:
     assert "hostile-token-value" not in said
     assert "input file" not in said
     assert "not what the protocol answers" in said
+
+
+# ---- 5. hostile Expensify answers: one line, exit 3, never a traceback --------------------------
+POLICY_ID = "F1E2D3C4B5A69788"
+GOOD_LINE = {"id": "R1", "employee": "a@b.example", "policyID": POLICY_ID,
+             "lines": [{"transactionID": "1", "amount": 1250, "currency": "USD", "created": "2026-11-02"}]}
+
+
+def _expensify_script(policy_info: str, download: str) -> Callable[[Request], None]:
+    """An Integration Server that answers the policy list well and the rest with what a test gives."""
+    from urllib.parse import parse_qs
+
+    def answer(request: Request) -> None:
+        if "Integration-Server" not in request.path:
+            request.answer(404, "{}")
+            return
+        job = json.loads(parse_qs(request.seen.body.decode())["requestJobDescription"][0])
+        kind = job["type"], (job.get("inputSettings") or {}).get("type")
+        if kind == ("get", "policyList"):
+            body = json.dumps({"responseCode": 200, "policyList": [
+                {"id": POLICY_ID, "name": "Hostile", "role": "admin", "type": "corporate"}]})
+        elif kind == ("get", "policy"):
+            body = '{"responseCode": 200, "policyInfo": ' + policy_info + "}"
+        elif job["type"] == "file":
+            request.answer(200, "nsaudit-export.json", "text/plain")
+            return
+        else:
+            request.answer(200, download, "application/json")
+            return
+        request.answer(200, body)
+
+    return answer
+
+
+def _policy(**fields: Any) -> str:
+    return json.dumps({POLICY_ID: {"categories": [], "tags": [], "reportFields": [], **fields}})
+
+
+@pytest.mark.parametrize(("policy_info", "download"), [
+    ("[1]", json.dumps(GOOD_LINE)),
+    (_policy(reportFields=[{"name": "Project", "type": "dropdown", "values": 5}]), json.dumps(GOOD_LINE)),
+    (_policy(), json.dumps({**GOOD_LINE, "lines": [1, 2]})),
+    (_policy(), json.dumps(GOOD_LINE).replace("1250", "1e400")),
+    (_policy(), '{"id": ' * 200_000 + "1" + "}" * 200_000),
+    ('{"a": ' * 200_000 + "1" + "}" * 200_000, ""),
+], ids=["policyInfo-list", "values-number", "lines-numbers", "amount-1e400", "download-deep", "policy-deep"])
+def test_a_hostile_expensify_answer_is_one_line_exit_3(policy_info: str, download: str, tmp_path: Path) -> None:
+    with Hostile(_expensify_script(policy_info, download)) as server:
+        env = {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CONSUMER_KEY": "ck-hostile-0123456789",
+               "NSAUDIT_CONSUMER_SECRET": "cs-hostile-0123456789", "NSAUDIT_TOKEN_ID": "tk-hostile-0123456789",
+               "NSAUDIT_TOKEN_SECRET": "ts-hostile-0123456789", "NSAUDIT_BASE_URL": server.url,
+               "NSAUDIT_PROFILES_FILE": str(tmp_path / "none.toml"), "NSAUDIT_CONFIG": "",
+               "NSAUDIT_EXPENSIFY_USER_ID": "hostile_partner_user", "NSAUDIT_EXPENSIFY_USER_SECRET": "pus-hostile-0123",
+               "NSAUDIT_EXPENSIFY_BASE_URL": server.url}
+        code, said, _ = run(env, tmp_path, "--workspace", str(WORKSPACE), "--expensify-policy", POLICY_ID,
+                            "--expensify-reports", "approved")
+    assert code == 3, said[-3000:]
+    lines = [line for line in said.splitlines() if line.startswith("nsaudit: error:")]
+    assert len(lines) == 1 and "Expensify" in lines[0] and "input file" not in said, said[-3000:]
+    assert "pus-hostile-0123" not in said
