@@ -53,6 +53,12 @@ def check_base_url(text: str, source: str) -> str:
         raise InputError("must not contain a user name or password", source=source)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"{text!r} is not an http(s) URL", source=source)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = 0
+    if port == 0 or (port is None and parts.netloc.endswith(":")):
+        raise InputError(f"{text!r} has an invalid port (a number from 1 to 65535)", source=source)
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise InputError(f"{text!r} must be a bare origin such as https://host:port", source=source)
     if parts.scheme == "http" and not is_loopback(parts.hostname):

@@ -51,6 +51,21 @@ from netsuite_audit.netsuite.transport import (
 
 log = logging.getLogger(__name__)
 
+
+class _QuietConversionErrors(logging.Filter):
+    """zeep logs a value it cannot convert (a malformed dateTime from a server) with a traceback
+    (``logger.exception``); with no logging set up Python prints it on stderr. nsaudit reads the raw
+    envelope itself, so the record is kept for ``-v`` debugging as one line without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return log.isEnabledFor(logging.DEBUG)
+
+
+logging.getLogger("zeep.xsd.types.simple").addFilter(_QuietConversionErrors())
+
 VERSION = rec.DEFAULT_VERSION
 WSDL_ROOT = Path(__file__).resolve().parent / "wsdl"
 

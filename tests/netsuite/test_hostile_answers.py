@@ -8,6 +8,9 @@ output; a hostile answer never crashes the run."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -296,3 +299,21 @@ def test_a_hostile_expensify_answer_is_one_line_exit_3(policy_info: str, downloa
     lines = [line for line in said.splitlines() if line.startswith("nsaudit: error:")]
     assert len(lines) == 1 and "Expensify" in lines[0] and "input file" not in said, said[-3000:]
     assert "pus-hostile-0123" not in said
+
+
+# ---- 8. a malformed SOAP dateTime never prints zeep's traceback ----------------------------------
+def test_a_malformed_soap_datetime_prints_no_traceback(tmp_path: Path) -> None:
+    import re
+
+    def rewrite(request: Request, body: bytes) -> bytes:
+        if request.path.startswith(SERVICE_PATH):
+            return re.sub(rb"(<[\w:]*serverTime>)[^<]*", rb"\g<1>2026-13-45T99:99:99Z", body)
+        return body
+
+    with serve(HEALTHY) as server, Hostile(forwarding(server.url, lambda r: False, rewrite)) as proxy:
+        # A subprocess: pytest's log capture would otherwise take the record before Python prints it.
+        env = {**os.environ, **_env(server, proxy.url, tmp_path)}
+        result = subprocess.run([sys.executable, "-m", "netsuite_audit", "run", "--no-progress", "--workspace",
+                                 str(WORKSPACE), "-f", "text"], env=env, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in result.stderr and "Error during xml" not in result.stderr, result.stderr
+    assert result.returncode in (0, 1, 3)

@@ -106,10 +106,13 @@ def silent_listener() -> Iterator[str]:
 Override = Callable[[Request], bool]
 
 
-def forwarding(target: str, override: Override) -> Answer:
+Rewrite = Callable[[Request, bytes], bytes]
+
+
+def forwarding(target: str, override: Override, rewrite: Rewrite | None = None) -> Answer:
     """An answer that lets ``override`` answer first (it returns True when it did) and otherwise
     forwards the request unchanged, Host header included, to ``target`` (the simulator): a hostile
-    proxy in front of a real account. The simulator checks signatures against the Host header, so a
+    proxy in front of a real account. ``rewrite`` may change each forwarded answer's body. The simulator checks signatures against the Host header, so a
     forwarded request still verifies."""
     import http.client
     from urllib.parse import urlsplit
@@ -125,6 +128,8 @@ def forwarding(target: str, override: Override) -> Answer:
             connection.request(seen.method, seen.path, body=seen.body or None, headers=seen.headers)
             reply = connection.getresponse()
             body = reply.read()
+            if rewrite is not None:
+                body = rewrite(request, body)
             keep = {k: v for k, v in reply.getheaders() if k.lower() in ("date", "retry-after")}
             request.answer(reply.status, body, reply.getheader("Content-Type") or "application/json", keep)
         finally:
