@@ -112,8 +112,8 @@ Rewrite = Callable[[Request, bytes], bytes]
 def forwarding(target: str, override: Override, rewrite: Rewrite | None = None) -> Answer:
     """An answer that lets ``override`` answer first (it returns True when it did) and otherwise
     forwards the request unchanged, Host header included, to ``target`` (the simulator): a hostile
-    proxy in front of a real account. ``rewrite`` may change each forwarded answer's body. The simulator checks signatures against the Host header, so a
-    forwarded request still verifies."""
+    proxy in front of a real account. ``rewrite`` may change each forwarded answer's body. The
+    simulator checks signatures against the Host header, so a forwarded request still verifies."""
     import http.client
     from urllib.parse import urlsplit
 
