@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from netsuite_audit.netsuite import names
-from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
+from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied, UnexpectedAnswer
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.support.fieldsets import share_fields_sets
@@ -54,6 +54,9 @@ PAGE_SIZE = 1000  # SuiteQL's maximum page, and the SOAP search page size we ask
 # (ORA-01795); that SuiteQL keeps that limit is UNCERTAIN. The read-only guard's SQL tokenizer also
 # stops at 10,000 tokens, which one query with 5,000 ids exceeds.
 REPORT_ID_BATCH = 1000
+# Transactions one report id can match by exact external id: one in practice; a server that keeps
+# paging far past this is not answering the look-up (its pages would only fill memory).
+MAX_ROWS_PER_REPORT_ID = 100
 
 
 class TableSource(Protocol):
@@ -137,6 +140,9 @@ class SuiteQLSource:
         self._queries[table] = (query, params)
         self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
+        if table == "transaction" and total > MAX_ROWS_PER_REPORT_ID * len(params):
+            raise UnexpectedAnswer(f"the transaction look-up of {len(params)} report ids promised {total} rows; not "
+                                   "what the protocol answers", protocol="rest")
         pages = math.ceil(total / PAGE_SIZE)
         rest: list[Any] = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
         if table == "transaction":  # the other batches of report ids, each a query of its own
@@ -160,6 +166,10 @@ class SuiteQLSource:
             items += page.items
             if not page.has_more or not page.items:
                 break
+            if len(items) >= MAX_ROWS_PER_REPORT_ID * len(params):  # a look-up by exact external id
+                raise UnexpectedAnswer(
+                    f"the transaction look-up of {len(params)} report ids kept saying more rows follow past "
+                    f"{len(items)} rows; not what the protocol answers", protocol="rest")
         self._note_columns(table, items)
         return _typed(table, items)
 

@@ -38,6 +38,7 @@ from netsuite_audit.netsuite.oauth import rest_auth
 from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.server_time import ServerTime
 from netsuite_audit.netsuite.transport import (
+    MAX_TOTAL_RESULTS,
     TRANSPORT_FAILURES,
     CallStats,
     Gate,
@@ -52,10 +53,6 @@ log = logging.getLogger(__name__)
 
 PROTOCOL = "rest"
 MAX_PAGE_SIZE = 1000
-# The most rows one query may promise (``totalResults``). Far above any table nsaudit reads on a real
-# account (the largest, customers, reach a few million); a server that promises more is not answering
-# SuiteQL, and queuing its pages would only fill memory until the time limit.
-MAX_TOTAL_RESULTS = 50_000_000
 # Pages one ``suiteql_all`` loop may fetch (MAX_TOTAL_RESULTS rows of full pages).
 MAX_PAGES = MAX_TOTAL_RESULTS // MAX_PAGE_SIZE
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
