@@ -25,7 +25,7 @@ from netsuite_audit.expensify.credentials import ExpensifyCredentials
 from netsuite_audit.expensify.jobs import assert_read_only, encode
 from netsuite_audit.expensify.models import Job
 from netsuite_audit.netsuite.errors import DeadlineExceeded, TransportError
-from netsuite_audit.netsuite.http import SafeSession
+from netsuite_audit.netsuite.http import RequestTimedOut, SafeSession
 from netsuite_audit.netsuite.redact import redact, register
 from netsuite_audit.netsuite.transport import RetryPolicy
 from netsuite_audit.support.text import map_strings, replace_surrogates
@@ -136,6 +136,10 @@ class ExpensifyClient:
         try:
             response = self.session.post(self.creds.endpoint, data=form, timeout=timeout, allow_redirects=False)
         except TransportError as exc:  # the session's limits: time, size, redirect, refused, dropped
+            deadline = self.retry.deadline
+            if isinstance(exc, RequestTimedOut) and deadline is not None and time.monotonic() >= deadline - 0.05:
+                raise e.Unreachable(f"no complete answer from {self.creds.base_url} within "
+                                    f"{self.retry.deadline_label}") from None
             raise e.Unreachable(f"cannot reach {self.creds.base_url}: {exc.message}") from None
         except requests.RequestException as exc:
             raise e.Unreachable(f"cannot reach {self.creds.base_url} ({type(exc).__name__})") from None

@@ -298,6 +298,9 @@ class SafeSession(requests.Session):
             response._content = bytes(body)
         finally:
             self.budget.give_back(held)
+            # The error raised here keeps this frame alive (the collector stores it per table): the
+            # bytes must not live on with it.
+            body.clear()
 
     def _too_large(self, verb: str, where: str, what: str) -> str:
         return (f"the answer to {verb} {where} {what} than the {self.max_body} byte limit; "

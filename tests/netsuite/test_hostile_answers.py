@@ -317,3 +317,95 @@ def test_a_malformed_soap_datetime_prints_no_traceback(tmp_path: Path) -> None:
                                  str(WORKSPACE), "-f", "text"], env=env, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in result.stderr and "Error during xml" not in result.stderr, result.stderr
     assert result.returncode in (0, 1, 3)
+
+
+# ---- 4. one deadline and one memory budget for the whole run ---------------------------------------
+def _expensify_env(url: str, tmp: Path) -> dict[str, str]:
+    return {"NSAUDIT_ACCOUNT": "1234567", "NSAUDIT_CONSUMER_KEY": "ck-hostile-0123456789",
+            "NSAUDIT_CONSUMER_SECRET": "cs-hostile-0123456789", "NSAUDIT_TOKEN_ID": "tk-hostile-0123456789",
+            "NSAUDIT_TOKEN_SECRET": "ts-hostile-0123456789", "NSAUDIT_BASE_URL": url,
+            "NSAUDIT_PROFILES_FILE": str(tmp / "none.toml"), "NSAUDIT_CONFIG": "",
+            "NSAUDIT_EXPENSIFY_USER_ID": "hostile_partner_user", "NSAUDIT_EXPENSIFY_USER_SECRET": "pus-hostile-0123",
+            "NSAUDIT_EXPENSIFY_BASE_URL": url}
+
+
+def _hang(request: Request) -> None:
+    request.release.wait(120)
+
+
+def _trickle(request: Request) -> None:
+    request.raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{")
+    while not request.release.wait(0.2):
+        request.raw(b" ")
+
+
+def _endless(request: Request) -> None:
+    request.raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+    chunk = b" " * 65536
+    while not request.release.is_set():
+        request.raw(chunk)
+
+
+@pytest.mark.parametrize("answer", [_hang, _trickle], ids=["hang", "trickle"])
+def test_expensify_keeps_to_the_runs_timeout(answer: Callable[[Request], None], tmp_path: Path) -> None:
+    """Before issue 22 the Expensify reads used a plain session outside --timeout (a hang took 60 s, a
+    trickle never ended). `benchmarks.hostile_memory` measures the 15 s case."""
+    with Hostile(answer) as server:
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--workspace", str(WORKSPACE), "--timeout", "2",
+                                          "--expensify-policy", POLICY_ID], env=_expensify_env(server.url, tmp_path))
+    assert result.exit_code == 3, result.stderr
+    assert "--timeout of 2 s" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_endless_expensify_body_is_one_line_exit_3(tmp_path: Path) -> None:
+    with Hostile(_endless) as server:
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--workspace", str(WORKSPACE), "--timeout", "60",
+                                          "--expensify-policy", POLICY_ID], env=_expensify_env(server.url, tmp_path))
+    assert result.exit_code == 3, result.stderr
+    assert "MemoryError" not in result.stderr and "Traceback" not in result.stderr
+    assert "stopped reading it" in result.stderr
+
+
+def test_absurd_totals_are_a_transport_failure(tmp_path: Path) -> None:
+    """A SuiteQL totalResults of 10^12 and a transaction look-up promising millions of rows: one page
+    each, then could not audit (before issue 22 memory grew at ~700 MB/s until the time limit)."""
+    def answer(request: Request) -> bool:
+        if not request.path.startswith(SUITEQL_PATH):
+            return False
+        total = 10**12 if b"FROM transaction" not in request.seen.body else 5_000_000
+        items = [{"id": str(n)} for n in range(1000)]
+        request.answer(200, json.dumps({"items": items, "count": 1000, "hasMore": True, "offset": 0,
+                                        "totalResults": total}))
+        return True
+
+    reports = tmp_path / "reports.json"
+    reports.write_text(json.dumps({"reports": [{"id": "R1", "employee": "dana.whitfield@northwind.example",
+                                                "lines": [{"amount": 10, "category": "Meals"}]}]}))
+    with proxied(HEALTHY, answer) as (server, url):
+        code, said, result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE),
+                                 "--reports", str(reports))
+    assert code == 3
+    assert "totalResults 1000000000000" in said and "promised 5000000 rows" in said
+    assert not _permission_blamed(result)
+
+
+def test_a_huge_soap_total_pages_is_a_transport_failure(tmp_path: Path) -> None:
+    """REST refused, the tables read over SOAP: a search promising 10^12 pages is not a MemoryError
+    reported as a missing permission."""
+    import re
+
+    def refuse_rest(request: Request) -> bool:
+        if request.path.startswith(SERVER_TIME_PATH):
+            request.answer(401, json.dumps({"title": "Unauthorized", "status": 401, "o:errorDetails": [
+                {"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}]}))
+            return True
+        return False
+
+    def rewrite(request: Request, body: bytes) -> bytes:
+        return re.sub(rb"(<[\w:]*totalPages>)\d+", rb"\g<1>1000000000000", body)
+
+    with serve(HEALTHY) as server, Hostile(forwarding(server.url, refuse_rest, rewrite)) as proxy:
+        code, said, result = run(_env(server, proxy.url, tmp_path), tmp_path, "--workspace", str(WORKSPACE))
+    assert code == 3
+    assert "MemoryError" not in said and "1000000000000 pages" in said
+    assert not _permission_blamed(result)
