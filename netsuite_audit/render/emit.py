@@ -9,7 +9,7 @@ from pathlib import Path
 
 from netsuite_audit.result import AuditResult
 from netsuite_audit.support.errors import InputError
-from netsuite_audit.support.text import map_strings, replace_surrogates, visible_text
+from netsuite_audit.support.text import CONTROLS, map_strings, replace_surrogates, visible_text
 
 Renderer = Callable[[AuditResult, bool], str]
 
@@ -23,8 +23,10 @@ def render_text_output(result: AuditResult, color: bool, verbose: bool = False) 
 
 
 def _json(result: AuditResult, color: bool) -> str:
-    # JSON escapes control characters itself; a lone surrogate it cannot write is replaced (U+FFFD).
-    return map_strings(result, replace_surrogates).to_json() + "\n"
+    # A lone surrogate JSON cannot write is replaced (U+FFFD); bidirectional and other invisible
+    # characters are written as \uXXXX escapes (the same data once parsed; none occur outside strings).
+    text = map_strings(result, replace_surrogates).to_json()
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
 
 
 def _visible(result: AuditResult) -> AuditResult:

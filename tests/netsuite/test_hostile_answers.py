@@ -409,3 +409,46 @@ def test_a_huge_soap_total_pages_is_a_transport_failure(tmp_path: Path) -> None:
     assert code == 3
     assert "MemoryError" not in said and "1000000000000 pages" in said
     assert not _permission_blamed(result)
+
+
+# ---- 6 and 8. lone surrogates and control/bidi characters from a server, in every output ----------
+HOSTILE_TEXT = "\x1b]0;pwned\x07 \x1b[2J\u202eevil\u202c \u061c \ud800 end"
+RAW = ("\x1b", "\x07", "\u202e", "\u061c", "\ud800")
+
+
+def _poison(request: Request, body: bytes) -> bytes:
+    """Every name and fullname in SuiteQL answers gains control, bidi and lone-surrogate characters."""
+    if not request.path.startswith(SUITEQL_PATH):
+        return body
+    data = json.loads(body)
+    for item in data.get("items", []):
+        for key in ("name", "fullname", "entityid", "firstname"):
+            if isinstance(item.get(key), str):
+                item[key] = item[key] + HOSTILE_TEXT
+    return json.dumps(data).encode()  # ensure_ascii: the surrogate travels as \\ud800, as a server sends it
+
+
+def test_hostile_characters_from_a_server_reach_no_output_raw(tmp_path: Path) -> None:
+    formats = {"html": "r.html", "csv": "r.csv", "junit": "r.xml", "sarif": "r.sarif", "markdown": "r.md",
+               "json": "r.json", "text": "r.txt"}
+    args = [arg for fmt, name in formats.items() for arg in ("-f", f"{fmt}:{tmp_path / name}")]
+    with serve(DEMO) as server, Hostile(forwarding(server.url, lambda r: False, _poison)) as proxy:
+        env = _env(server, proxy.url, tmp_path)
+        env.pop("NSAUDIT_EXPENSIFY_BASE_URL")
+        result = CliRunner().invoke(cli, ["run", "--no-progress", "--workspace", str(DEMO_WORKSPACE), "-f", "text",
+                                          *args], env=env, catch_exceptions=True)
+        snap = CliRunner().invoke(cli, ["snapshot", "--no-progress", "-o", str(tmp_path / "snap.json")], env=env,
+                                  catch_exceptions=True)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.stderr
+    assert "evil" in result.stdout
+    for fmt, name in formats.items():
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "evil" in text, fmt  # the value is there ...
+        leaked = [hex(ord(c)) for c in RAW if c in text]
+        assert not leaked, (fmt, leaked)  # ... without a raw control, bidi or surrogate character
+    assert not [c for c in RAW if c in result.stdout]
+    assert "\\u202e" in (tmp_path / "r.html").read_text(encoding="utf-8")  # escaped visibly, not dropped
+    assert snap.exit_code == 0, snap.stderr
+    assert "\\ufffd" in (tmp_path / "snap.json").read_text(encoding="utf-8") or \
+        "\ufffd" in (tmp_path / "snap.json").read_text(encoding="utf-8")
