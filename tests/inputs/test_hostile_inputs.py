@@ -195,3 +195,24 @@ def test_a_fifo_as_input_never_waits(files: Path, tmp_path: Path, flag: str) -> 
     result = _invoke(args)  # a FIFO with no writer would block a plain open() forever
     assert_input_error(result, fifo)
     assert "FIFO" in result.stderr
+
+
+def test_lone_surrogates_in_a_reports_file_are_replaced_and_every_output_written(files: Path, tmp_path: Path) -> None:
+    """Issue 22 item 6: before, stdout raised UnicodeEncodeError and no file was written."""
+    import subprocess
+    import sys
+
+    reports = tmp_path / "reports.json"
+    reports.write_text('{"reports": [{"id": "R1\\ud800", "employee": "a@b.example", "title": "Website \\ud800 Redesign",'
+                       ' "lines": [{"amount": 10, "category": "Meals \\udc00"}]}]}', encoding="utf-8")
+    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "html", "csv", "markdown", "junit", "sarif")}
+    args = [arg for fmt, path in outputs.items() for arg in ("-f", f"{fmt}:{path}")]
+    done = subprocess.run([sys.executable, "-m", "netsuite_audit", "run", "--snapshot", str(files / "snap.json"),
+                           "--reports", str(reports), "-f", "text", "--verbose", *args], capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin", "NSAUDIT_CONFIG": "", "PYTHONIOENCODING": "utf-8"},
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    for fmt, path in outputs.items():
+        assert path.exists(), fmt
+        assert "\ud800" not in path.read_text(encoding="utf-8", errors="surrogatepass"), fmt
