@@ -203,8 +203,9 @@ def test_lone_surrogates_in_a_reports_file_are_replaced_and_every_output_written
     import sys
 
     reports = tmp_path / "reports.json"
-    reports.write_text('{"reports": [{"id": "R1\\ud800", "employee": "a@b.example", "title": "Website \\ud800 Redesign",'
-                       ' "lines": [{"amount": 10, "category": "Meals \\udc00"}]}]}', encoding="utf-8")
+    reports.write_text('{"reports": [{"id": "R1\\ud800", "employee": "a@b.example", '
+                       '"title": "Website \\ud800 Redesign", "lines": [{"amount": 10, "category": "Meals \\udc00"}]}]}',
+                       encoding="utf-8")
     outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "html", "csv", "markdown", "junit", "sarif")}
     args = [arg for fmt, path in outputs.items() for arg in ("-f", f"{fmt}:{path}")]
     done = subprocess.run([sys.executable, "-m", "netsuite_audit", "run", "--snapshot", str(files / "snap.json"),
