@@ -151,6 +151,7 @@ def read_account(plan: RunPlan, profile: str | None,
     from netsuite_audit.support.gcpause import keep_for_the_run
 
     workspace = plan.inputs.workspace
+    deadline = overall_deadline(plan.timeout)  # one deadline for the whole read: Expensify and NetSuite
     later: Callable[[], tuple[str, ...]] | None = None
     report_ids: tuple[str, ...] = ()
     if isinstance(prepared, InBackground):  # still being read: the ids are asked for when needed
@@ -173,7 +174,7 @@ def read_account(plan: RunPlan, profile: str | None,
         ids += [r.id for r in (expensify.reports or ())] if expensify is not None else []
         return CollectOptions(concurrency=plan.concurrency, account_limit=plan.account_limit,
                               report_ids=tuple(dict.fromkeys(ids)), later_report_ids=later, restlet=restlet,
-                              retry=overall_deadline(plan.timeout), soap_version=plan.soap_version,
+                              retry=deadline, soap_version=plan.soap_version,
                               probe_soap_classifications=not rest_connection,
                               tokens_via_audit_profile=rest_connection)
 
@@ -186,7 +187,7 @@ def read_account(plan: RunPlan, profile: str | None,
             if plan.expensify_demo:
                 if session.expensify_creds is None or session.expensify_policy is None:
                     raise InputError("the demo account has no Expensify side", source="--expensify")
-                expensify = _read_expensify(plan, session.expensify_creds, session.expensify_policy)
+                expensify = _read_expensify(plan, session.expensify_creds, session.expensify_policy, deadline)
             with progress_display(plan.progress) as on_progress:
                 collector = Collector(session.creds, audit_creds=session.audit_creds, options=options(expensify),
                                       progress=on_progress)
@@ -198,7 +199,8 @@ def read_account(plan: RunPlan, profile: str | None,
     if plan.expensify_policy:
         from netsuite_audit.expensify.credentials import load_expensify_credentials
 
-        expensify = _read_expensify(plan, load_expensify_credentials(profile), plan.expensify_policy)
+        expensify = _read_expensify(plan, load_expensify_credentials(profile), plan.expensify_policy,
+                                    deadline)
     creds = load_credentials(profile)
     audit_creds = load_credentials(plan.audit_profile) if plan.audit_profile else None
     with progress_display(plan.progress) as on_progress:
@@ -217,7 +219,8 @@ def overall_deadline(seconds: float) -> RetryPolicy:
     return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
 
 
-def _read_expensify(plan: RunPlan, creds: ExpensifyCredentials, policy: str) -> ExpensifyRead:
+def _read_expensify(plan: RunPlan, creds: ExpensifyCredentials, policy: str,
+                    retry: RetryPolicy | None = None) -> ExpensifyRead:
     """Read the policy (and the pending reports when asked) before NetSuite: the reports' ids are
     looked up in NetSuite's transactions."""
     from netsuite_audit.expensify.models import ReportScope
@@ -231,7 +234,8 @@ def _read_expensify(plan: RunPlan, creds: ExpensifyCredentials, policy: str) -> 
         print(f"nsaudit: expensify job: {job.kind} - {job.detail}: responseCode {job.response_code} "
               f"(HTTP {job.http_status}, {job.attempts} attempt(s), {job.elapsed_ms} ms)", file=sys.stderr, flush=True)
 
-    read = read_expensify(creds, policy, scope, today=plan.today, on_job=show if plan.verbose else None)
+    read = read_expensify(creds, policy, scope, today=plan.today, on_job=show if plan.verbose else None,
+                          retry=retry)
     if plan.verbose:
         print(f"nsaudit: {read.label()}: {len(read.jobs)} Integration Server job(s)", file=sys.stderr, flush=True)
     return read

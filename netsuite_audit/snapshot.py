@@ -303,12 +303,9 @@ class AccountSnapshot(Model):
 
     @classmethod
     def load(cls, path: Path) -> AccountSnapshot:
-        from netsuite_audit.inputs.files import parsing
+        from netsuite_audit.inputs.files import parsing, read_bounded
 
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read snapshot: {exc.strerror}", source=str(path)) from exc
+        data = read_bounded(path, what="snapshot")  # a regular file of bounded size, never a FIFO or device
         try:  # validated from the bytes: no second, decoded copy of a large file is held meanwhile
             with cycle_collection_paused(keep=True), parsing(str(path)):  # the rows form no reference cycles
                 snapshot = cls.model_validate_json(data)

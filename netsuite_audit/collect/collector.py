@@ -415,7 +415,9 @@ class Collector:
             return (None, f"the nsaudit RESTlet (script {script}, deploy {deploy}) failed: {exc.message}",
                     transit_failure(exc))
         except ValidationError as exc:
-            return None, f"the nsaudit RESTlet answered in an unexpected shape: {exc.errors()[0]['msg']}", None
+            # Not the RESTlet's answer: a failure in transit (could not audit), never a setting read.
+            return (None, f"the nsaudit RESTlet answered in an unexpected shape: {exc.errors()[0]['msg']}; not "
+                    "what the protocol answers", "network")
 
     # ---- assembling -----------------------------------------------------------------------------
     def _build_tables(self, rows: dict[str, list[dict[str, Any]]], reads: dict[str, TableRead]) -> Tables:

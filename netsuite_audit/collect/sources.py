@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from netsuite_audit.netsuite import names
-from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied
+from netsuite_audit.netsuite.errors import InvalidQuery, NetSuiteError, PermissionDenied, UnexpectedAnswer
 from netsuite_audit.netsuite.rest import RestClient
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.support.fieldsets import share_fields_sets
@@ -67,6 +67,9 @@ _KEYS: dict[str, tuple[str, ...]] = {
 # SQLite's expression depth in the simulator. How long a SuiteQL query NetSuite accepts is UNCERTAIN
 # (``nsaudit doctor`` asks).
 REPORT_ID_BATCH = 500
+# Transactions one report id can match: one in practice (a few more with the token search); a server
+# that keeps paging far past this is not answering the look-up (its pages would only fill memory).
+MAX_ROWS_PER_REPORT_ID = 100
 
 
 def report_search(columns: str, report_ids: Sequence[str]) -> tuple[str, list[object]]:
@@ -235,6 +238,9 @@ class SuiteQLSource:
         self._queries[table] = (query, params)
         self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
+        if table == "transaction" and total > MAX_ROWS_PER_REPORT_ID * len(params):
+            raise UnexpectedAnswer(f"the transaction look-up of {len(params)} report ids promised {total} rows; not "
+                                   "what the protocol answers", protocol="rest")
         if table != "transaction" and total > MAX_QUERY_ROWS:
             items, keys = self._partitions(table, table in self._seen, page, total)
             return _typed(table, items), keys
@@ -269,6 +275,10 @@ class SuiteQLSource:
             items += page.items
             if not page.has_more or not page.items:
                 break
+            if len(items) >= MAX_ROWS_PER_REPORT_ID * len(params):  # a look-up of report ids, a few rows each
+                raise UnexpectedAnswer(
+                    f"the transaction look-up of {len(params)} report ids kept saying more rows follow past "
+                    f"{len(items)} rows; not what the protocol answers", protocol="rest")
         self._note_columns(table, items)
         return _typed(table, items)
 

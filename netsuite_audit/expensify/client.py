@@ -10,6 +10,7 @@ answer waits (Retry-After when given, else 10 s, doubling) and tries again, at m
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -23,9 +24,14 @@ from netsuite_audit.expensify import errors as e
 from netsuite_audit.expensify.credentials import ExpensifyCredentials
 from netsuite_audit.expensify.jobs import assert_read_only, encode
 from netsuite_audit.expensify.models import Job
+from netsuite_audit.netsuite.errors import DeadlineExceeded, TransportError
+from netsuite_audit.netsuite.http import RequestTimedOut, SafeSession
+from netsuite_audit.netsuite.redact import redact, register
+from netsuite_audit.netsuite.transport import RetryPolicy
+from netsuite_audit.support.text import map_strings, replace_surrogates
 
 WINDOWS = ((5, 10.0), (20, 60.0))  # (jobs, seconds): Expensify's published limits
-TIMEOUT = (10.0, 60.0)  # connect, read
+TIMEOUT = 60.0  # one job's total limit (connecting, sending, the whole answer), shortened by the deadline
 
 
 @dataclass
@@ -64,15 +70,20 @@ class Answer:
     status: int
     data: dict[str, Any] | None  # the JSON object when the body is one
     retry_after: float | None = None
+    content_type: str = ""
 
 
 class ExpensifyClient:
     def __init__(self, creds: ExpensifyCredentials, *, session: requests.Session | None = None,
                  pacer: Pacer | None = None, max_retries: int = 3, backoff: float = 10.0,
                  sleep: Callable[[float], None] = time.sleep,
-                 on_job: Callable[[Job], None] | None = None) -> None:
+                 on_job: Callable[[Job], None] | None = None, retry: RetryPolicy | None = None) -> None:
         self.creds = creds
-        self.session = session or requests.Session()
+        # The same session as NetSuite's: no redirects, a total time limit per job, a capped body.
+        self.session = session or SafeSession()
+        # The run's deadline (``--timeout``): no job, wait or retry goes past it.
+        self.retry = retry or RetryPolicy(timeout=TIMEOUT)
+        register(creds.secret.reveal(), creds.user_id)  # an echoed job is redacted wherever it goes
         self.pacer = pacer or Pacer(sleep=sleep)
         self.max_retries = max_retries
         self.backoff = backoff
@@ -81,7 +92,10 @@ class ExpensifyClient:
         self.jobs: list[Job] = []
 
     # ---- one job ---------------------------------------------------------------------------------
-    def send(self, kind: str, detail: str, job: dict[str, Any], template: str | None = None) -> Answer:
+    def send(self, kind: str, detail: str, job: dict[str, Any], template: str | None = None, *,
+             json_answer: bool = True) -> Answer:
+        """One job; ``json_answer``: the API answers this job with a JSON object carrying a
+        ``responseCode`` (anything else is :class:`~errors.UnexpectedAnswer`, exit 3)."""
         assert_read_only(job)
         form = {"requestJobDescription": encode(job)}
         if template is not None:
@@ -100,33 +114,55 @@ class ExpensifyClient:
                     f"rate limited; gave up after {attempt} tries. Other jobs may share these credentials: "
                     "run nsaudit when they are idle", response_code=self._code(answer),
                     server_message=self._message(answer))
-            self.sleep(answer.retry_after if answer.retry_after is not None else wait)
+            pause = answer.retry_after if answer.retry_after is not None else wait
+            if self.retry.deadline is not None and time.monotonic() + pause >= self.retry.deadline:
+                raise e.Unreachable(f"rate limited, and {self.retry.deadline_label} passes before the next try",
+                                    response_code=self._code(answer))
+            self.sleep(pause)
             wait *= 2
         self._record(kind, detail, answer, attempt, started)
         self._raise_for(answer)
+        if json_answer and answer.data is None:
+            raise e.UnexpectedAnswer(f"{self.creds.base_url} answered HTTP {answer.status} "
+                                     f"{answer.content_type or 'without a content type'}, not the Integration "
+                                     f"Server's JSON answer ({_snippet(answer.text)}); not what the protocol answers")
         return answer
 
     def _post(self, form: dict[str, str]) -> Answer:
         try:
-            response = self.session.post(self.creds.endpoint, data=form, timeout=TIMEOUT, allow_redirects=False)
+            timeout = self.retry.request_timeout()
+        except DeadlineExceeded:
+            raise e.Unreachable(f"{self.retry.deadline_label} passed before the job could start") from None
+        try:
+            response = self.session.post(self.creds.endpoint, data=form, timeout=timeout, allow_redirects=False)
+        except TransportError as exc:  # the session's limits: time, size, redirect, refused, dropped
+            deadline = self.retry.deadline
+            if isinstance(exc, RequestTimedOut) and deadline is not None and time.monotonic() >= deadline - 0.05:
+                raise e.Unreachable(f"no complete answer from {self.creds.base_url} within "
+                                    f"{self.retry.deadline_label}") from None
+            raise e.Unreachable(f"cannot reach {self.creds.base_url}: {exc.message}") from None
         except requests.RequestException as exc:
             raise e.Unreachable(f"cannot reach {self.creds.base_url} ({type(exc).__name__})") from None
-        text = response.text
+        try:
+            text = response.text
+        except (ValueError, LookupError):
+            text = response.content.decode("utf-8", "replace")
         data = None
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
+        if text.lstrip().startswith("{"):
             try:
                 parsed = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested past what can be read
                 parsed = None
             if isinstance(parsed, dict) and "responseCode" in parsed:
-                data = parsed
-        return Answer(text, response.status_code, data, _seconds(response.headers.get("Retry-After")))
+                data = map_strings(parsed, replace_surrogates)  # lone surrogates: U+FFFD
+        return Answer(replace_surrogates(text), response.status_code, data,
+                      _seconds(response.headers.get("Retry-After")), response.headers.get("Content-Type", ""))
 
     @staticmethod
     def _code(answer: Answer) -> int | None:
         code = (answer.data or {}).get("responseCode")
-        return int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+        text = str(code) if isinstance(code, int | str) and not isinstance(code, bool) else ""
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
     @staticmethod
     def _message(answer: Answer) -> str | None:
@@ -171,8 +207,15 @@ class ExpensifyClient:
             self.on_job(job)
 
 
+def _snippet(text: str, limit: int = 80) -> str:
+    flat = redact(" ".join(text.split()))
+    flat = flat if len(flat) <= limit else flat[:limit] + "..."
+    return repr(flat) if flat else "an empty body"
+
+
 def _seconds(value: str | None) -> float | None:
     try:
-        return min(max(float(value), 0.0), 120.0) if value is not None else None
+        seconds = float(value) if value is not None else None
     except ValueError:
         return None
+    return min(max(seconds, 0.0), 120.0) if seconds is not None and math.isfinite(seconds) else None

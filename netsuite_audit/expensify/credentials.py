@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from netsuite_audit.inputs.credentials import KEYRING_SERVICE, default_profiles_file, is_loopback
+from netsuite_audit.inputs.files import MAX_SETTINGS_BYTES, decode, read_bounded
 from netsuite_audit.inputs.secret import Secret
 from netsuite_audit.support.errors import InputError
 
@@ -53,6 +54,12 @@ def check_base_url(text: str, source: str) -> str:
         raise InputError("must not contain a user name or password", source=source)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"{text!r} is not an http(s) URL", source=source)
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = 0
+    if port == 0 or (port is None and parts.netloc.endswith(":")):
+        raise InputError(f"{text!r} has an invalid port (a number from 1 to 65535)", source=source)
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise InputError(f"{text!r} must be a bare origin such as https://host:port", source=source)
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -99,13 +106,11 @@ def load_expensify_credentials(profile: str | None = None, env: Mapping[str, str
 
 
 def _profile_table(path: Path, name: str) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except OSError as exc:
-        raise InputError(f"cannot read the profiles file ({exc.strerror})", source=str(path)) from None
+    raw = read_bounded(path, MAX_SETTINGS_BYTES, what="the profiles file")
+    try:
+        data = tomllib.loads(decode(raw, str(path)))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", source=str(path)) from None
     tables = data.get("expensify", {})

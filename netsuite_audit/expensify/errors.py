@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from netsuite_audit.netsuite.redact import redact
 from netsuite_audit.support.errors import NsauditError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -16,7 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 def server_text(text: str | None, limit: int = 160) -> str:
     """Expensify's own message, on one line and cut short (it is quoted, never trusted)."""
-    clean = _CONTROL.sub(" ", text or "").strip()
+    clean = redact(_CONTROL.sub(" ", text or "").strip())
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
@@ -32,7 +33,8 @@ class ExpensifyError(NsauditError):
             parts = [f"responseCode {response_code}" if response_code is not None else "",
                      f"'{self.server_message}'" if self.server_message else ""]
             said = f" (Expensify said: {' '.join(p for p in parts if p)})"
-        super().__init__(f"Expensify: {message}{said}")
+        # Expensify may echo the job it received (with the partner credentials): always redacted.
+        super().__init__(redact(f"Expensify: {message}{said}"))
 
 
 class BadCredentials(ExpensifyError):
@@ -58,3 +60,11 @@ class RateLimited(ExpensifyError):
 class Unreachable(ExpensifyError):
     exit_code = 3
     kind = "unreachable"
+
+
+class UnexpectedAnswer(ExpensifyError):
+    """An answer that is not what the Integration Server's API answers (a maintenance page, JSON of
+    another shape, nesting too deep to read): could not audit, never a user error."""
+
+    exit_code = 3
+    kind = "unexpected-answer"

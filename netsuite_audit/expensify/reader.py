@@ -36,8 +36,13 @@ from netsuite_audit.expensify.models import (
     Tax,
     TaxRate,
 )
+from netsuite_audit.netsuite.transport import RetryPolicy
 
 TEMPLATE_NAME = "pending_reports.ftl"
+# What reading an answer of another shape raises (a list where an object belongs, a number too large
+# for an amount, nesting too deep): the answer is not the protocol's, never a crash.
+_SHAPE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, ValidationError,
+                 RecursionError)
 
 
 def template_text() -> str:
@@ -46,8 +51,9 @@ def template_text() -> str:
 
 def read_expensify(creds: ExpensifyCredentials, policy: str, scope: ReportScope | None, *,
                    today: dt.date | None = None, on_job: Callable[[Job], None] | None = None,
-                   client: ExpensifyClient | None = None) -> ExpensifyRead:
-    client = client or ExpensifyClient(creds, on_job=on_job)
+                   client: ExpensifyClient | None = None, retry: RetryPolicy | None = None) -> ExpensifyRead:
+    """``retry`` carries the run's deadline (``--timeout``), which every job keeps to."""
+    client = client or ExpensifyClient(creds, on_job=on_job, retry=retry)
     secret = creds.secret.reveal()
     listed = client.send("policyList", "policy list (names, ids, role)",
                          jobs.policy_list_job(creds.user_id, secret))
@@ -68,20 +74,29 @@ def read_expensify(creds: ExpensifyCredentials, policy: str, scope: ReportScope 
         fields = jobs.DOCUMENTED_FIELDS
         got = client.send("policy", f"policy {policy_id} again without employees: {', '.join(fields)}",
                           jobs.policy_job(creds.user_id, secret, policy_id, fields))
-    info = ((got.data or {}).get("policyInfo") or {}).get(policy_id)
+    infos = (got.data or {}).get("policyInfo")
+    if not isinstance(infos, dict):
+        raise e.UnexpectedAnswer("the policy getter answered without a policyInfo object; not what the "
+                                 "protocol answers")
+    info = infos.get(policy_id)
     if not isinstance(info, dict):
         raise e.UnknownPolicy(f"policy {policy_id} is not in the policy getter's answer")
-    read_policy = parse_policy(policy_id, summary, info)
+    try:
+        read_policy = parse_policy(policy_id, summary, info)
+    except _SHAPE_ERRORS as exc:
+        raise e.UnexpectedAnswer(f"the policy getter's answer for {policy_id} is not in the documented shape "
+                                 f"({type(exc).__name__}); not what the protocol answers") from None
     reports = None
     if scope is not None:
         today = today or dt.date.today()
         exported = client.send("file", f"report exporter: {scope.report_state} reports of {policy_id}",
                                jobs.export_job(creds.user_id, secret, policy_id, scope, today),
-                               template=template_text())
+                               template=template_text(), json_answer=False)
         file_name = exported.text.strip()
         if not file_name or "\n" in file_name or len(file_name) > 255:
             raise e.ExpensifyError("the report exporter did not answer a file name")
-        content = client.send("download", f"download {file_name}", jobs.download_job(creds.user_id, secret, file_name))
+        content = client.send("download", f"download {file_name}", jobs.download_job(creds.user_id, secret, file_name),
+                              json_answer=False)
         reports = parse_reports(content.text, file_name)
     return ExpensifyRead(policy_id=policy_id, read_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                          base_url=creds.base_url, credential_source=creds.source, policy=read_policy,
@@ -89,9 +104,10 @@ def read_expensify(creds: ExpensifyCredentials, policy: str, scope: ReportScope 
 
 
 def _find_policy(policies: Any, wanted: str) -> dict[str, Any]:
-    if not isinstance(policies, list):
-        raise e.ExpensifyError("the policy list answer has no policyList")
-    rows = [p for p in policies if isinstance(p, dict) and p.get("id")]
+    if not isinstance(policies, list) or not all(isinstance(p, dict) for p in policies):
+        raise e.UnexpectedAnswer("the policy list answer has no policyList of objects; not what the protocol "
+                                 "answers")
+    rows = [p for p in policies if p.get("id")]
     by_id = [p for p in rows if str(p["id"]) == wanted]
     if by_id:
         return by_id[0]
@@ -166,8 +182,8 @@ def parse_reports(text: str, file_name: str) -> tuple[Report, ...]:
         try:
             raw = json.loads(line)
             reports.append(_report(raw))
-        except (ValueError, KeyError, TypeError, ValidationError) as exc:
-            raise e.ExpensifyError(f"line {number} of the exported file {file_name} is not what the shipped "
+        except _SHAPE_ERRORS as exc:
+            raise e.UnexpectedAnswer(f"line {number} of the exported file {file_name} is not what the shipped "
                                    f"template writes ({type(exc).__name__})") from None
     return tuple(reports)
 

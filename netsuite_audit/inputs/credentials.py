@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from netsuite_audit.inputs.account_id import AccountId
+from netsuite_audit.inputs.files import MAX_SETTINGS_BYTES, decode, read_bounded
 from netsuite_audit.inputs.m2m_keys import M2MKey, build_key, parse_scopes, read_key_file
 from netsuite_audit.inputs.secret import Secret
 from netsuite_audit.support.errors import InputError
@@ -262,13 +263,11 @@ def _m2m_from_env(env: Mapping[str, str]) -> M2MKey:
 def _read_profiles(path: Path) -> dict[str, Any]:
     source = str(path)
     _warn_if_shared(path)
+    if not path.exists():
+        raise InputError("the profiles file does not exist", source=source)
+    raw = read_bounded(path, MAX_SETTINGS_BYTES, what="the profiles file")
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError("the profiles file does not exist", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the profiles file ({exc.strerror})", source=source) from None
+        data = tomllib.loads(decode(raw, source))
     except tomllib.TOMLDecodeError as exc:
         # The decoder's message gives a position, never the offending text.
         raise InputError(f"not valid TOML: {exc}", source=source) from None

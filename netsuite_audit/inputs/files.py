@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,27 +37,75 @@ def parsing(source: str) -> Iterator[None]:
         raise InputError("a number has too many digits to read (the limit is 4,300)", source=source) from None
 
 
-def read_text(path: Path) -> str:
+# The most nsaudit reads of one input file before parsing it. Data files (pending reports, snapshots,
+# results) may be large: a million report lines is a few hundred MB. Settings files are small.
+MAX_DATA_BYTES = 2 * 1024 * 1024 * 1024
+MAX_SETTINGS_BYTES = 16 * 1024 * 1024
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bounded(path: Path, limit: int = MAX_DATA_BYTES, *, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else one-line ``InputError``s: a FIFO
+    (which would wait forever), a device such as /dev/zero or /dev/urandom (endless), a folder, or a
+    file larger than ``limit``, all refused before anything is parsed. Symbolic links are followed and
+    judged by what they point at."""
+    source = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError("file not found", source=str(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", source=str(path)) from exc
+        descriptor = os.open(path, flags)  # non-blocking: opening a FIFO never waits for a writer
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", source=source) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"cannot read {what}: it is {_kind(info.st_mode)}, not a regular file", source=source)
+        too_big = InputError(f"cannot read {what}: larger than the {limit:,} bytes nsaudit reads", source=source)
+        if info.st_size > limit:
+            raise too_big
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read {what}: {exc.strerror}", source=source) from None
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text, or a one-line ``InputError`` naming the first byte that is not."""
+    with parsing(source):
+        return data.decode("utf-8")
+
+
+def read_text(path: Path, limit: int = MAX_DATA_BYTES) -> str:
+    return decode(read_bounded(path, limit), str(path))
 
 
 def _yaml_load(path: Path, text: str) -> Any:
-    import yaml  # only for YAML files: most runs read none, and the import costs ~8 ms
+    """YAML through a safe loader that refuses aliases (``*name``: an alias bomb of a few hundred bytes
+    expands to gigabytes) and leaves dates as text for the models to validate (a date that does not
+    exist, such as 2026-13-45, is then a field error, not a crash)."""
+    from netsuite_audit.inputs.yaml_loader import load_yaml  # most runs read no YAML
 
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {str(exc).splitlines()[0]}", source=str(path)) from exc
+    return load_yaml(text, str(path))
 
 
-def load_mapping(path: Path) -> dict[str, Any]:
+def load_mapping(path: Path, limit: int = MAX_DATA_BYTES) -> dict[str, Any]:
     """Parse a TOML, YAML or JSON file (by extension) into a dict."""
-    text = read_text(path)
+    text = read_text(path, limit)
     suffix = path.suffix.lower()
     try:
         with parsing(str(path)):

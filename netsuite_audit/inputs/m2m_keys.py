@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netsuite_audit.inputs.files import MAX_SETTINGS_BYTES, read_bounded
 from netsuite_audit.inputs.secret import Secret
 from netsuite_audit.support.errors import InputError
 
@@ -60,8 +61,8 @@ def read_key_file(path: Path, *, source: str, field_name: str | None = None) -> 
             source=source, field=field_name,
         )
     try:
-        return path.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError):
+        return read_bounded(path, MAX_SETTINGS_BYTES).decode("ascii")
+    except (InputError, UnicodeDecodeError):
         raise InputError(f"cannot read the private key file {where} as PEM text",
                          source=source, field=field_name) from None
 

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-from netsuite_audit.inputs.files import error_from_validation, parsing, read_text, validate
+from netsuite_audit.inputs.files import error_from_validation, parsing, read_bounded, read_text, validate
 from netsuite_audit.inputs.workspace import Ref
 from netsuite_audit.support.errors import InputError
 from netsuite_audit.support.fieldsets import FieldsSets
@@ -179,12 +179,7 @@ def _read_csv_lines_typed(text: str, source: str) -> tuple[Report, ...]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError("file not found", source=str(path)) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc}", source=str(path)) from exc
+    return read_bounded(path)  # a regular file of bounded size: never a FIFO or /dev/zero
 
 
 @cache

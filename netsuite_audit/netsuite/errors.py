@@ -74,3 +74,12 @@ class DeadlineExceeded(TransportError):
     """The caller's deadline passed before a usable answer came back; never retried."""
 
     retryable = False
+
+
+class UnexpectedAnswer(TransportError):
+    """The answer is not the protocol's answer: a maintenance page where JSON belongs, JSON of another
+    shape, a page that does not advance, a value no server of that protocol sends. It is a failure in
+    transit ("could not audit"), never a missing permission; not retried (the same server would most
+    likely send the same page again)."""
+
+    retryable = False

@@ -45,6 +45,8 @@ _WRITE_KEYWORDS = frozenset({
     "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE INTO", "TRUNCATE", "DROP", "CREATE", "ALTER",
     "RENAME", "GRANT", "REVOKE", "COMMIT", "ROLLBACK", "SAVEPOINT", "CALL", "EXEC", "EXECUTE", "BEGIN",
     "DECLARE",
+    # SELECT ... INTO writes the rows into a table (or variables); LOCK TABLE takes locks other work waits on.
+    "INTO", "LOCK", "LOCK TABLE",
 })
 
 

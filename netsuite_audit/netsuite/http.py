@@ -38,6 +38,37 @@ MAX_BODY_BYTES = 128 * 1024 * 1024
 CONNECT_TIMEOUT = 10.0
 DEFAULT_TIMEOUT = 60.0
 _CHUNK = 64 * 1024
+# Answers being read at the same moment, all sessions of the process together (REST, SOAP, the token
+# endpoint, RESTlets, Expensify): with up to eight reads in flight, a per-request cap alone would let
+# eight endless bodies hold a gigabyte. Past this the read in progress fails like an oversized body.
+MAX_IN_FLIGHT_BYTES = 192 * 1024 * 1024
+
+
+class BodyBudget:
+    """Bytes of answer bodies being read right now, shared by every session that uses it. A read
+    takes bytes as chunks arrive and gives them all back when it ends (read, refused or broken)."""
+
+    def __init__(self, limit: int = MAX_IN_FLIGHT_BYTES) -> None:
+        self.limit = limit
+        self.held = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if self.held + size > self.limit:
+                return False
+            self.held += size
+            self.peak = max(self.peak, self.held)
+            return True
+
+    def give_back(self, size: int) -> None:
+        with self._lock:
+            self.held -= size
+
+
+# One budget for the process: every SafeSession of a run shares it unless given another.
+SHARED_BUDGET = BodyBudget()
 
 
 class RedirectRefused(TransportError):
@@ -190,9 +221,11 @@ class SafeSession(requests.Session):
     """A ``requests.Session`` that never follows redirects, bounds each request's total time and
     body size, and turns every transport failure into a ``TransportError`` naming what happened."""
 
-    def __init__(self, *, max_body: int = MAX_BODY_BYTES, connect_timeout: float = CONNECT_TIMEOUT) -> None:
+    def __init__(self, *, max_body: int = MAX_BODY_BYTES, connect_timeout: float = CONNECT_TIMEOUT,
+                 budget: BodyBudget | None = None) -> None:
         super().__init__()
         self.max_body = max_body
+        self.budget = budget if budget is not None else SHARED_BUDGET
         self.connect_timeout = connect_timeout
         adapter = _WatchedAdapter()
         self.mount("http://", adapter)
@@ -248,15 +281,26 @@ class SafeSession(requests.Session):
             response.close()
             raise BodyTooLarge(self._too_large(verb, where, f"announced {int(declared)} bytes"),
                                status=response.status_code)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > self.max_body:
-                response.close()
-                raise BodyTooLarge(self._too_large(verb, where, "sent more"), status=response.status_code)
-            chunks.append(chunk)
-        response._content = b"".join(chunks)
+        body = bytearray()  # grown in place: no list of chunks joined into a second copy
+        held = 0
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                if len(body) + len(chunk) > self.max_body:
+                    response.close()
+                    raise BodyTooLarge(self._too_large(verb, where, "sent more"), status=response.status_code)
+                if not self.budget.take(len(chunk)):
+                    response.close()
+                    raise BodyTooLarge(
+                        f"the answer to {verb} {where} would pass the memory budget of {self.budget.limit} bytes "
+                        "for answers being read at once; nsaudit stopped reading it", status=response.status_code)
+                held += len(chunk)
+                body += chunk
+            response._content = bytes(body)
+        finally:
+            self.budget.give_back(held)
+            # The error raised here keeps this frame alive (the collector stores it per table): the
+            # bytes must not live on with it.
+            body.clear()
 
     def _too_large(self, verb: str, where: str, what: str) -> str:
         return (f"the answer to {verb} {where} {what} than the {self.max_body} byte limit; "
@@ -273,5 +317,5 @@ def _short(exc: BaseException, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-__all__ = ["MAX_BODY_BYTES", "BodyTooLarge", "ConnectionRefused", "RedirectRefused", "RequestTimedOut",
-           "SafeSession"]
+__all__ = ["MAX_BODY_BYTES", "SHARED_BUDGET", "BodyBudget", "BodyTooLarge", "ConnectionRefused", "RedirectRefused",
+           "RequestTimedOut", "SafeSession"]

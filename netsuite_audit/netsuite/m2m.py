@@ -33,7 +33,13 @@ from netsuite_audit import __version__
 from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.inputs.m2m_keys import M2MKey, load_private_key
 from netsuite_audit.inputs.secret import Secret
-from netsuite_audit.netsuite.errors import AuthenticationError, NetSuiteError, ServerError, TransportError
+from netsuite_audit.netsuite.errors import (
+    AuthenticationError,
+    NetSuiteError,
+    ServerError,
+    TransportError,
+    UnexpectedAnswer,
+)
 from netsuite_audit.netsuite.redact import register
 from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, RetryPolicy, call_with_retry
 
@@ -254,28 +260,42 @@ class TokenClient:
         return self._parse(response)
 
     def _parse(self, response: requests.Response) -> AccessToken:
+        """The token answer, validated: a JSON object with an ``access_token`` that is a token (no
+        whitespace or control characters: it goes into a header) and, when given, an ``expires_in`` that
+        is a positive whole number. Anything else is :class:`UnexpectedAnswer` (a failure in transit);
+        the token itself is never quoted."""
+        date = response.headers.get("Date")
+
+        def unexpected(what: str) -> UnexpectedAnswer:
+            return UnexpectedAnswer(f"NetSuite's token endpoint answered HTTP {response.status_code} {what}; not what "
+                                    "the protocol answers", code="UNEXPECTED_RESPONSE", status=response.status_code,
+                                    protocol="rest", date_header=date)
+
         try:
-            body = response.json()
-        except ValueError:
-            body = None
+            body = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise unexpected("with a body that is not JSON") from None
+        except RecursionError:
+            raise unexpected("with JSON nested too deeply to read") from None
         value = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(value, str) or not value:
-            raise NetSuiteError("the token endpoint answered without an access_token", code="UNEXPECTED_RESPONSE",
-                                status=response.status_code, protocol="rest",
-                                date_header=response.headers.get("Date"))
+            raise unexpected("without an access_token")
         assert isinstance(body, dict)
         register(value, value.rsplit(".", 1)[-1])
+        if not _TOKEN_CHARS.fullmatch(value):
+            raise unexpected("with an access_token holding characters no token has (whitespace or control "
+                             "characters)")
         claims = _token_claims(value)
         expires_in = body.get("expires_in")
-        try:
-            lifetime = int(expires_in) if expires_in is not None else None
-        except (TypeError, ValueError):
-            lifetime = None
+        lifetime = _lifetime(expires_in)
+        if expires_in is not None and lifetime is None:
+            raise unexpected("with an expires_in that is not a positive whole number of seconds")
         now = self._clock()
+        exp = claims.get("exp")
         if lifetime is not None:
             expires_at = now + lifetime
-        elif isinstance(claims.get("exp"), int):
-            expires_at = float(claims["exp"])
+        elif isinstance(exp, int) and not isinstance(exp, bool) and now < exp <= now + MAX_TOKEN_LIFETIME_S:
+            expires_at = float(exp)
         else:
             expires_at = now + 3600
         scope = claims.get("scope", body.get("scope"))
@@ -284,6 +304,25 @@ class TokenClient:
         return AccessToken(value=Secret(value), expires_at=expires_at, expires_in=lifetime,
                            subject=sub if isinstance(sub, str) else None,
                            scopes=tuple(str(s) for s in scopes))
+
+
+# An access token goes into an Authorization header: visible ASCII only (a JWT, or RFC 6750's token68).
+_TOKEN_CHARS = re.compile(r"[!-~]+")
+# NetSuite's OAuth 2.0 access tokens live 60 minutes; a longer promise is held to a day at most.
+MAX_TOKEN_LIFETIME_S = 86_400
+
+
+def _lifetime(value: object) -> int | None:
+    """``expires_in`` as seconds: a positive whole number (int, or a string of digits), capped at a day."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    if isinstance(value, float) and value.is_integer() and 0 < value <= MAX_TOKEN_LIFETIME_S:
+        value = int(value)
+    if isinstance(value, int) and value > 0:
+        return min(value, MAX_TOKEN_LIFETIME_S)
+    return None
 
 
 def refusal_from_response(response: requests.Response) -> NetSuiteError:

@@ -36,6 +36,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization: OAuth ... / Bearer ...; also "authorization": "..." in JSON
     (re.compile(r"(authorization[\"']?\s*[:=]\s*[\"']?)[^\"'\r\n]+", re.IGNORECASE), rf"\1{MARK}"),
     (re.compile(r"\b(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE), rf"\1{MARK}"),
+    # Expensify's partner credentials, in a job echoed back as JSON or as a form field
+    (re.compile(r"(\"?\b(?:partnerUserSecret|partnerUserID|partnerPassword|partnerName)\\?\"?\s*[:=]\s*\\?\"?)"
+                r"[^\"\\&\s,}]+", re.IGNORECASE), rf"\1{MARK}"),
     (re.compile(r"(\b(?:client_secret|access_token|refresh_token|client_assertion)[\"']?\s*[:=]\s*[\"']?)"
                 r"[^\"'&\s,}]+", re.IGNORECASE), rf"\1{MARK}"),
 )

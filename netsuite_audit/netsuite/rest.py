@@ -29,6 +29,7 @@ from netsuite_audit.netsuite.errors import (
     PermissionDenied,
     ServerError,
     TransportError,
+    UnexpectedAnswer,
 )
 from netsuite_audit.netsuite.guard import check_request, check_suiteql
 from netsuite_audit.netsuite.http import SafeSession
@@ -37,6 +38,7 @@ from netsuite_audit.netsuite.oauth import rest_auth
 from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.server_time import ServerTime
 from netsuite_audit.netsuite.transport import (
+    MAX_TOTAL_RESULTS,
     TRANSPORT_FAILURES,
     CallStats,
     Gate,
@@ -45,11 +47,14 @@ from netsuite_audit.netsuite.transport import (
     parse_http_date,
 )
 from netsuite_audit.netsuite.values import to_wire
+from netsuite_audit.support.text import replace_surrogates
 
 log = logging.getLogger(__name__)
 
 PROTOCOL = "rest"
 MAX_PAGE_SIZE = 1000
+# Pages one ``suiteql_all`` loop may fetch (MAX_TOTAL_RESULTS rows of full pages).
+MAX_PAGES = MAX_TOTAL_RESULTS // MAX_PAGE_SIZE
 SERVER_TIME_PATH = "/services/rest/system/v1/serverTime"
 SUITEQL_PATH = "/services/rest/query/v1/suiteql"
 RESTLET_PATH = "/app/site/hosting/restlet.nl"
@@ -192,6 +197,21 @@ def _parse_iso(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _count(value: object) -> int | None:
+    """A non-negative whole number from a paging field (``int`` or digits), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def _text_of(response: requests.Response) -> str:
+    return response.content[:400].decode("utf-8", "replace")
+
+
 def _wire_param(value: object) -> str | None:
     return value if isinstance(value, str) else to_wire(value)
 
@@ -202,15 +222,20 @@ def _clean_item(item: Mapping[str, Any]) -> dict[str, str]:
     for key, value in item.items():
         if key == "links" or value is None:
             continue
+        if isinstance(value, (dict, list)):
+            raise TypeError(f"column {key!r} holds a {type(value).__name__}, not a value")
         wire = value if isinstance(value, str) else to_wire(value)
-        if wire is not None:
-            out[key] = wire
+        if wire is not None:  # a lone surrogate cannot be stored or shown: replaced by U+FFFD
+            out[replace_surrogates(str(key))] = replace_surrogates(wire)
     return out
 
 
-def _unexpected(what: str, response: requests.Response) -> NetSuiteError:
-    return NetSuiteError(
-        f"unexpected answer from NetSuite: {what}",
+def _unexpected(what: str, response: requests.Response) -> UnexpectedAnswer:
+    """A 2xx answer that is not the protocol's answer: a failure in transit, never a permission."""
+    kind = response.headers.get("Content-Type", "") or "no content type"
+    return UnexpectedAnswer(
+        f"unexpected answer from NetSuite (HTTP {response.status_code}, {kind}): {what}; not what the "
+        "protocol answers",
         code="UNEXPECTED_RESPONSE",
         status=response.status_code,
         protocol=PROTOCOL,
@@ -316,9 +341,11 @@ class RestClient:
     @staticmethod
     def _json(response: requests.Response) -> Any:
         try:
-            return response.json()
-        except ValueError:
-            raise _unexpected(f"the body is not JSON ({_snippet(response.text, 80)})", response) from None
+            return json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise _unexpected(f"the body is not JSON ({_snippet(_text_of(response), 80)!r})", response) from None
+        except RecursionError:  # nested past what the parser can read: the server's fault, not a file's
+            raise _unexpected("the JSON body is nested too deeply to read", response) from None
 
     # -- operations -----------------------------------------------------------------------------
 
@@ -333,6 +360,8 @@ class RestClient:
             elapsed = time.monotonic() - started
             body = self._json(response)
             server = _parse_iso(body.get("serverTime")) if isinstance(body, dict) else None
+            if server is None:
+                raise _unexpected("a serverTime answer without a serverTime date", response)
             return ServerTime(
                 server_time=server,
                 date_header=parse_http_date(response.headers.get("Date")),
@@ -363,34 +392,53 @@ class RestClient:
 
         # The body is parsed after the request slot is given back, so the next request can go out.
         response: requests.Response = self._call("suiteql", once)
-        return self._page(response, offset)
+        return self._page(response, offset, limit)
 
-    def _page(self, response: requests.Response, offset: int) -> SuiteQLPage:
+    def _page(self, response: requests.Response, offset: int, limit: int = MAX_PAGE_SIZE) -> SuiteQLPage:
+        """The page, validated: an object with an ``items`` list of objects, numeric paging fields, an
+        offset that is the one asked for, and no promise of more rows than :data:`MAX_TOTAL_RESULTS`.
+        Anything else is :class:`UnexpectedAnswer` (a failure in transit), never rows read wrongly."""
         data = self._json(response)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise _unexpected("a SuiteQL answer without an items list", response)
-        items = [_clean_item(item) for item in data["items"] if isinstance(item, Mapping)]
-        total = data.get("totalResults")
+        raw_items = data["items"]
+        if not all(isinstance(item, Mapping) for item in raw_items):
+            raise _unexpected("SuiteQL items that are not all objects", response)
+        if len(raw_items) > limit:
+            raise _unexpected(f"{len(raw_items)} items on a page of at most {limit}", response)
         try:
-            return SuiteQLPage(
-                items=items,
-                count=int(data.get("count", len(items))),
-                has_more=bool(data.get("hasMore", False)),
-                total_results=int(total) if total is not None else None,
-                offset=int(data.get("offset", offset)),
-            )
-        except (TypeError, ValueError):
-            raise _unexpected("SuiteQL paging fields that are not numbers", response) from None
+            items = [_clean_item(item) for item in raw_items]
+        except (TypeError, ValueError, RecursionError):
+            raise _unexpected("SuiteQL values that are not column values", response) from None
+        has_more = data.get("hasMore", False)
+        total = _count(data.get("totalResults"))
+        count = _count(data.get("count", len(items)))
+        answered_offset = _count(data.get("offset", offset))
+        if not isinstance(has_more, bool) or count is None or answered_offset is None or \
+                ("totalResults" in data and total is None):
+            raise _unexpected("SuiteQL paging fields that are not numbers", response)
+        if total is not None and total > MAX_TOTAL_RESULTS:
+            raise _unexpected(f"totalResults {total} is more rows than any account holds (nsaudit's bound is "
+                              f"{MAX_TOTAL_RESULTS})", response)
+        if answered_offset != offset:
+            raise _unexpected(f"the page for offset {offset} says it is offset {answered_offset}", response)
+        if has_more and not items:
+            raise _unexpected("an empty page that says more rows follow (the paging would not advance)",
+                              response)
+        return SuiteQLPage(items=items, count=count, has_more=has_more, total_results=total, offset=answered_offset)
 
     def suiteql_all(self, query: str, params: Sequence[object] = ()) -> Iterator[dict[str, str]]:
-        """Every row of a query, fetching pages of 1000 one after another until ``hasMore`` is false."""
+        """Every row of a query, fetching pages of 1000 one after another until ``hasMore`` is false.
+        A loop that would pass :data:`MAX_PAGES` stops with :class:`UnexpectedAnswer`."""
         offset = 0
-        while True:
+        for _ in range(MAX_PAGES):
             page = self.suiteql_page(query, params, limit=MAX_PAGE_SIZE, offset=offset)
             yield from page.items
             if not page.has_more or not page.items:
                 return
             offset += MAX_PAGE_SIZE
+        raise UnexpectedAnswer(f"a SuiteQL query kept saying more rows follow past {MAX_TOTAL_RESULTS} rows; "
+                               "not what the protocol answers", code="UNEXPECTED_RESPONSE", protocol=PROTOCOL)
 
     def restlet(self, script: int, deploy: int, params: Mapping[str, str] | None = None) -> Any:
         """``GET`` a RESTlet; the answer parsed as JSON when it is JSON, else its text.
@@ -405,12 +453,12 @@ class RestClient:
             query[key] = str(value)
 
         def once() -> Any:
+            # The nsaudit RESTlet answers a JSON object; anything else (a maintenance page, a bare
+            # string, JSON nested too deeply to read) is not its answer.
             response = self._send("GET", url, params=query)
-            if "json" in response.headers.get("Content-Type", "").lower():
-                return self._json(response)
-            try:
-                return json.loads(response.text)
-            except ValueError:
-                return response.text
+            answer = self._json(response)
+            if not isinstance(answer, dict):
+                raise _unexpected("the RESTlet's answer is not a JSON object", response)
+            return answer
 
         return self._call("restlet", once)

@@ -34,13 +34,15 @@ from zeep.wsdl import Document
 from netsuite_audit.inputs.credentials import Credentials
 from netsuite_audit.netsuite import soap_faults as faults
 from netsuite_audit.netsuite import soap_records as rec
-from netsuite_audit.netsuite.errors import NetSuiteError, TransportError
+from netsuite_audit.netsuite.errors import NetSuiteError, TransportError, UnexpectedAnswer
 from netsuite_audit.netsuite.http import SafeSession
 from netsuite_audit.netsuite.passport import build_passport
 from netsuite_audit.netsuite.redact import register_credentials
 from netsuite_audit.netsuite.server_time import ServerTime
 from netsuite_audit.netsuite.soap_envelope import check_envelope
 from netsuite_audit.netsuite.transport import (
+    MAX_TOTAL_PAGES,
+    MAX_TOTAL_RESULTS,
     TRANSPORT_FAILURES,
     CallStats,
     Gate,
@@ -50,6 +52,21 @@ from netsuite_audit.netsuite.transport import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class _QuietConversionErrors(logging.Filter):
+    """zeep logs a value it cannot convert (a malformed dateTime from a server) with a traceback
+    (``logger.exception``); with no logging set up Python prints it on stderr. nsaudit reads the raw
+    envelope itself, so the record is kept for ``-v`` debugging as one line without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return log.isEnabledFor(logging.DEBUG)
+
+
+logging.getLogger("zeep.xsd.types.simple").addFilter(_QuietConversionErrors())
 
 VERSION = rec.DEFAULT_VERSION
 WSDL_ROOT = Path(__file__).resolve().parent / "wsdl"
@@ -388,11 +405,19 @@ class SoapClient:
         self._check_status(reply, result, table)
         if result is None:
             raise faults.transport_error("the search answer has no searchResult", status=reply.http_status)
+        total_records = _int(rec.child(result, "totalRecords"))
+        total_pages = _int(rec.child(result, "totalPages"))
+        page_index = _int(rec.child(result, "pageIndex"), default=1)
+        if not (0 <= total_records <= MAX_TOTAL_RESULTS and 0 <= total_pages <= MAX_TOTAL_PAGES
+                and 0 <= page_index <= max(total_pages, 1)):
+            raise UnexpectedAnswer(
+                f"a search answer promising {total_records} records in {total_pages} pages (page {page_index}); "
+                "not what the protocol answers", status=reply.http_status, protocol=faults.PROTOCOL)
         return SearchPage(
             rows=_rows(result, table),
-            total_records=_int(rec.child(result, "totalRecords")),
-            total_pages=_int(rec.child(result, "totalPages")),
-            page_index=_int(rec.child(result, "pageIndex"), default=1),
+            total_records=total_records,
+            total_pages=total_pages,
+            page_index=page_index,
             search_id=rec.text_of(rec.child(result, "searchId")),
         )
 
@@ -417,11 +442,12 @@ def _rows(result: etree._Element | None, table: str) -> list[dict[str, Any]]:
 
 
 def _int(el: etree._Element | None, default: int = 0) -> int:
-    text = rec.text_of(el)
-    try:
-        return int(text.strip()) if text else default
-    except ValueError:
+    text = (rec.text_of(el) or "").strip()
+    if not text:
         return default
+    if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or len(text) > 18:
+        return -1  # not a count any server sends: the caller refuses the answer
+    return int(text)
 
 
 

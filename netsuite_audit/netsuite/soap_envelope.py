@@ -14,7 +14,7 @@ import io
 import requests
 from lxml import etree
 
-from netsuite_audit.netsuite.errors import TransportError
+from netsuite_audit.netsuite import errors
 
 SOAP_11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP_12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -22,11 +22,9 @@ _XML_TYPES = ("text/xml", "application/soap+xml", "application/xml")
 QUOTE_BYTES = 160
 
 
-class UnexpectedAnswer(TransportError):
-    """The answer on the SOAP path is not a SOAP envelope. Retried only after a 429 or 5xx status (a
-    busy or failing server may recover); a 200 maintenance page or JSON body is not retried."""
-
-    retryable = False
+# The answer on the SOAP path is not a SOAP envelope. Retried only after a 429 or 5xx status (a busy or
+# failing server may recover); a 200 maintenance page or JSON body is not retried.
+UnexpectedAnswer = errors.UnexpectedAnswer
 
 
 def quote(content: bytes, limit: int = QUOTE_BYTES) -> str:

@@ -29,6 +29,14 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# The most rows one query or search may promise (SuiteQL ``totalResults``, SOAP ``totalRecords``). Far
+# above any table nsaudit reads on a real account (the largest, customers, reach a few million); a
+# server that promises more is not answering the protocol, and queuing its pages would only fill
+# memory until the time limit.
+MAX_TOTAL_RESULTS = 50_000_000
+# The most pages one search may promise (SOAP ``totalPages``): MAX_TOTAL_RESULTS rows in pages of 500.
+MAX_TOTAL_PAGES = MAX_TOTAL_RESULTS // 500
+
 
 # requests' exceptions that mean "no usable answer arrived": both clients turn them into TransportError.
 TRANSPORT_FAILURES: tuple[type[Exception], ...] = (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from netsuite_audit.result import AuditResult
 from netsuite_audit.support.errors import InputError
+from netsuite_audit.support.text import CONTROLS, map_strings, replace_surrogates, visible_text
 
 Renderer = Callable[[AuditResult, bool], str]
 
@@ -35,7 +36,15 @@ def render_text_output(result: AuditResult, color: bool, verbose: bool = False, 
 
 
 def _json(result: AuditResult, color: bool) -> str:
-    return result.to_json() + "\n"
+    # A lone surrogate JSON cannot write is replaced (U+FFFD); bidirectional and other invisible
+    # characters are written as \uXXXX escapes (the same data once parsed; none occur outside strings).
+    text = map_strings(result, replace_surrogates).to_json()
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def _visible(result: AuditResult) -> AuditResult:
+    """For the file formats: control and bidirectional characters as visible escapes (support/text.py)."""
+    return map_strings(result, visible_text)
 
 
 def code_title(code: str) -> str | None:
@@ -52,31 +61,31 @@ def code_title(code: str) -> str | None:
 def _junit(result: AuditResult, color: bool) -> str:
     from netsuite_audit.render.junit import render_junit
 
-    return render_junit(result, color)
+    return render_junit(_visible(result), color)
 
 
 def _sarif(result: AuditResult, color: bool) -> str:
     from netsuite_audit.render.sarif import render_sarif
 
-    return render_sarif(result, color)
+    return render_sarif(_visible(result), color)
 
 
 def _markdown(result: AuditResult, color: bool) -> str:
     from netsuite_audit.render.markdown import render_markdown
 
-    return render_markdown(result, color)
+    return render_markdown(_visible(result), color)
 
 
 def _csv(result: AuditResult, color: bool) -> str:
     from netsuite_audit.render.csv_out import render_csv
 
-    return render_csv(result, color)
+    return render_csv(_visible(result), color)
 
 
 def _html(result: AuditResult, color: bool) -> str:
     from netsuite_audit.render.html import render_html
 
-    return render_html(result, color)
+    return render_html(_visible(result), color)
 
 
 def _text(result: AuditResult, color: bool) -> str:
@@ -159,8 +168,7 @@ def emit(result: AuditResult, targets: list[Target], *, color: bool | None = Non
         else:
             text = RENDERERS[target.fmt](result, use_color)
         if target.path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            _write_stdout(text)
         else:
             try:
                 write_atomic(target.path, text)
@@ -168,3 +176,14 @@ def emit(result: AuditResult, targets: list[Target], *, color: bool | None = Non
                 failed.extend(exc.lines)
     if failed:
         raise OutputFailed(failed)
+
+
+def _write_stdout(text: str) -> None:
+    """Write to stdout; a character its encoding cannot carry (a terminal set to ASCII) is replaced,
+    never a UnicodeEncodeError that would lose the report."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding, "replace"))
+    sys.stdout.flush()

@@ -12,9 +12,11 @@ a result, for the terminal renderer.
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
+
+from netsuite_audit.support.text import CONTROLS, map_strings, replace_surrogates
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST), and
 # two-character escapes; also the 8-bit CSI (U+009B) and OSC (U+009D) forms.
@@ -25,7 +27,8 @@ _ESCAPES = re.compile(
 )
 # C0 controls (line breaks and tab become a space), DEL, C1 controls, bidirectional embeddings,
 # overrides and isolates, and the line/paragraph separators.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+# (support/text.py's CONTROLS: the bidirectional marks such as U+061C and the zero-width characters too.)
+_CONTROLS = CONTROLS
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 # What starts emphasis, code, links, images or strikethrough anywhere in a line (``_`` only at a word's
 # edge: inside a word, as in ADMI_MANAGEROLES, it is plain text). Characters that only mean something at
@@ -40,7 +43,7 @@ def clean_text(text: str) -> str:
     """``text`` without terminal escapes or control characters, on one line."""
     if text.isprintable():  # the common case: nothing to remove (isprintable is False for all of the above)
         return text
-    return _CONTROLS.sub("", _BREAKS.sub(" ", _ESCAPES.sub("", text)))
+    return _CONTROLS.sub("", _BREAKS.sub(" ", _ESCAPES.sub("", replace_surrogates(text))))
 
 
 def markdown_text(text: str, *, table: bool = False) -> str:
@@ -50,34 +53,9 @@ def markdown_text(text: str, *, table: bool = False) -> str:
     return pattern.sub(lambda m: "\\" + m.group(0), clean_text(text)).replace("<", "&lt;")
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, BaseModel):
-        changes = {}
-        for name in type(value).model_fields:
-            old = getattr(value, name)
-            new = _clean(old)
-            if new is not old:
-                changes[name] = new
-        return value.model_copy(update=changes) if changes else value
-    if isinstance(value, (list, tuple)):
-        items = [_clean(v) for v in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
-            return value
-        return type(value)(items)
-    if isinstance(value, dict):
-        pairs = {_clean(k): _clean(v) for k, v in value.items()}
-        if all(k in value and value[k] is v for k, v in pairs.items()) and len(pairs) == len(value):
-            return value
-        return pairs
-    return value
-
-
 def clean_result(result: M) -> M:
     """A copy of ``result`` with every string passed through ``clean_text`` (the same object when clean)."""
-    cleaned: M = _clean(result)
-    return cleaned
+    return map_strings(result, clean_text)
 
 
 __all__ = ["clean_result", "clean_text", "markdown_text"]

@@ -129,3 +129,91 @@ def test_full_disk_on_two_outputs(files: Path, tmp_path: Path, monkeypatch: pyte
     assert (tmp_path / "r.md").is_file() and not (tmp_path / "r.html").exists()
     assert result.stdout.strip()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---- issue 22 item 7: files that still crashed -------------------------------------------------------
+def test_a_profiles_file_that_is_not_utf8(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_bytes('[profiles.default]\naccount = "1234567"\nconsumer_key = "caf\xe9"\n'.encode("latin-1"))
+    profiles.chmod(0o600)
+    env = {"NSAUDIT_PROFILES_FILE": str(profiles), "NSAUDIT_CONFIG": "", "NSAUDIT_ACCOUNT": ""}
+    run = CliRunner(env=env).invoke(cli, ["run", "--no-progress"], catch_exceptions=True)
+    assert_input_error(run, profiles)
+    assert "UTF-8" in run.stderr
+    shown = CliRunner(env=env).invoke(cli, ["config", "show"], catch_exceptions=True)
+    assert shown.exception is None or isinstance(shown.exception, SystemExit), repr(shown.exception)
+    assert "not UTF-8" in shown.stdout and "Traceback" not in shown.stdout + shown.stderr  # said, never a crash
+
+
+@pytest.mark.parametrize(("name", "text", "flag", "field"), [
+    ("mutes.yaml", "mutes:\n  - code: NS0770\n    reason: r\n    owner: o\n    expires: 2026-13-45\n", "--mutes",
+     "expires"),
+    ("workspace.yaml", "forms:\n  checked_on: 2026-13-45\n", "--workspace", "forms.checked_on"),
+])
+def test_a_date_that_does_not_exist(files: Path, tmp_path: Path, name: str, text: str, flag: str,
+                                    field: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = _run(files, flag, str(path))
+    assert_input_error(result, path)
+    assert field in result.stderr
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(files: Path, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len(bomb.read_bytes()) < 1000
+    result = _run(files, "--workspace", str(bomb))
+    assert_input_error(result, bomb)
+    assert "alias" in result.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("flag", ["--workspace", "--reports", "--mutes", "--snapshot"])
+def test_an_input_that_is_a_link_to_an_endless_device(files: Path, tmp_path: Path, device: str, flag: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"{device} is not on this system")
+    link = tmp_path / ("input.json" if flag != "--mutes" else "input.yaml")
+    link.symlink_to(device)
+    args = ["run", "--snapshot", str(link)] if flag == "--snapshot" else \
+        ["run", "--snapshot", str(files / "snap.json"), flag, str(link)]
+    result = _invoke(args)
+    assert_input_error(result, link)
+    assert "device" in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["--workspace", "--reports", "--snapshot"])
+def test_a_fifo_as_input_never_waits(files: Path, tmp_path: Path, flag: str) -> None:
+    import os
+
+    fifo = tmp_path / "input.json"
+    os.mkfifo(fifo)
+    args = ["run", "--snapshot", str(fifo)] if flag == "--snapshot" else \
+        ["run", "--snapshot", str(files / "snap.json"), flag, str(fifo)]
+    result = _invoke(args)  # a FIFO with no writer would block a plain open() forever
+    assert_input_error(result, fifo)
+    assert "FIFO" in result.stderr
+
+
+def test_lone_surrogates_in_a_reports_file_are_replaced_and_every_output_written(files: Path, tmp_path: Path) -> None:
+    """Issue 22 item 6: before, stdout raised UnicodeEncodeError and no file was written."""
+    import subprocess
+    import sys
+
+    reports = tmp_path / "reports.json"
+    reports.write_text('{"reports": [{"id": "R1\\ud800", "employee": "a@b.example", '
+                       '"title": "Website \\ud800 Redesign", "lines": [{"amount": 10, "category": "Meals \\udc00"}]}]}',
+                       encoding="utf-8")
+    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("json", "html", "csv", "markdown", "junit", "sarif")}
+    args = [arg for fmt, path in outputs.items() for arg in ("-f", f"{fmt}:{path}")]
+    done = subprocess.run([sys.executable, "-m", "netsuite_audit", "run", "--snapshot", str(files / "snap.json"),
+                           "--reports", str(reports), "-f", "text", "--verbose", *args], capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin", "NSAUDIT_CONFIG": "", "PYTHONIOENCODING": "utf-8"},
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    for fmt, path in outputs.items():
+        assert path.exists(), fmt
+        assert "\ud800" not in path.read_text(encoding="utf-8", errors="surrogatepass"), fmt

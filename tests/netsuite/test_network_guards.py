@@ -35,6 +35,17 @@ def test_loopback_http_and_any_https_are_accepted(url: str) -> None:
     assert load_credentials(env=_env(url)).base_url == url
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:0", "http://127.0.0.1:99999", "http://127.0.0.1:abc"])
+def test_invalid_expensify_ports_are_a_one_line_exit_2(url: str) -> None:
+    """Issue 22 item 8: the Expensify base URL keeps the same port rule as NetSuite's."""
+    env = {**_env("http://127.0.0.1:8765"), "NSAUDIT_EXPENSIFY_USER_ID": "partner-guard-0001",
+           "NSAUDIT_EXPENSIFY_USER_SECRET": "partner-guard-secret", "NSAUDIT_EXPENSIFY_BASE_URL": url}
+    result = CliRunner().invoke(cli, ["run", "--no-progress", "--expensify-policy", "P1"], env=env)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "NSAUDIT_EXPENSIFY_BASE_URL" in lines[0] and "port" in lines[0], result.stderr
+
+
 @pytest.mark.parametrize("url", ["http://proxy.example.test", "http://10.0.0.5:8080", "http://127.0.0.1.evil.test"])
 def test_plain_http_to_another_host_is_refused(url: str) -> None:
     with pytest.raises(InputError) as caught:
@@ -111,6 +122,8 @@ def test_the_write_guard_matches_the_parsed_url_exactly(method: str, url: str) -
     "INSERT INTO employee (id) VALUES (1)",
     "DROP TABLE employee",
     "SELECT id FROM employee FOR UPDATE",
+    "SELECT id INTO copy_of_employee FROM employee",
+    "SELECT id FROM employee lock table employee in exclusive mode",
     "-- only a comment",
     "",
 ])

@@ -391,11 +391,13 @@ def test_server_time_401_keeps_the_date_header(client: RestClient) -> None:
 
 
 @responses.activate
-def test_server_time_tolerates_missing_fields(client: RestClient) -> None:
+def test_server_time_without_its_date_is_not_the_protocols_answer(client: RestClient) -> None:
+    """Issue 22: a 200 that is not serverTime's answer is a failure in transit, not a login."""
+    from netsuite_audit.netsuite.errors import UnexpectedAnswer
+
     responses.get(SERVER_TIME, json={})
-    result = client.server_time()
-    assert result.server_time is None
-    assert result.skew_seconds is None or result.date_header is not None
+    with pytest.raises(UnexpectedAnswer):
+        client.server_time()
 
 
 # -- RESTlets --------------------------------------------------------------------------------
@@ -417,10 +419,24 @@ def test_restlet_goes_to_an_overridden_base_url() -> None:
     creds = make_creds("1234567", base_url="http://127.0.0.1:8765")
     client = RestClient(creds, retry=FAST)
     responses.get(
-        "http://127.0.0.1:8765/app/site/hosting/restlet.nl", body="plain text", content_type="text/plain"
+        "http://127.0.0.1:8765/app/site/hosting/restlet.nl", json={"ok": True}
     )
-    assert client.restlet(10, 2) == "plain text"
+    assert client.restlet(10, 2) == {"ok": True}
     assert_validly_signed(responses.calls[0].request, creds)
+
+
+@responses.activate
+def test_a_restlet_answer_that_is_not_a_json_object_is_unexpected() -> None:
+    """Issue 22: the nsaudit RESTlet answers a JSON object; plain text is not its answer."""
+    from netsuite_audit.netsuite.errors import UnexpectedAnswer
+
+    creds = make_creds("1234567", base_url="http://127.0.0.1:8765")
+    url = "http://127.0.0.1:8765/app/site/hosting/restlet.nl"
+    for body in ("plain text", "[1, 2]"):
+        responses.get(url, body=body, content_type="text/plain")
+        with pytest.raises(UnexpectedAnswer):
+            RestClient(creds, retry=FAST).restlet(10, 2)
+        responses.reset()
 
 
 def test_restlet_rejects_reserved_params(client: RestClient) -> None:

@@ -101,3 +101,38 @@ def silent_listener() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(64)
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+Override = Callable[[Request], bool]
+
+
+Rewrite = Callable[[Request, bytes], bytes]
+
+
+def forwarding(target: str, override: Override, rewrite: Rewrite | None = None) -> Answer:
+    """An answer that lets ``override`` answer first (it returns True when it did) and otherwise
+    forwards the request unchanged, Host header included, to ``target`` (the simulator): a hostile
+    proxy in front of a real account. ``rewrite`` may change each forwarded answer's body. The
+    simulator checks signatures against the Host header, so a forwarded request still verifies."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+
+    def answer(request: Request) -> None:
+        if override(request):
+            return
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+        try:
+            seen = request.seen
+            connection.request(seen.method, seen.path, body=seen.body or None, headers=seen.headers)
+            reply = connection.getresponse()
+            body = reply.read()
+            if rewrite is not None:
+                body = rewrite(request, body)
+            keep = {k: v for k, v in reply.getheaders() if k.lower() in ("date", "retry-after")}
+            request.answer(reply.status, body, reply.getheader("Content-Type") or "application/json", keep)
+        finally:
+            connection.close()
+
+    return answer
