@@ -4,10 +4,12 @@ Expenses"."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from netsuite_audit.audit import partial
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
@@ -127,6 +129,23 @@ def _uses(ctx: Context, index: LineIndex) -> dict[tuple[str, str], Uses]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: Counter[str] = Counter()  # table -> records judged with nothing to report
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: Counter[str]) -> Finding | None:
+    """The PASS for the records judged, when the rest of the check stays unknown."""
+    if not judged:
+        return None
+    what = partial.counted({KINDS[t][0].lower(): judged[t] for t in KINDS})
+    return ctx.passed(
+        f"Judged: the {what} in use exist, are active, have no inactive parent and are available to the "
+        "subsidiary that uses them.",
+        evidence={"judged": {t: judged[t] for t in KINDS if judged[t]}},
+    )
+
+
+def _findings(ctx: Context, judged: Counter[str]) -> Iterator[Finding]:
     tree = SubsidiaryTree(ctx.rows("subsidiary"))
     index = ctx.line_index
     ws_sub = tree.resolve(ctx.workspace.subsidiary)
@@ -151,7 +170,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if tree.by_id and where.no_target:
             unknown_target += [f"{KINDS[table][0]} {ref} ({w})" for t, w in where.each(uses) if t is None]
-        yield from _record(ctx, tree, table, ref, uses, where, (verdicts, parents), lists[table], one_target)
+        found = list(_record(ctx, tree, table, ref, uses, where, (verdicts, parents), lists[table], one_target))
+        if not found and None not in where.targets(uses, one_target):
+            judged[table] += 1
+        yield from found
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(

@@ -2,8 +2,9 @@
 
 NetSuite exposes features and accounting preferences to SuiteScript only, so the optional nsaudit
 RESTlet (``snapshot.restlet``) is the first source. When it was not deployed, the admin may have
-written the value in the workspace description's ``[netsuite]`` table. When neither says, the value
-is unknown and the caller reports UNVERIFIABLE with the manual step from :func:`manual_step`.
+written the value in the workspace description's ``[netsuite]`` table. When neither says, a rule
+NetSuite enforces may settle it from what was read (audit.inferences); otherwise the value is unknown
+and the caller reports UNVERIFIABLE with the manual step from :func:`manual_step`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import inferences, lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.inputs.pending import Report
 from netsuite_audit.inputs.workspace import ExportType, Workspace
@@ -28,6 +29,7 @@ class Setting:
     key: str  # NetSuite id, e.g. MULTICURRENCY or DATEPERIODMISMATCH
     value: bool | str | None
     source: Source
+    inferred: str | None = None  # for source "netsuite-data": what the value was inferred from
 
     @property
     def known(self) -> bool:
@@ -44,7 +46,10 @@ class Setting:
         return self.value is False
 
     def evidence(self) -> dict[str, object]:
-        return {self.key: self.value, f"{self.key}_source": self.source}
+        found: dict[str, object] = {self.key: self.value, f"{self.key}_source": self.source}
+        if self.inferred:
+            found[f"{self.key}_inferred"] = self.inferred
+        return found
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,10 @@ def feature(ctx: Context, key: str) -> Setting:
     value = _workspace_value(ctx.workspace, _field(key, "feature"))
     if value is not None:
         return Setting(key, value, "workspace")
+    infer = inferences.FEATURES.get(key)
+    found = infer(ctx) if infer is not None else None
+    if found is not None:
+        return Setting(key, found.value, "netsuite-data", found.because)
     return Setting(key, None, "unknown")
 
 
