@@ -52,7 +52,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _judged(ctx: Context) -> Finding | None:
     """The PASS for the projects judged (resources), when the preference part stays unknown."""
     refs = [*ctx.workspace.tags.projects, *ctx.line_index.values("project")]
-    found = {project.id for project in map(lambda ref: ctx.resolve("job", ref), refs) if project is not None}
+    found = {project.id for project in (ctx.resolve("job", ref) for ref in refs) if project is not None}
     if not found:
         return None
     return ctx.passed(
