@@ -73,6 +73,7 @@ class LazyGroup(click.Group):
 
     lazy = {
         "explain": "netsuite_audit.commands.explain:explain_command",
+        "init": "netsuite_audit.commands.init:init_command",
         "report": "netsuite_audit.commands.report:report_command",
         "sim": "netsuite_audit.simulator.cli:sim",
     }

@@ -77,7 +77,7 @@ SEEDED: set[tuple[str, str | None, str]] = {
 # Checks the demo leaves without a seed (each has its reason in the docs).
 UNSEEDED = {"login", "soap-version", "classification-query", "oneworld-subsidiary", "employee-auto-create",
             "vendor-match", "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts",
-            "workspace-references"}
+            "workspace-references", "stated-settings-age"}
 
 # The verdict each pending report of the demo gets: the codes it would fail with.
 VERDICTS = {
@@ -189,7 +189,7 @@ def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int
     seeded_fails = [s for s in SEEDED if s[0] == "FAIL"]
     # the verdict comes first
     assert lines[1].startswith(f"Result: {len(seeded_fails)} findings need action (exit 1")
-    assert lines[2].startswith("47 checks: ")  # 46, and expensify-tags (not run without --expensify)
+    assert lines[2].startswith("48 checks: ")  # 47, and expensify-tags (not run without --expensify)
     # the critical findings come first, in full; the rest one line each, every FAIL named once
     assert "Fix these first: they stop every sync" in lines[4:6]  # after the counts (one or two lines)
     fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)

@@ -23,6 +23,7 @@ NO_NETSUITE_COLUMNS = {
     "expensify-tags": "matches names over every name column a table has; names not returned make it unverifiable",
     "account-id-form": "judges the account id typed in the workspace",
     "approval-levels": "judges the workspace approval settings (setting unknown: unverifiable.json)",
+    "stated-settings-age": "judges the dates the workspace records for stated settings, nothing NetSuite returns",
     "card-vendor": "judges the workspace card vendor; a vendor list it cannot read is its nodata case",
     "classification-query": "judges the query answers themselves (alt_reads), not their columns",
     "custom-field-ids": "judges script ids written in the workspace",
