@@ -30,6 +30,7 @@ from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
+from netsuite_audit.render import unverified_actions
 from netsuite_audit.render.values import evidence_line, subject_text
 from netsuite_audit.result import NEEDS_WORKSPACE, AuditResult, Outcome, RunVerdict, not_run_note
 
@@ -351,6 +352,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 100,
                 out.groups(group_findings(unverifiable, result, code_title), detailed=True)
             else:
                 out.manual(manual_steps(unverifiable))
+            actions = unverified_actions.summary_line(unverifiable)  # what the admin can do about them
+            if actions:
+                console.print(Padding(Text(actions, style="magenta"), (0, 0, 0, 2)))
     _muted(out, result)
     _reports(out, result)
     passed = list(result.passed_checks())
