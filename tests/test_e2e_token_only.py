@@ -83,7 +83,8 @@ def test_classification_available_judges_classes_departments_and_locations(token
     mine = [f for f in findings if f["check_id"] == "classification-available"]
     assert [f["status"] for f in mine] == ["UNVERIFIABLE", "PASS"]
     unknown, judged = mine
-    assert "TIMEEXPENSEJOBONLY" in unknown["message"] and "Show Projects Only For Time And Expenses" in unknown["message"]
+    assert "TIMEEXPENSEJOBONLY" in unknown["message"]
+    assert "Show Projects Only For Time And Expenses" in unknown["message"]
     assert unknown["subject"]["id"] == "TIMEEXPENSEJOBONLY"
     assert judged["message"].startswith("Judged: the 3 classes, 4 departments and 4 locations in use")
     assert judged["evidence"]["judged"] == {"classification": 3, "department": 4, "location": 4}

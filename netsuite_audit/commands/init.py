@@ -118,8 +118,9 @@ def _build(snap: AccountSnapshot, given: Mapping[str, Any], interactive: bool, s
             say("\nSubsidiaries (internal id, name, active employees with an email):")
             for choice, people in subs:
                 say(f"  {choice.id:>5}  {choice.name} ({people})")
-            sub = click.prompt("Subsidiary of the workspace (internal id)", type=click.Choice([str(c.id) for c, _ in subs]),
-                               default=str(sub), show_choices=False)
+            ids = click.Choice([str(c.id) for c, _ in subs])
+            sub = click.prompt("Subsidiary of the workspace (internal id)", type=ids, default=str(sub),
+                               show_choices=False)
             sub = int(sub)
     if sub is not None:
         flat["subsidiary"] = sub

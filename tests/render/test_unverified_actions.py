@@ -12,7 +12,8 @@ def _f(check: str, missing: str | None, kind: str = "setting", status: Status = 
 
 
 def test_each_missing_source_maps_to_its_action() -> None:
-    restlet = _f("multi-currency", "NetSuite setting MULTICURRENCY (nsaudit RESTlet or workspace [netsuite] multi_currency)")
+    restlet = _f("multi-currency",
+                 "NetSuite setting MULTICURRENCY (nsaudit RESTlet or workspace [netsuite] multi_currency)")
     subsidiary = _f("tax-required", "subsidiary tax preference (nsaudit RESTlet)")  # the RESTlet cannot read it
     forms = _f("transaction-forms", "transaction form layout (not readable through SuiteQL; not recorded in [forms])")
     approval = _f("approval-levels", "workspace export.reimbursable_approval")
