@@ -26,7 +26,8 @@ META = CheckMeta(
     optional_reads=("subsidiary", "employee"),
     columns=(
         "expensecategory.subsidiary", "employee.email", "employee.subsidiary", "employee.isinactive",
-    ),  # expensecategory.includechildren: a partial verdict when unknown (see _verdict)
+    ),
+    partial_columns=("expensecategory.includechildren",),  # unknown: a partial verdict (see _verdict)
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories", "subsidiaries"),
     needs_workspace=True,
