@@ -28,10 +28,12 @@ def with_judged_part(findings: Iterable[Finding], judged: Callable[[], Finding |
 
 
 def counted(parts: dict[str, int]) -> str:
-    """``{"class": 3, "department": 1}`` -> "3 classes and 1 department" (plural by adding s / es)."""
+    """``{"class": 3, "department": 1}`` -> "3 classes and 1 department" (plural: s, es or ies)."""
     words = [f"{n} {label if n == 1 else _plural(label)}" for label, n in parts.items() if n]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _plural(label: str) -> str:
+    if label.endswith("y") and label[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{label[:-1]}ies"
     return f"{label}es" if label.endswith(("s", "x", "ch", "sh")) else f"{label}s"

@@ -37,3 +37,4 @@ def test_counted_words() -> None:
     assert counted({"class": 3, "department": 1, "location": 0}) == "3 classes and 1 department"
     assert counted({"class": 1, "department": 2, "location": 4}) == "1 class, 2 departments and 4 locations"
     assert counted({"project": 2}) == "2 projects"
+    assert counted({"category": 2, "workspace member": 3}) == "2 categories and 3 workspace members"
