@@ -8,6 +8,7 @@ from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.netsuite.records import ExpenseCategory
 
 META = CheckMeta(
@@ -24,23 +25,32 @@ META = CheckMeta(
     ),
     reads=("expensecategory",),
     optional_reads=("subsidiary", "employee"),
-    columns=(
-        "expensecategory.subsidiary", "employee.email", "employee.subsidiary", "employee.isinactive",
-    ),
-    partial_columns=("expensecategory.includechildren",),  # unknown: a partial verdict (see _verdict)
+    columns=("expensecategory.subsidiary",),
+    # unknown: a partial verdict (Include Children: see _verdict; the employee columns: the categories
+    # are judged for the workspace subsidiary, the members' subsidiaries are UNVERIFIABLE)
+    partial_columns=("expensecategory.includechildren", "employee.email", "employee.subsidiary",
+                     "employee.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "categories", "subsidiaries"),
     needs_workspace=True,
 )
 
 
-def _targets(ctx: Context) -> dict[int, list[str]]:
-    """Subsidiary id -> who needs the categories there."""
+EMPLOYEE_COLUMNS = ("employee.email", "employee.subsidiary", "employee.isinactive")
+
+
+def _placed(ctx: Context) -> list[str]:
+    """The employee columns not returned (without them the members' subsidiaries are unknown)."""
+    return [ref for ref in EMPLOYEE_COLUMNS if ctx.readable("employee") and not ctx.known(*ref.split("."))]
+
+
+def _targets(ctx: Context, members: bool) -> dict[int, list[str]]:
+    """Subsidiary id -> who needs the categories there (``members``: the members' subsidiaries too)."""
     targets: dict[int, list[str]] = {}
     workspace_sub = lookups.workspace_subsidiary(ctx)
     if workspace_sub is not None:
         targets.setdefault(workspace_sub, []).append("workspace subsidiary")
-    for email, employee in lookups.member_employees(ctx):
+    for email, employee in lookups.member_employees(ctx) if members else ():
         if employee.subsidiary is not None:
             targets.setdefault(employee.subsidiary, []).append(email)
     return targets
@@ -66,13 +76,23 @@ def _judged(ctx: Context, judged: list[str]) -> Finding | None:
         return None
     return ctx.passed(
         f"Judged: the {partial.counted({'category': len(judged)})} {', '.join(judged)} "
-        f"{'is' if len(judged) == 1 else 'are'} available to every subsidiary that uses them, whatever "
-        "their Include Children flag.", evidence={"judged": judged},
+        f"{'is' if len(judged) == 1 else 'are'} available to "
+        + ("every subsidiary that uses them" if not _placed(ctx) else "the workspace subsidiary")
+        + (", whatever their Include Children flag." if not ctx.known("expensecategory", "includechildren") else "."),
+        evidence={"judged": judged},
     )
 
 
 def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
-    targets = _targets(ctx)
+    not_returned = _placed(ctx)
+    if not_returned and ctx.workspace.employees:
+        yield ctx.unverifiable(
+            f"Not checked for the members' own subsidiaries: NetSuite did not return {', '.join(not_returned)}, "
+            "so where each member works is unknown (the categories are judged for the workspace subsidiary).",
+            missing=column_missing_text(ctx.snapshot, not_returned), manual=column_manual(ctx.snapshot, not_returned),
+            subject=Subject(kind="record-type", id="employee"), evidence={"columns_not_returned": not_returned},
+        )
+    targets = _targets(ctx, members=not not_returned)
     if not targets:
         return  # no subsidiary in play (an account without OneWorld)
     tree = lookups.subsidiary_tree(ctx)
