@@ -167,3 +167,22 @@ def test_interactive_session_in_a_terminal(token_only: SimServer, tmp_path: Path
     assert ws.netsuite.subsidiary_tax_required is None  # "don't know" stays unknown
     assert ws.forms is not None and ws.forms.expense_report is not None and ws.forms.expense_report.receipt_url
     assert ws.netsuite.stated_by == ws.forms.checked_by == "alex.morgan@northwind.example"
+
+
+def test_expensify_policy_members_and_tags_become_the_proposals(tmp_path: Path) -> None:
+    demo = account_data("demo")
+    side = demo["expensify"]
+    with serve(demo) as server:
+        env = {**integration_env(server, tmp_path), "NSAUDIT_EXPENSIFY_USER_ID": side["partner_user_id"],
+               "NSAUDIT_EXPENSIFY_USER_SECRET": side["partner_user_secret"], "NSAUDIT_EXPENSIFY_BASE_URL": server.url}
+        out = tmp_path / "workspace.toml"
+        result = CliRunner().invoke(cli, ["init", "--no-input", "--expensify-policy", side["policy"]["id"], "-o",
+                                          str(out)], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert server.counters.writes == {}
+    text = out.read_text()
+    ws = Workspace.load(out)
+    members = [m["email"] for m in side["members"]]
+    assert list(ws.employees) == list(dict.fromkeys(members))
+    assert "# from the Expensify policy" in text
+    assert ws.name == side["policy"]["name"]
