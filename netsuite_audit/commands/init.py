@@ -95,9 +95,10 @@ def _read(profile: str | None, snapshot_path: Path | None, policy: str | None, t
 
     plan = RunPlan(checks=(), snapshot_path=snapshot_path, expensify_policy=policy, timeout=timeout)
     snap = collect_account(plan, profile)
-    if not snap.login.any_ok:
-        raise InputError("the login did not succeed, so nothing could be proposed; run nsaudit run to see why "
-                         "(NS0109), or propose from a saved snapshot with --snapshot", source="NetSuite")
+    if not snap.login.any_ok:  # could not read the account: exit 3, as nsaudit run
+        click.echo("nsaudit: error: NetSuite: the login did not succeed, so nothing could be proposed; run "
+                   "nsaudit run to see why (NS0109), or propose from a saved snapshot with --snapshot", err=True)
+        sys.exit(3)
     return snap
 
 

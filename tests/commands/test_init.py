@@ -186,3 +186,13 @@ def test_expensify_policy_members_and_tags_become_the_proposals(tmp_path: Path) 
     assert list(ws.employees) == list(dict.fromkeys(members))
     assert "# from the Expensify policy" in text
     assert ws.name == side["policy"]["name"]
+
+
+def test_a_refused_login_writes_nothing_and_exits_3(tmp_path: Path) -> None:
+    data = account_data("token-only")
+    data["tokens"][0]["revoked"] = True
+    with serve(data) as server:
+        out = tmp_path / "workspace.toml"
+        result = init(server, tmp_path, "--no-input", "-o", str(out))
+    assert result.exit_code == 3 and "login did not succeed" in result.output
+    assert not out.exists()
