@@ -157,9 +157,9 @@ def _build(snap: AccountSnapshot, given: Mapping[str, Any], interactive: bool, s
     if any(k.startswith("forms.") for k in answered):
         flat["forms.checked_by"] = given.get("forms.checked_by") or who
         flat["forms.checked_on"] = given.get("forms.checked_on") or when
-    for key in ("name",):
-        if key in given or key in expensify:
-            flat[key] = given.get(key, expensify.get(key))
+    name = given.get("name", expensify.get("name"))  # the workspace's name, shown in reports
+    if name is not None:
+        flat["name"] = name
     return {"workspace": q.nest(flat), "notes": notes, "answered": len(answered), "asked": asked, "by": who,
             "on": when}
 
