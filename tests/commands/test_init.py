@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 from netsuite_audit.cli import cli
 from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.simulator.server import SimServer
+from tests.support.cli_audit import audit_cli, integration_env, only_unverifiable
 from tests.support.e2e import FIXTURES, account_data, serve
-from tests.test_e2e_token_only import audit_cli, integration_env, only_unverifiable
 
 ANSWERS = FIXTURES / "workspaces" / "token-only.answers.toml"
 
