@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 
 META = CheckMeta(
     id="account-subsidiary",
@@ -23,7 +24,10 @@ META = CheckMeta(
     ),
     reads=("account",),
     optional_reads=("subsidiary", "expensecategory"),
-    columns=("account.isinactive", "account.subsidiary", "account.includechildren", "expensecategory.expenseacct"),
+    columns=("account.isinactive", "account.subsidiary", "account.includechildren"),
+    # not returned: the workspace's own accounts are still judged; only the categories' accounts are
+    # UNVERIFIABLE, naming the column
+    partial_columns=("expensecategory.expenseacct",),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE),
     tags=("export", "accounts", "subsidiaries"),
     needs_workspace=True,
@@ -35,6 +39,8 @@ def _uses(ctx: Context) -> dict[str, list[str]]:
     uses: dict[str, list[str]] = {}
     for setting, ref in lookups.mapped_accounts(ctx.workspace).items():
         uses.setdefault(lookups.ref_key(ref), []).append(f"export.{setting}")
+    if not ctx.known("expensecategory", "expenseacct"):
+        return uses  # the categories' accounts are unknown: _categories_unknown says so
     for ref in lookups.enabled_categories(ctx):
         category = ctx.resolve("expensecategory", ref)
         if category is not None and category.account is not None:
@@ -50,6 +56,34 @@ def _fix(account: Any, sub: str) -> tuple[str, ...]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(f"Judged: the workspace's {partial.counted({'account': len(judged)})} {', '.join(judged)} "
+                      f"{'is' if len(judged) == 1 else 'are'} active and valid for the workspace subsidiary.",
+                      evidence={"judged": judged})
+
+
+def _categories_unknown(ctx: Context) -> Iterator[Finding]:
+    uses = lookups.enabled_categories(ctx)
+    if not uses or not ctx.readable("expensecategory") or ctx.known("expensecategory", "expenseacct"):
+        return
+    refs = ["expensecategory.expenseacct"]
+    yield ctx.unverifiable(
+        f"Not checked: NetSuite did not return {refs[0]}, so which accounts the categories in use post to, "
+        "and whether those are valid for the workspace subsidiary, is unknown"
+        + (" (the workspace's own accounts are judged)." if lookups.mapped_accounts(ctx.workspace) else "."),
+        missing=column_missing_text(ctx.snapshot, refs), manual=column_manual(ctx.snapshot, refs),
+        evidence={"columns_not_returned": refs},
+    )
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
+    yield from _categories_unknown(ctx)
     sub = lookups.workspace_subsidiary(ctx)
     tree = lookups.subsidiary_tree(ctx)
     sub_name = tree.name(sub)
@@ -72,6 +106,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if sub is not None and lookups.available_to(tree, account, sub) is False and not (
                 account.includechildren and not ctx.readable("subsidiary")):
             problems.append(f"it is not assigned to {sub_name}")
+        if not problems and mapped:
+            judged.append(label)
         if problems:
             yield ctx.fail(
                 f"The account [{label}] isn't valid for subsidiary [{sub_name}]: {' and '.join(problems)}.",

@@ -4,16 +4,19 @@ Expenses"."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from netsuite_audit.audit import partial
 from netsuite_audit.audit.availability import SubsidiaryTree, available_from, inactive_ancestor
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
 from netsuite_audit.audit.remedies import SYNC_NOW, TIME_EXPENSE_PREFERENCES
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.netsuite.values import parse_bool
@@ -30,7 +33,10 @@ META = CheckMeta(
         "'Show Projects Only For Time And Expenses' turned off."
     ),
     optional_reads=("classification", "department", "location", "subsidiary", "employee"),
-    columns=(
+    # Partial: a column one list did not return leaves only that list's records UNVERIFIABLE
+    # (VERDICT_COLUMNS), an unknown Include Children only the records whose verdict turns on it, and
+    # unknown employee columns only the report lines whose submitter they would place.
+    partial_columns=(
         "classification.isinactive", "classification.subsidiary", "classification.includechildren",
         "department.isinactive", "department.subsidiary", "department.includechildren", "location.isinactive",
         "location.subsidiary", "location.includechildren", "employee.email", "employee.subsidiary",
@@ -50,6 +56,8 @@ KINDS = {
 PREFERENCE = "TIMEEXPENSEJOBONLY"
 PREFERENCE_NAME = "Show Projects Only For Time And Expenses"
 NS_ERROR = "\"Invalid or missing classification\" (NS0831)"
+VERDICT_COLUMNS = ("isinactive", "subsidiary")  # per list: without either, none of its records is judged
+EMPLOYEE_COLUMNS = ("email", "subsidiary", "isinactive")  # where a report line's submitter works
 
 CROSS_SUBSIDIARY_STEPS = (
     "If the record is meant to serve several subsidiaries, turn on Cross-Subsidiary Customers/Projects: "
@@ -128,18 +136,39 @@ def _uses(ctx: Context, index: LineIndex) -> dict[tuple[str, str], Uses]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: Counter[str] = Counter()  # table -> records judged with nothing to report
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: Counter[str]) -> Finding | None:
+    """The PASS for the records judged, when the rest of the check stays unknown."""
+    if not judged:
+        return None
+    what = partial.counted({KINDS[t][0].lower(): judged[t] for t in KINDS})
+    return ctx.passed(
+        f"Judged: the {what} in use exist, are active, have no inactive parent and are available to the "
+        "subsidiary that uses them.",
+        evidence={"judged": {t: judged[t] for t in KINDS if judged[t]}},
+    )
+
+
+def _findings(ctx: Context, judged: Counter[str]) -> Iterator[Finding]:
     tree = SubsidiaryTree(ctx.rows("subsidiary"))
     index = ctx.line_index
     ws_sub = tree.resolve(ctx.workspace.subsidiary)
-    employees = {e.email: e for e in ctx.rows("employee") if e.email}
+    placed = all(ctx.known("employee", c) for c in EMPLOYEE_COLUMNS)  # else submitters' subsidiaries unknown
+    employees = {e.email: e for e in ctx.rows("employee") if e.email} if placed else {}
     per_report = []
     for report in index.reports:
         emp = employees.get(report.employee)
-        per_report.append(emp.subsidiary if emp is not None else ws_sub)
+        per_report.append(emp.subsidiary if emp is not None else ws_sub if placed else None)
     where = _Where(index, ws_sub, per_report, no_target=ws_sub is None or None in per_report)
     one_target = where.one_target
-    lists = {table: (ctx.by_id(table), table != "location" or ctx.snapshot.read(table).via == "soap")
+    lists = {table: (ctx.by_id(table), ctx.known(table, "includechildren")
+                     and (table != "location" or ctx.snapshot.read(table).via == "soap"))
              for table in KINDS}  # rows by id, and whether Include Children is known
+    not_returned = {table: [f"{table}.{c}" for c in VERDICT_COLUMNS if not ctx.known(table, c)] for table in KINDS}
+    unknown_columns: dict[str, list[str]] = {}
     unreadable: dict[str, list[str]] = {}
     unknown_target: list[str] = []
     # What availability depends on: (subsidiary list, Include Children, whether it is known) and the
@@ -150,9 +179,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not ctx.readable(table):
             unreadable.setdefault(table, []).append(ref)
             continue
+        if not_returned[table]:
+            unknown_columns.setdefault(table, []).append(ref)
+            continue
         if tree.by_id and where.no_target:
             unknown_target += [f"{KINDS[table][0]} {ref} ({w})" for t, w in where.each(uses) if t is None]
-        yield from _record(ctx, tree, table, ref, uses, where, (verdicts, parents), lists[table], one_target)
+        found = list(_record(ctx, tree, table, ref, uses, where, (verdicts, parents), lists[table], one_target))
+        if not found and None not in where.targets(uses, one_target):
+            judged[table] += 1
+        yield from found
     for table, refs in unreadable.items():
         perm = TABLES[table].permission
         yield ctx.unverifiable(
@@ -162,10 +197,19 @@ def check(ctx: Context) -> Iterator[Finding]:
             manual=(f"In NetSuite confirm each of {', '.join(refs)} exists, is active and is available to "
                     "the subsidiary that uses it.",),
         )
+    for table, refs in unknown_columns.items():
+        yield ctx.unverifiable(
+            f"Not checked: NetSuite did not return {', '.join(not_returned[table])}, so whether "
+            f"{', '.join(refs)} can be used is unknown (the other lists are judged).",
+            missing=column_missing_text(ctx.snapshot, not_returned[table]),
+            manual=column_manual(ctx.snapshot, not_returned[table]),
+            subject=Subject(kind="record-type", id=table), evidence={"columns_not_returned": not_returned[table]},
+        )
     if unknown_target:
         yield ctx.unverifiable(
             "Not checked for subsidiary availability: the subsidiary using these is unknown (no workspace "
-            f"subsidiary, submitter not found): {'; '.join(unknown_target)}.",
+            "subsidiary, submitter not found" + ("" if placed else ", or the employee read did not return "
+            "email, subsidiary or isinactive") + f"): {'; '.join(unknown_target)}.",
             missing="the workspace subsidiary or the submitters' employee records",
             subject=Subject(kind="subsidiary", id="unknown"),
         )
@@ -253,7 +297,7 @@ def _record(ctx: Context, tree: SubsidiaryTree, table: str, ref: str, uses: Uses
     elif unsure:
         yield ctx.unverifiable(
             f"{label} [{name}] (internal id {row.id}) is assigned to {tree.names(row.subsidiary)}; whether it "
-            f"reaches subsidiary {tree.names(unsure)} depends on Include Children, which SuiteQL does not return.",
+            f"reaches subsidiary {tree.names(unsure)} depends on Include Children, which the read did not return.",
             missing="the Include Children flag of the record", subject=subject, evidence=evidence,
             manual=(f"Open the {label.lower()} in NetSuite and confirm Include Children is ticked.",),
         )

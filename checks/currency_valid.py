@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import remedies, settings
+from netsuite_audit.audit import partial, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.audit.verdicts import REPORT_LINES, report_line
 from netsuite_audit.netsuite.records import Currency
 
@@ -23,7 +24,8 @@ META = CheckMeta(
     ),
     reads=("currency",),
     optional_reads=("subsidiary",),
-    columns=("currency.symbol", "currency.isinactive", "subsidiary.currency"),
+    columns=("currency.symbol", "currency.isinactive"),
+    partial_columns=("subsidiary.currency",),  # only the subsidiary's-currency part needs it
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "currency"),
     needs_workspace=True,
@@ -93,6 +95,19 @@ def _report_lines(index: LineIndex, uses: _Uses) -> list[str]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(f"Judged: the {partial.counted({'currency': len(judged)})} in use ({', '.join(judged)}) "
+                      f"{'exists and is' if len(judged) == 1 else 'exist and are'} active and exportable.",
+                      evidence={"judged": judged})
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     by_code: dict[str, Currency] = {}
     for row in ctx.rows("currency"):
         if row.symbol:
@@ -100,10 +115,16 @@ def check(ctx: Context) -> Iterator[Finding]:
     oneworld = settings.is_oneworld(ctx)
     multi = settings.feature(ctx, "MULTICURRENCY")
     limited = oneworld is False and multi.off
+    unsure = oneworld is False and not multi.known  # then only EUR, GBP, USD and CAD are sure to export
+    unsure_codes: list[str] = []
     index = ctx.line_index
     for code, uses in _uses(ctx, index).items():
         currency = by_code.get(code)
         if currency is not None and not currency.isinactive and not (limited and code not in SINGLE_CURRENCY_SET):
+            if unsure and code not in SINGLE_CURRENCY_SET:
+                unsure_codes.append(code)
+            else:
+                judged.append(code)
             continue
         where = _where(index, uses)
         if currency is None or currency.isinactive:
@@ -124,12 +145,28 @@ def check(ctx: Context) -> Iterator[Finding]:
                           REPORT_LINES: _report_lines(index, uses)},
                 fix=FIX_CURRENCY,
             )
+    if unsure_codes:
+        yield ctx.unverifiable(
+            f"Not checked: {', '.join(unsure_codes)} can be exported from an account without OneWorld only with "
+            "Multiple Currencies on, and nsaudit could not tell whether it is (EUR, GBP, USD and CAD are judged).",
+            missing=settings.missing_text("MULTICURRENCY"), subject=Subject(kind="feature", id="MULTICURRENCY"),
+            evidence={"currencies": unsure_codes, **multi.evidence()}, manual=settings.manual_step("MULTICURRENCY"),
+        )
     yield from _subsidiary_currency(ctx)
 
 
 def _subsidiary_currency(ctx: Context) -> Iterator[Finding]:
     output = (ctx.workspace.export.currency or "").strip().upper()
     sub = settings.workspace_subsidiary(ctx)
+    if output and sub is not None and not ctx.known("subsidiary", "currency"):
+        refs = ["subsidiary.currency"]
+        yield ctx.unverifiable(
+            f"Not checked: NetSuite did not return {refs[0]}, so whether subsidiary [{sub.name}] keeps its books "
+            f"in the workspace output currency {output} is unknown.",
+            missing=column_missing_text(ctx.snapshot, refs), manual=column_manual(ctx.snapshot, refs),
+            subject=Subject(kind="subsidiary", id=str(sub.id), name=sub.name), evidence={"columns_not_returned": refs},
+        )
+        return
     if not output or sub is None or sub.currency is None:
         return
     currency = ctx.by_id("currency").get(sub.currency)

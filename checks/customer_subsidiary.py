@@ -10,6 +10,7 @@ from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.references import hint
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.netsuite.records import Customer
 
 META = CheckMeta(
@@ -26,10 +27,10 @@ META = CheckMeta(
     ),
     reads=("customer",),
     optional_reads=("customersubsidiaryrelationship", "subsidiary", "employee"),
-    columns=(
-        "customer.subsidiary", "customer.isinactive", "employee.email", "employee.subsidiary",
-        "employee.isinactive",
-    ),
+    columns=("customer.subsidiary", "customer.isinactive"),
+    # without them only report lines whose subsidiary comes from the submitter (no workspace subsidiary)
+    # are unknown: UNVERIFIABLE for those lines, the rest judged
+    partial_columns=("employee.email", "employee.subsidiary", "employee.isinactive"),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "customers", "subsidiary"),
     judges=("workspace", "reports"),
@@ -56,10 +57,11 @@ def _uses(ctx: Context, index: LineIndex) -> dict[str, dict[int | None, list[Whe
     if not written:
         return uses
     if ws_sub is None:  # no workspace subsidiary given: the submitter's own subsidiary decides
-        employees = lookups.email_index(ctx, "employee")
+        placed = all(ctx.known("employee", c) for c in ("email", "subsidiary", "isinactive"))
+        employees = lookups.email_index(ctx, "employee") if placed else None
         subs = []
         for report in index.reports:
-            employee = lookups.active_match(employees, report.employee, None)
+            employee = lookups.active_match(employees, report.employee, None) if employees is not None else None
             subs.append(employee.subsidiary if employee is not None else None)
         line_sub = index.per_report(subs)
         for customer, numbers in written.items():
@@ -82,11 +84,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         links.setdefault(link.entity, set()).add(link.subsidiary)
     links_read = ctx.readable("customersubsidiaryrelationship")
     index = ctx.line_index
+    unplaced: list[str] = []  # "customer (where)" used on lines whose subsidiary is unknown
     for ref, targets in _uses(ctx, index).items():
         customer = ctx.resolve("customer", ref)
         if customer is None or customer.isinactive:
             yield _missing_or_inactive(ctx, ref, customer, _where(targets, index))
             continue
+        if None in targets and not cross_ok:
+            lines = [index.where(w) if isinstance(w, int) else w for w in targets[None]]
+            unplaced.append(f"{customer.display_name} ({', '.join(lines[:3])}{' ...' if len(lines) > 3 else ''})")
         if cross_ok:
             continue
         assigned = ({customer.subsidiary} | links.get(customer.id, set())) - {None}
@@ -123,6 +129,25 @@ def check(ctx: Context) -> Iterator[Finding]:
             "rejects it as an invalid customer reference for that subsidiary.",
             subject=subject, evidence=evidence, fix=_fix(cross, names),
         )
+    yield from _unplaced(ctx, unplaced)
+
+
+def _unplaced(ctx: Context, unplaced: list[str]) -> Iterator[Finding]:
+    if not unplaced:
+        return
+    cols = ["employee.email", "employee.subsidiary", "employee.isinactive"]
+    not_returned = [c for c in cols if ctx.readable("employee") and not ctx.known(*c.split("."))]
+    yield ctx.unverifiable(
+        "Not checked for these report lines: the workspace names no subsidiary and the submitter's subsidiary "
+        "is unknown (" + (f"NetSuite did not return {', '.join(not_returned)}" if not_returned
+                          else "no active employee with the submitter's email") + f"): {'; '.join(unplaced)}.",
+        missing=(column_missing_text(ctx.snapshot, not_returned) if not_returned
+                 else "the submitter's employee record (see employee-match)"),
+        manual=(*(column_manual(ctx.snapshot, not_returned) if not_returned else ()),
+                "Set the workspace subsidiary in the workspace description (subsidiary = ...), or confirm in "
+                "NetSuite that each customer is assigned to the submitter's subsidiary."),
+        subject=Subject(kind="subsidiary", id="unknown"), evidence={"customers": unplaced},
+    )
 
 
 def _fix(cross: bool, names: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netsuite_audit.audit import lookups, remedies, settings
+from netsuite_audit.audit import lookups, partial, remedies, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -170,9 +170,29 @@ def _employee(ctx: Context, email: str, employee: Any, lists: _Lists,
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []  # members whose defaults were judged usable (or not needed)
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(
+        f"Judged: the {partial.counted({'workspace member': len(judged)})} {', '.join(judged[:5])}"
+        + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
+        + f" {'has' if len(judged) == 1 else 'have'} a usable default department, class and location wherever "
+        "the export needs one.",
+        evidence={"judged": judged},
+    )
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     if not lookups.uses_employee_defaults(ctx.workspace):
         return
     known: dict[tuple[str, int, int | None], str | None] = {}  # (table, id, subsidiary) -> why unusable
     lists = _Lists.of(ctx)
     for email, employee in lookups.member_employees(ctx):
-        yield from _employee(ctx, email, employee, lists, known)
+        found = list(_employee(ctx, email, employee, lists, known))  # three findings at most
+        if not found:
+            judged.append(email)
+        yield from found

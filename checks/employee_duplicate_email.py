@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.inputs.workspace import ExportType
 
 META = CheckMeta(
@@ -23,7 +24,9 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("vendor", "subsidiary"),
-    columns=(
+    # The employee and vendor halves are judged apart: columns one half did not get leave only that
+    # half UNVERIFIABLE.
+    partial_columns=(
         "employee.email", "employee.subsidiary", "employee.isinactive", "vendor.email", "vendor.isinactive",
         "vendor.subsidiary",
     ),
@@ -58,11 +61,47 @@ def _findings(ctx: Context, kind: str, table: str, wanted: set[str] | None) -> I
         )
 
 
+COLUMNS = ("email", "isinactive", "subsidiary")
+
+
+def _not_returned(ctx: Context, table: str) -> list[str]:
+    return [f"{table}.{c}" for c in COLUMNS if not ctx.known(table, c)]
+
+
+def _half_unknown(ctx: Context, kind: str, refs: list[str]) -> Finding:
+    return ctx.unverifiable(
+        f"Not checked for {kind} records: NetSuite did not return {', '.join(refs)}, so whether two {kind} records "
+        "share a submitter's email is unknown.",
+        missing=column_missing_text(ctx.snapshot, refs), manual=column_manual(ctx.snapshot, refs),
+        subject=Subject(kind="record-type", id=kind), evidence={"columns_not_returned": refs},
+    )
+
+
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []
+    yield from partial.with_judged_part(_halves(ctx, judged), lambda: ctx.passed(
+        f"Judged: no two {' or '.join(judged)} records share a submitter's email.") if judged else None)
+
+
+def _halves(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     emails = lookups.members(ctx)
     wanted = {lookups.loose_email(e) for e in emails} if (ctx.workspace_given or emails) else None
-    yield from _findings(ctx, "employee", "employee", wanted)
+    missing = _not_returned(ctx, "employee")
+    if missing:
+        yield _half_unknown(ctx, "employee", missing)
+    else:
+        found = list(_findings(ctx, "employee", "employee", wanted))
+        judged.extend(() if found else ("employee",))
+        yield from found
+    bills = ExportType.VENDOR_BILL in (ctx.workspace.export.reimbursable, ctx.workspace.export.non_reimbursable)
     if ctx.readable("vendor"):
-        yield from _findings(ctx, "vendor", "vendor", wanted)
-    elif ExportType.VENDOR_BILL in (ctx.workspace.export.reimbursable, ctx.workspace.export.non_reimbursable):
+        missing = _not_returned(ctx, "vendor")
+        if missing:
+            if bills:
+                yield _half_unknown(ctx, "vendor", missing)
+            return
+        found = list(_findings(ctx, "vendor", "vendor", wanted))
+        judged.extend(() if found else ("vendor",))
+        yield from found
+    elif bills:
         yield lookups.unreadable(ctx, "vendor", "duplicate vendor emails")

@@ -9,6 +9,7 @@ from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.lookups import EntityMatch
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 
 META = CheckMeta(
     id="employee-match",
@@ -23,7 +24,10 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("vendor", "subsidiary"),
-    columns=("employee.email", "employee.subsidiary", "employee.isinactive", "vendor.email", "vendor.subsidiary"),
+    # Only the side the export uses needs its columns (employees, or vendors for reimbursable vendor
+    # bills): a column of the other side not returned does not stop the check.
+    partial_columns=("employee.email", "employee.subsidiary", "employee.isinactive", "vendor.email",
+                     "vendor.subsidiary"),
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "employees", "vendors"),
     needs_workspace=True,
@@ -118,6 +122,17 @@ def check(ctx: Context) -> Iterator[Finding]:
     to_vendor = lookups.reimbursable_to_vendor(ctx.workspace)
     if to_vendor and not ctx.readable("vendor"):
         yield lookups.unreadable(ctx, "vendor", "the submitters' vendor records", code="NS0295")
+        return
+    table = "vendor" if to_vendor else "employee"
+    needed = ("email", "subsidiary") + (() if to_vendor else ("isinactive",))
+    not_returned = [f"{table}.{c}" for c in needed if not ctx.known(table, c)]
+    if not_returned:
+        yield ctx.unverifiable(
+            f"Not checked: NetSuite did not return {', '.join(not_returned)}, so those values are unknown (not "
+            f"empty) and whether each submitter matches one active {table} record depends on them.",
+            missing=column_missing_text(ctx.snapshot, not_returned), manual=column_manual(ctx.snapshot, not_returned),
+            evidence={"columns_not_returned": not_returned},
+        )
         return
     side = _vendor_side if to_vendor else _employee_side
     index, sub = lookups.email_index(ctx, "vendor" if to_vendor else "employee"), lookups.workspace_subsidiary(ctx)

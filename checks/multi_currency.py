@@ -16,9 +16,10 @@ META = CheckMeta(
     description=(
         "On a OneWorld account the integration reads the currency list during every sync, and NetSuite "
         "refuses that query while the Multiple Currencies feature is off. Read from the nsaudit RESTlet, "
-        "else from the workspace [netsuite] multi_currency setting."
+        "else from the workspace [netsuite] multi_currency setting, else inferred when active subsidiaries "
+        "use two or more base currencies (NetSuite allows that only with Multiple Currencies on)."
     ),
-    optional_reads=("subsidiary",),
+    optional_reads=("subsidiary", "currency"),
     detection=(Detection.RESTLET, Detection.WORKSPACE, Detection.NETSUITE_DATA),
     tags=("sync", "currency", "features"),
     needs_login=False,
@@ -42,6 +43,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                  "Currencies and save.",
                  "Confirm the integration role has Lists > Currency at View, then Sync Now in the workspace."),
         )
+    elif multi.inferred:
+        yield ctx.passed(f"Multiple Currencies is on, {multi.inferred}.", subject=SUBJECT, evidence=evidence)
     elif not multi.known:
         yield ctx.unverifiable(
             "Not checked: nsaudit could not tell whether Multiple Currencies is on "

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from netsuite_audit.audit import lookups, remedies, settings
+from netsuite_audit.audit import lookups, partial, remedies, settings
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
@@ -45,8 +45,22 @@ def _fix(project: Project) -> tuple[str, ...]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    yield from _limited_projects(ctx)
-    yield from _projects_only(ctx)
+    limited = list(_limited_projects(ctx))  # a handful at most: one per project
+    yield from limited
+    yield from partial.with_judged_part(_projects_only(ctx), lambda: None if limited else _judged(ctx))
+
+
+def _judged(ctx: Context) -> Finding | None:
+    """The PASS for the projects judged (resources), when the preference part stays unknown."""
+    refs = [*ctx.workspace.tags.projects, *ctx.line_index.values("project")]
+    found = {project.id for project in (ctx.resolve("job", ref) for ref in refs) if project is not None}
+    if not found:
+        return None
+    return ctx.passed(
+        f"Judged: the {partial.counted({'project': len(found)})} in use take expenses from the people who "
+        "use them (not limited to resources, or they are on its Resources list).",
+        evidence={"projects": sorted(found)},
+    )
 
 
 def _employee_ids(ctx: Context) -> Callable[[str], int | None]:

@@ -19,6 +19,7 @@ from netsuite_audit.audit import lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.line_index import LineIndex
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.inputs.workspace import ExportType, Ref
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.tables import TABLES
@@ -36,7 +37,7 @@ META = CheckMeta(
         "NS0728, NS0499, NS0023), so one misplaced record is reported once."
     ),
     optional_reads=("subsidiary", "vendor", "job"),
-    columns=("vendor.subsidiary", "job.subsidiary"),
+    partial_columns=("vendor.subsidiary", "job.subsidiary"),  # one not returned: only that table's records unknown
     detection=(Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.REPORTS),
     tags=("export", "subsidiaries"),
     needs_workspace=True,
@@ -96,9 +97,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         return  # no workspace subsidiary: oneworld-subsidiary (NS0942) covers OneWorld accounts
     uses = _collect(ctx)
     unread = sorted(t for t in uses.refs if not ctx.readable(t))
+    not_returned = sorted(f"{t}.subsidiary" for t in uses.refs if t not in unread and not ctx.known(t, "subsidiary"))
     rows: dict[tuple[str, int], tuple[Any, list[Where]]] = {}
     for table, refs in uses.refs.items():
-        if table in unread:
+        if table in unread or f"{table}.subsidiary" in not_returned:
             continue
         for ref, where in refs.items():
             row = ctx.resolve(table, ref)
@@ -119,6 +121,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                       "workspace_subsidiary": sub, "used_by": "; ".join(dict.fromkeys(_wording(where, index)))},
             fix=(f"In NetSuite open {MENUS[table]} > {name} and move it to {sub_name} (or pick a "
                  f"{LABELS[table]} of {sub_name}), or stop using it in this workspace.", remedies.SYNC_STEP),
+        )
+    if not_returned:
+        yield ctx.unverifiable(
+            f"Not checked: NetSuite did not return {', '.join(not_returned)}, so the subsidiary of the "
+            f"{', '.join(LABELS[r.split('.')[0]] + 's' for r in not_returned)} the workspace uses is unknown.",
+            missing=column_missing_text(ctx.snapshot, not_returned), manual=column_manual(ctx.snapshot, not_returned),
+            evidence={"columns_not_returned": not_returned},
         )
     if unread:
         yield ctx.unverifiable(

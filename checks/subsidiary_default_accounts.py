@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -42,6 +42,18 @@ def _where(sub_name: str | None) -> str:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(f"Judged: the {' and the '.join(judged)} {'names' if len(judged) == 1 else 'name'} an "
+                      "active account.", evidence={"judged": judged})
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     ws = ctx.workspace
     wanted = [p for p in PREFS if getattr(ws.export, p[3]) == ExportType.EXPENSE_REPORT]
     if not wanted:
@@ -100,10 +112,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                 evidence={"subsidiary": sub, "preference": label, "source": "workspace [netsuite]"}, fix=fix,
             )
             continue
-        if not ctx.readable("account"):
-            continue  # the RESTlet gave an account we cannot look at: nothing more to say
+        if not ctx.readable("account"):  # an account we cannot look at: unknown, never passed
+            yield lookups.unreadable(ctx, "account", f"whether the {label} (account {account_id}) is active",
+                                     code=blank_code)
+            continue
         account = accounts.get(account_id)
         if account is not None and not account.isinactive:
+            judged.append(label)
             continue
         why = "is inactive" if account is not None else "does not exist (or is hidden from this role)"
         yield ctx.fail(

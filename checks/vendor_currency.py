@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.inputs.workspace import ExportType
@@ -58,6 +58,19 @@ def _vendors(ctx: Context) -> dict[int, tuple[Any, set[str], list[str]]]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    judged: list[str] = []  # "vendor: code" pairs judged usable
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(f"Judged: these vendors list the currencies their bills use: {'; '.join(judged[:10])}"
+                      + (f" and {len(judged) - 10} more" if len(judged) > 10 else "") + ".",
+                      evidence={"judged": judged})
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     restlet = ctx.snapshot.restlet
     if restlet is not None and restlet.features.get("MULTICURRENCY") is False:
         return  # one currency for everything: nothing to add to a vendor
@@ -71,8 +84,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         name = lookups.entity_name(vendor)
         for code in sorted(codes):
             cid = lookups.currency_id(ctx, code)
-            if cid is None or cid in have:
+            if cid is None:
                 continue  # an unknown currency code is the currency checks' business (NS0012)
+            if cid in have:
+                judged.append(f"{name}: {code}")
+                continue
             subject = Subject(kind="vendor", id=str(vendor.id), name=name)
             evidence = {"internal_id": vendor.id, "currency": code, "primary_currency": names.get(
                 vendor.currency), "currencies": sorted(str(names.get(c, c)) for c in have), "used_for": why}

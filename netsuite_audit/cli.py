@@ -74,7 +74,9 @@ class LazyGroup(click.Group):
     lazy = {
         "doctor": "netsuite_audit.commands.doctor:doctor_command",
         "explain": "netsuite_audit.commands.explain:explain_command",
+        "init": "netsuite_audit.commands.init:init_command",
         "report": "netsuite_audit.commands.report:report_command",
+        "restlet": "netsuite_audit.commands.restlet:restlet_group",
         "sim": "netsuite_audit.simulator.cli:sim",
     }
 

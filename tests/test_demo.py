@@ -77,7 +77,7 @@ SEEDED: set[tuple[str, str | None, str]] = {
 # Checks the demo leaves without a seed (each has its reason in the docs).
 UNSEEDED = {"login", "soap-version", "classification-query", "oneworld-subsidiary", "employee-auto-create",
             "vendor-match", "vendor-currency", "ca-zero-tax-group", "tax-mapping", "payment-accounts",
-            "workspace-references"}
+            "workspace-references", "stated-settings-age"}
 
 # The verdict each pending report of the demo gets: the codes it would fail with.
 VERDICTS = {
@@ -191,7 +191,7 @@ def test_default_text_fits_the_budget_and_names_every_fail(demo_brief: tuple[int
     at = next(i for i, line in enumerate(lines) if line.startswith("Result: "))
     assert at <= 3  # the header: tool and account, where the data came from, the connection audited
     assert lines[at].startswith(f"Result: {len(seeded_fails)} findings need action (exit 1")
-    assert lines[at + 1].startswith("47 checks: ")  # 46, and expensify-tags (not run without --expensify)
+    assert lines[at + 1].startswith("48 checks: ")  # 47, and expensify-tags (not run without --expensify)
     # the critical findings come first; the rest each in full (wrapped), every FAIL named once
     assert "Fix these first: they stop every sync" in lines[at + 3:at + 5]  # after the counts (one or two lines)
     fails = re.findall(r"^ +(?:NS\d{4} +)?FAIL ", text, flags=re.MULTILINE)

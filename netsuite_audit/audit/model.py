@@ -55,6 +55,10 @@ class CheckMeta(BaseModel):
     columns: tuple[str, ...] = Field(
         (), description="Columns ('table.column') the verdict needs; when a read did not return one, the "
                         "check is UNVERIFIABLE naming it")
+    partial_columns: tuple[str, ...] = Field(
+        (), description="Columns only part of the verdict needs: when a read did not return one, the check "
+                        "still runs, judges what does not depend on it and reports the rest UNVERIFIABLE "
+                        "itself (ctx.known; audit/partial.py)")
     detection: tuple[Detection, ...] = (Detection.NETSUITE_DATA,)
     tags: tuple[str, ...] = ()
     needs_login: bool = True

@@ -65,11 +65,11 @@ def _validate(module: ModuleType, path: Path) -> tuple[CheckMeta, CheckFunc]:
     for table in (*meta.reads, *meta.optional_reads):
         if table not in TABLES:
             raise InputError(f"unknown table {table!r}", source=str(path), field="META.reads")
-    for ref in meta.columns:
-        table, _, column = ref.partition(".")
-        if table not in TABLES or column not in TABLES[table].columns:
-            raise InputError(f"unknown column {ref!r} (write table.column)", source=str(path),
-                             field="META.columns")
+    for field, refs in (("META.columns", meta.columns), ("META.partial_columns", meta.partial_columns)):
+        for ref in refs:
+            table, _, column = ref.partition(".")
+            if table not in TABLES or column not in TABLES[table].columns:
+                raise InputError(f"unknown column {ref!r} (write table.column)", source=str(path), field=field)
     return meta, run
 
 

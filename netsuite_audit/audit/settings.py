@@ -2,8 +2,9 @@
 
 NetSuite exposes features and accounting preferences to SuiteScript only, so the optional nsaudit
 RESTlet (``snapshot.restlet``) is the first source. When it was not deployed, the admin may have
-written the value in the workspace description's ``[netsuite]`` table. When neither says, the value
-is unknown and the caller reports UNVERIFIABLE with the manual step from :func:`manual_step`.
+written the value in the workspace description's ``[netsuite]`` table. When neither says, a rule
+NetSuite enforces may settle it from what was read (audit.inferences); otherwise the value is unknown
+and the caller reports UNVERIFIABLE with the manual step from :func:`manual_step`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import inferences, lookups, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.inputs.pending import Report
 from netsuite_audit.inputs.workspace import ExportType, Workspace
@@ -30,6 +31,7 @@ class Setting:
     value: bool | str | None
     source: Source
     assumed: str = ""  # what nsaudit assumed to read the value this way (said in the evidence)
+    inferred: str | None = None  # for source "netsuite-data": what the value was inferred from
 
     @property
     def known(self) -> bool:
@@ -49,6 +51,8 @@ class Setting:
         out: dict[str, object] = {self.key: self.value, f"{self.key}_source": self.source}
         if self.assumed:
             out[f"{self.key}_assumed"] = self.assumed
+        if self.inferred:
+            out[f"{self.key}_inferred"] = self.inferred
         return out
 
 
@@ -166,6 +170,10 @@ def feature(ctx: Context, key: str) -> Setting:
     value = _workspace_value(ctx.workspace, _field(key, "feature"))
     if value is not None:
         return Setting(key, value, "workspace")
+    infer = inferences.FEATURES.get(key)
+    found = infer(ctx) if infer is not None else None
+    if found is not None:
+        return Setting(key, found.value, "netsuite-data", inferred=found.because)
     return Setting(key, None, "unknown")
 
 

@@ -193,6 +193,10 @@ class NetSuiteSettings(_Model):
                           "'blank' when the admin saw it empty"
     )
     subsidiary_tax_required: bool | None = Field(None, description="Whether the subsidiary requires tax")
+    # Who stated the values above, and when (nsaudit init records both; older than 90 days, the audit
+    # asks for them to be confirmed again: check stated-settings-age)
+    stated_on: dt.date | None = Field(None, description="When the values in [netsuite] were stated, e.g. 2026-11-02")
+    stated_by: str | None = Field(None, description="Who stated them (name or email)")
 
 
 class _FormLayout(_Model):

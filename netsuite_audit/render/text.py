@@ -31,6 +31,7 @@ from rich.text import Text
 
 from netsuite_audit.audit.model import Finding, Severity, Status
 from netsuite_audit.audit.verdicts import SHOWN_LINES, listed_verdicts
+from netsuite_audit.render import unverified_actions
 from netsuite_audit.render.values import evidence_line, subject_text
 from netsuite_audit.result import (
     NEEDS_INPUTS,
@@ -78,7 +79,7 @@ def counts_line(result: AuditResult) -> str:
     if checks.informational:
         parts.append(f"{checks.informational} for information")
     if checks.unverifiable:
-        parts.append(f"{checks.unverifiable} could not be verified")
+        parts.append(f"{checks.unverifiable} unverifiable")
     if checks.not_run:
         parts.append(f"{checks.not_run} not run")
     by_status = result.summary.by_status
@@ -436,6 +437,9 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 80,
                 out.groups(group_findings(unverifiable, result, code_title), detailed=True)
             else:
                 out.manual(manual_steps(unverifiable))
+            actions = unverified_actions.summary_line(unverifiable, named=verbose)  # what the admin can do
+            if actions:
+                console.print(Padding(Text(actions, style="magenta"), (0, 0, 0, 2)))
     _muted(out, result)
     _reports(out, result)
     passed = list(result.passed_checks())

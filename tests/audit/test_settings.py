@@ -41,9 +41,19 @@ def test_feature_falls_back_to_workspace_then_unknown() -> None:
     setting = settings.feature(ctx, "MULTICURRENCY")
     assert (setting.value, setting.source) == (False, "workspace")
     assert setting.off
-    unknown = settings.feature(make(NO_RESTLET), "MULTICURRENCY")
+    unknown = settings.feature(make(NO_RESTLET), "JOBS")
     assert (unknown.value, unknown.source, unknown.known) == (None, "unknown", False)
     assert not unknown.on and not unknown.off
+
+
+def test_feature_inferred_from_what_was_read_comes_last() -> None:
+    # the base snapshot's active subsidiaries use USD, CAD and GBP: only possible with the feature on
+    inferred = settings.feature(make(NO_RESTLET), "MULTICURRENCY")
+    assert (inferred.value, inferred.source) == (True, "netsuite-data")
+    assert inferred.inferred and inferred.inferred.startswith("inferred: subsidiaries use CAD, GBP and USD")
+    assert inferred.evidence()["MULTICURRENCY_inferred"] == inferred.inferred
+    stated = settings.feature(make(NO_RESTLET, {"netsuite": {"multi_currency": False}}), "MULTICURRENCY")
+    assert (stated.value, stated.source, stated.inferred) == (False, "workspace", None)  # a statement wins
 
 
 def test_feature_missing_from_restlet_uses_workspace() -> None:

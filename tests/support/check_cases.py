@@ -16,7 +16,8 @@ A case file::
     }
 
 ``expect`` lists every non-PASS finding (code and subject optional in each entry); an empty list
-means the check must PASS.
+means the check must PASS. ``expect_passed`` (optional) lists ``{"message_contains": ...}`` entries,
+each matched by some PASS finding (a partial verdict names what it judged).
 """
 
 from __future__ import annotations
@@ -125,5 +126,8 @@ def assert_expected(case: Case, findings: list[Finding]) -> None:
         else:
             raise AssertionError(f"{case.path}: expected {item} not found among {shown}")
     assert not remaining, f"{case.path}: unexpected findings {shown}"
+    passed = [f.message for f in findings if f.status == Status.PASS]
+    for item in case.data.get("expect_passed", []):  # partial verdicts: what the PASS says it judged
+        assert any(item["message_contains"] in m for m in passed), f"{case.path}: no PASS with {item}: {shown}"
     if not expected:
         assert any(f.status == Status.PASS for f in findings), f"{case.path}: expected a PASS, got {shown}"
