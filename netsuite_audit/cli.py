@@ -73,6 +73,7 @@ class LazyGroup(click.Group):
 
     lazy = {
         "explain": "netsuite_audit.commands.explain:explain_command",
+        "history": "netsuite_audit.commands.history:history_group",
         "report": "netsuite_audit.commands.report:report_command",
         "sim": "netsuite_audit.simulator.cli:sim",
     }
@@ -284,6 +285,12 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
+@click.option("--history", "history", metavar="URL", envvar="NSAUDIT_HISTORY",
+              help="Record the run in this history database: a SQLite file or postgresql://... "
+                   "(default: history.sqlite3 in the user data directory). See docs/history.md.")
+@click.option("--no-history", is_flag=True, envvar="NSAUDIT_NO_HISTORY", help="Do not record this run.")
+@click.option("--shard", metavar="I/N", envvar="NSAUDIT_SHARD",
+              help="With several profiles: audit only shard I of N (1-based) of the profiles, sorted by name.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, demo_auth: str | None, expensify_policy: str | None,
@@ -291,7 +298,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         progress: bool | None, soap_version: str, timeout: float, snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
-        mutes_path: Path | None, baseline_path: Path | None) -> None:
+        mutes_path: Path | None, baseline_path: Path | None, history: str | None, no_history: bool,
+        shard: str | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
     With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
@@ -300,7 +308,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     """
     from netsuite_audit.audit.model import Severity
     from netsuite_audit.audit.registry import load_checks, select
-    from netsuite_audit.commands.accounts import account_targets
+    from netsuite_audit.commands.accounts import account_targets, shard_profiles
     from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
@@ -309,6 +317,11 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     _check_demo_auth(demo, demo_auth)
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
+    if shard is not None:
+        names = shard_profiles(names, shard)
+        if not names:
+            click.echo(f"nsaudit: shard {shard} holds no profile; nothing to audit", err=True)
+            sys.exit(0)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     expensify = _expensify_plan(expensify_policy, expensify_reports, expensify_demo, demo)
@@ -324,6 +337,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, **expensify,
+        history=None if no_history else _history_url(history),
         **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:
@@ -336,6 +350,12 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     result = audit_account(plan, profile)
     emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color, verbose=verbose)
     sys.exit(result.exit_code)
+
+
+def _history_url(value: str | None) -> str:
+    from netsuite_audit.history.store import database_url
+
+    return database_url(value)
 
 
 def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: bool | None) -> None:

@@ -67,6 +67,7 @@ class RunPlan:
     expensify_reports: ReportScope | None = None  # read pending reports from Expensify
     expensify_demo: bool = False  # with demo: read the demo's Expensify side from the simulator
     verbose: bool = False
+    history: str | None = None  # the history database (file or URL) this run is recorded in; None: not recorded
 
 
 def fill(template: str, profile: str | None) -> str:
@@ -254,7 +255,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     for message in warnings:
         warn(message)
     explicit = {c.meta.id for c in plan.checks} if plan.include else set()
-    return build_result(
+    result = build_result(
         snapshot=snapshot, findings=findings, checks=[(c.meta, c.builtin) for c in plan.checks], skipped=skipped,
         started_at=started, finished_at=datetime.now(UTC),
         selection=Selection(include=plan.include, exclude=plan.exclude, fail_on=plan.fail_on, strict=plan.strict,
@@ -270,6 +271,30 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
     )
+    if plan.history is not None:
+        record_history(plan, result, snapshot, workspace, warn)
+    return result
+
+
+def record_history(plan: RunPlan, result: AuditResult, snapshot: AccountSnapshot, workspace: Workspace | None,
+                   warn: Warn) -> None:
+    """Add the run to the history database. A failure is one line on stderr and never changes the
+    exit code: the audit happened either way."""
+    from netsuite_audit.history.record import build_record
+    from netsuite_audit.history.store import HistoryStore, failure_text, label
+
+    url = plan.history or ""
+    source = "snapshot" if plan.snapshot_path is not None else "demo" if plan.demo else "live"
+    try:
+        record = build_record(result, snapshot, workspace=workspace, source=source,
+                              snapshot_file=plan.snapshot_path.name if plan.snapshot_path is not None else None)
+        store = HistoryStore.open(url)
+        try:
+            store.record(record)
+        finally:
+            store.close()
+    except Exception as exc:  # the database, not the audit: said once, the exit code stays the audit's
+        warn(f"history not recorded in {label(url)}: {failure_text(exc, url)}")
 
 
 def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> None:
