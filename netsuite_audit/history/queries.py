@@ -50,7 +50,7 @@ class Run:
 
     def brief(self) -> str:
         """``2026-04-02 06:00 UTC, snapshot 7e2de174…``: the run a statement rests on."""
-        return f"{self.started_at:%Y-%m-%d %H:%M} UTC, snapshot {self.snapshot_sha256[:12]}"
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S} UTC, snapshot {self.snapshot_sha256[:12]}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "account": self.account_id, "profile": self.profile,
