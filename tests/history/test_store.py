@@ -92,7 +92,7 @@ def test_two_concurrent_writers_lose_and_duplicate_nothing(history_url: str) -> 
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for name in ("writer-a", "writer-b")]
     for writer in writers:
-        out, err = writer.communicate(timeout=180)
+        _, err = writer.communicate(timeout=180)
         assert writer.returncode == 0, err[-3000:]
     store = HistoryStore.open(history_url)
     try:
