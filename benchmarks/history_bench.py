@@ -69,7 +69,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = args.out / args.size
     figures = json.loads((args.out / f"results-{args.size}.json").read_text(encoding="utf-8"))
-    size = next(s for s in figures["sizes"] if s["size"] == args.size)
+    size = next(s for s in figures["sizes"] if s["size"]["name"] == args.size)
     run_s = float(size["e2e"]["live"]["wall_s"])
     offline_s = float(size["e2e"]["offline"]["wall_s"])
     results = sorted(folder.glob("result-live-*.json"))

@@ -224,6 +224,10 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
+    if plan.history is not None:
+        from netsuite_audit.history.hook import warm
+
+        warm(plan.history)  # imported while the account is read
     snapshot, network = read_account(plan, profile, prepared)
     if plan.snapshot_path is not None and plan.expensify_policy:
         _check_saved_policy(snapshot, plan.expensify_policy, str(plan.snapshot_path))
@@ -271,30 +275,13 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
         explicit=explicit, verdicts=verdicts, warnings=warnings, network=network,
         permissions=_permissions(snapshot, workspace, warn),
     )
-    if plan.history is not None:
-        record_history(plan, result, snapshot, workspace, warn)
+    if plan.history is not None:  # a failed write is one warning; the exit code stays the audit's
+        from netsuite_audit.history.hook import record
+
+        record(plan.history, result, snapshot, workspace, warn,
+               source="snapshot" if plan.snapshot_path is not None else "demo" if plan.demo else "live",
+               snapshot_file=plan.snapshot_path.name if plan.snapshot_path is not None else None)
     return result
-
-
-def record_history(plan: RunPlan, result: AuditResult, snapshot: AccountSnapshot, workspace: Workspace | None,
-                   warn: Warn) -> None:
-    """Add the run to the history database. A failure is one line on stderr and never changes the
-    exit code: the audit happened either way."""
-    from netsuite_audit.history.record import build_record
-    from netsuite_audit.history.store import HistoryStore, failure_text, label
-
-    url = plan.history or ""
-    source = "snapshot" if plan.snapshot_path is not None else "demo" if plan.demo else "live"
-    try:
-        record = build_record(result, snapshot, workspace=workspace, source=source,
-                              snapshot_file=plan.snapshot_path.name if plan.snapshot_path is not None else None)
-        store = HistoryStore.open(url)
-        try:
-            store.record(record)
-        finally:
-            store.close()
-    except Exception as exc:  # the database, not the audit: said once, the exit code stays the audit's
-        warn(f"history not recorded in {label(url)}: {failure_text(exc, url)}")
 
 
 def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> None:

@@ -97,9 +97,14 @@ class HistoryStore:
 
     # ---- schema ------------------------------------------------------------------------------------
     def revision(self, conn: Connection) -> str | None:
-        from alembic.runtime.migration import MigrationContext
+        """The schema revision Alembic recorded (None for a new database). Read with SQLAlchemy alone:
+        Alembic is imported only when there is something to migrate."""
+        from sqlalchemy import inspect, text
 
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        return str(versions[0]) if len(versions) == 1 else None
 
     def migrate(self) -> None:
         """Bring the schema to HEAD (forward only), once even when several runs start together."""
