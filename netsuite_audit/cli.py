@@ -287,7 +287,8 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
 @click.option("--history", "history", metavar="URL", envvar="NSAUDIT_HISTORY",
               help="Record the run in this history database: a SQLite file or postgresql://... "
-                   "(default: history.sqlite3 in the user data directory). See docs/history.md.")
+                   "(default: history.sqlite3 in the user data directory; --demo records only here). "
+                   "See docs/history.md.")
 @click.option("--no-history", is_flag=True, envvar="NSAUDIT_NO_HISTORY", help="Do not record this run.")
 @click.option("--shard", metavar="I/N", envvar="NSAUDIT_SHARD",
               help="With several profiles: audit only shard I of N (1-based) of the profiles, sorted by name.")
@@ -337,7 +338,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         strict=strict,
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, **expensify,
-        history=None if no_history else _history_url(history),
+        # The demo's simulated account stays out of the user's own history unless one is named.
+        history=None if no_history or (demo and history is None) else _history_url(history),
         **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:

@@ -239,3 +239,14 @@ def test_history_of_nothing_is_one_line(isolated: Path) -> None:
     done = _cli("history", "--history", str(isolated / "none.sqlite3"))
     assert done.exit_code == 2 and done.stderr.startswith("nsaudit: error: ") and "no history yet" in done.stderr
     assert not (isolated / "none.sqlite3").exists()
+
+
+def test_the_demo_stays_out_of_the_users_history(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NSAUDIT_HISTORY", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(isolated / "data"))
+    assert _cli("run", "--demo", "--no-progress").exit_code == 1
+    assert not (isolated / "data" / "nsaudit").exists()
+    named = isolated / "demo-history.sqlite3"
+    assert _cli("run", "--demo", "--no-progress", "--history", str(named)).exit_code == 1
+    runs = json.loads(_cli("history", "--history", str(named), "--format", "json").stdout)["runs"]
+    assert [r["source"] for r in runs] == ["demo"]
