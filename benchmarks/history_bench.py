@@ -84,6 +84,7 @@ def _whole_process(folder: Path, histories: dict[str, str | None], runs: int) ->
     account = json.loads((folder / "account.json").read_text(encoding="utf-8"))
     warm_bytecode()
     walls: dict[str, list[float]] = {name: [] for name in histories}
+    cpus: dict[str, list[float]] = {name: [] for name in histories}
     for n in range(runs):
         for name, url in histories.items():
             with SimProcess(folder / "account.json", 200, 5) as server:
@@ -100,7 +101,9 @@ def _whole_process(folder: Path, histories: dict[str, str | None], runs: int) ->
                 if "history not recorded" in stderr.read_text(encoding="utf-8", errors="replace"):
                     raise SystemExit(f"history_bench: the {name} run did not record its history ({stderr})")
                 walls[name].append(float(figures["wall_s"]))
-    return {name: {"wall_s": statistics.median(w), "runs": w} for name, w in walls.items()}
+                cpus[name].append(float(figures["cpu_s"]))
+    return {name: {"wall_s": statistics.median(w), "runs": w, "cpu_s": statistics.median(cpus[name]),
+                   "cpu_runs": cpus[name]} for name, w in walls.items()}
 
 
 def main() -> int:
@@ -157,11 +160,14 @@ def main() -> int:
               f"({fig['cold_median_s'] / run_s:.1%})")
     whole = report.get("whole_process") or {}
     if whole:
-        base = whole["none"]["wall_s"]
+        base, base_cpu = whole["none"]["wall_s"], whole["none"]["cpu_s"]
         for name, fig in whole.items():
-            delta = fig["wall_s"] - base
-            print(f"  whole process, {name:<10} median {fig['wall_s']:.2f} s {[round(w, 2) for w in fig['runs']]}"
-                  + ("" if name == "none" else f"; {delta:+.2f} s ({delta / base:+.1%}) against --no-history"))
+            delta, cpu = fig["wall_s"] - base, fig["cpu_s"] - base_cpu
+            runs = [round(w, 2) for w in fig['runs']]
+            print(f"  whole process, {name:<10} wall median {fig['wall_s']:.2f} s {runs}, "
+                  f"CPU median {fig['cpu_s']:.2f} s"
+                  + ("" if name == "none" else f"; wall {delta:+.2f} s ({delta / base:+.1%}), CPU {cpu:+.2f} s "
+                                               f"({cpu / base_cpu:+.1%}) against --no-history"))
     (args.out / f"history-{args.size}.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0 if ok else 1
 

@@ -17,7 +17,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -30,6 +43,9 @@ ENV = "NSAUDIT_HISTORY"
 HEAD = "0001"  # the newest revision in migrations/versions (a test holds them equal)
 _PG_LOCK = 0x6E73617564  # "nsaud": the advisory lock that serialises migrations
 _ATTEMPTS = 3
+# Alembic's own bookkeeping table, as Alembic makes it (for the stamp of a new database).
+_VERSION = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
+                 PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
 
 
 def default_path() -> Path:
@@ -98,29 +114,28 @@ class HistoryStore:
     # ---- schema ------------------------------------------------------------------------------------
     def revision(self, conn: Connection) -> str | None:
         """The schema revision Alembic recorded (None for a new database). Read with SQLAlchemy alone:
-        Alembic is imported only when there is something to migrate."""
-        from sqlalchemy import inspect, text
-
+        Alembic is imported only when there is something to upgrade."""
         if not inspect(conn).has_table("alembic_version"):
             return None
-        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        versions = conn.execute(select(_VERSION.c.version_num)).scalars().all()
         return str(versions[0]) if len(versions) == 1 else None
 
     def migrate(self) -> None:
-        """Bring the schema to HEAD (forward only), once even when several runs start together."""
+        """Bring the schema to HEAD (forward only), once even when several runs start together. A new
+        database gets the current tables and HEAD's stamp directly (what Alembic's migrations make,
+        tests/history/test_store.py holds them equal); an older one is upgraded by Alembic."""
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
             current = self.revision(conn)
             if current == HEAD:
                 return
-            from alembic import command
-            from alembic.config import Config
-
-            config = Config()
-            config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            if current is None and not inspect(conn).has_table("runs"):
+                schema.metadata.create_all(conn)
+                _VERSION.create(conn)
+                conn.execute(insert(_VERSION), {"version_num": HEAD})
+                return
+            upgrade(conn)
 
     # ---- writing -----------------------------------------------------------------------------------
     def record(self, record: RunRecord) -> int:
@@ -146,6 +161,17 @@ class HistoryStore:
     def connect(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             yield conn
+
+
+def upgrade(conn: Connection) -> None:
+    """Run Alembic's migrations on ``conn`` (inside the caller's transaction) up to HEAD."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
 
 
 def _insert(conn: Connection, record: RunRecord) -> int:
