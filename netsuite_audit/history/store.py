@@ -33,7 +33,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from netsuite_audit.history import schema
 from netsuite_audit.history.record import RunRecord
@@ -96,11 +95,11 @@ class HistoryStore:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite":
             _prepare_file(parsed.database)
-            self.engine: Engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+            self.engine: Engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = create_engine(url, poolclass=NullPool)
+            self.engine = create_engine(url)  # one connection, reused from the schema check to the write
 
     @classmethod
     def open(cls, value: str | None) -> HistoryStore:
