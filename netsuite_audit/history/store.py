@@ -99,6 +99,11 @@ class HistoryStore:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
+            try:
+                import psycopg  # noqa: F401
+            except ImportError as exc:
+                raise InputError("a PostgreSQL history needs the psycopg driver: python -m pip install "
+                                 "'nsaudit[postgresql]' (or psycopg[binary])", source="--history") from exc
             self.engine = create_engine(url)  # one connection, reused from the schema check to the write
 
     @classmethod

@@ -250,3 +250,12 @@ def test_the_demo_stays_out_of_the_users_history(isolated: Path, monkeypatch: py
     assert _cli("run", "--demo", "--no-progress", "--history", str(named)).exit_code == 1
     runs = json.loads(_cli("history", "--history", str(named), "--format", "json").stdout)["runs"]
     assert [r["source"] for r in runs] == ["demo"]
+
+
+def test_history_of_a_postgresql_without_the_driver_is_one_line(isolated: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    done = _cli("history", "--history", "postgresql://u@127.0.0.1:1/x")
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1 and "nsaudit[postgresql]" in done.stderr

@@ -147,3 +147,9 @@ def test_a_new_sqlite_file_and_folder_are_private(tmp_path: Path) -> None:
     HistoryStore.open(str(path)).close()
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_postgresql_without_its_driver_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
+    with pytest.raises(InputError, match=r"needs the psycopg driver: python -m pip install 'nsaudit\[postgresql\]'"):
+        HistoryStore(database_url("postgresql://u@127.0.0.1:1/x"))
