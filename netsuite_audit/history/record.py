@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -103,9 +102,10 @@ def _permissions(result: AuditResult, snapshot: AccountSnapshot, workspace: Work
         granted = grants(snapshot.tables.rolepermissions or (), role_id)
         return tuple({"permkey": key, "role_id": role_id, "role_name": role_name, "name": names.get(key),
                       "level": level.label, "source": "rolepermissions"} for key, level in sorted(granted.items()))
-    return tuple({"permkey": p.permkey, "role_id": role_id, "role_name": result.account.role, "name": p.name,
-                  "level": p.actual, "source": "probe"}
-                 for p in result.permissions if p.actual is not None and p.source == "probe")
+    proved = {p.permkey: {"permkey": p.permkey, "role_id": role_id, "role_name": result.account.role, "name": p.name,
+                          "level": p.actual, "source": "probe"}
+              for p in result.permissions if p.actual is not None and p.source == "probe"}
+    return tuple(proved.values())  # once per permission, as the table's key wants
 
 
 def _state(inactive: bool, revoked: bool) -> str:
@@ -131,11 +131,5 @@ def _identities(snapshot: AccountSnapshot) -> tuple[Row, ...]:
                     "user_name": people.get(token_info.entity_id) if token_info.entity_id is not None else None,
                     "role_name": roles.get(token_info.role_id) if token_info.role_id is not None else None,
                     "state": "active", "created": None, "revoked": None, "certificate_expiry": None})
-    return tuple(out)
+    return tuple({(row["kind"], row["ident"]): row for row in out}.values())  # once each, as the table's key wants
 
-
-def as_naive_utc(moment: datetime) -> datetime:
-    """SQLite keeps no zone: every time is stored in UTC."""
-    from datetime import UTC
-
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

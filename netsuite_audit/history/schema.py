@@ -25,12 +25,12 @@ runs = Table(
     "runs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_uid", String(36), nullable=False),
-    Column("account_id", String(64), nullable=False),
-    Column("profile", String(200)),
+    Column("account_id", Text, nullable=False),
+    Column("profile", Text),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=False),
     Column("nsaudit_version", String(40), nullable=False),
-    Column("connection_kind", String(40)),  # result.connection.kind when the result has one
+    Column("connection_kind", Text),  # result.connection.kind when the result has one
     Column("source", String(20), nullable=False),  # live, demo or snapshot
     Column("endpoint", Text),  # the base URL a live run read (no user info, no query)
     Column("snapshot_file", Text),  # the snapshot's file name, for a run from --snapshot
@@ -49,7 +49,7 @@ Index("ix_runs_account_started", runs.c.account_id, runs.c.started_at)
 run_checks = Table(
     "run_checks", metadata,
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("check_id", String(200), primary_key=True),
+    Column("check_id", Text, primary_key=True),
     Column("state", String(20), nullable=False),  # ran, skipped, error
 )
 
@@ -58,10 +58,10 @@ run_checks = Table(
 findings = Table(
     "findings", metadata,
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("fingerprint", String(500), primary_key=True),
-    Column("check_id", String(200), nullable=False),
-    Column("code", String(20)),
-    Column("subject", String(500)),
+    Column("fingerprint", Text, primary_key=True),
+    Column("check_id", Text, nullable=False),
+    Column("code", Text),
+    Column("subject", Text),
     Column("status", String(20), nullable=False),
     Column("severity", String(20), nullable=False),
     Column("title", Text, nullable=False),
@@ -74,7 +74,7 @@ Index("ix_findings_fingerprint", findings.c.fingerprint)
 role_permissions = Table(
     "role_permissions", metadata,
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
-    Column("permkey", String(100), primary_key=True),
+    Column("permkey", Text, primary_key=True),
     Column("role_id", Integer),
     Column("role_name", Text),
     Column("name", Text),
@@ -88,7 +88,7 @@ identities = Table(
     "identities", metadata,
     Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(40), primary_key=True),  # tba-token, oauth2-subject
-    Column("ident", String(200), primary_key=True),  # the record's internal id, or the token subject
+    Column("ident", Text, primary_key=True),  # the record's internal id, or the token subject
     Column("name", Text),
     Column("application", Text),  # the integration record
     Column("user_name", Text),

@@ -104,7 +104,9 @@ class HistoryStore:
             except ImportError as exc:
                 raise InputError("a PostgreSQL history needs the psycopg driver: python -m pip install "
                                  "'nsaudit[postgresql]' (or psycopg[binary])", source="--history") from exc
-            self.engine = create_engine(url)  # one connection, reused from the schema check to the write
+            # One connection, reused from the schema check to the write; the session in UTC, so the
+            # zone-less times nsaudit stores mean the same on every server.
+            self.engine = create_engine(url, connect_args={"options": "-c timezone=UTC"})
 
     @classmethod
     def open(cls, value: str | None) -> HistoryStore:

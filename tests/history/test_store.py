@@ -153,3 +153,30 @@ def test_postgresql_without_its_driver_says_what_to_install(monkeypatch: pytest.
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if psycopg were not installed
     with pytest.raises(InputError, match=r"needs the psycopg driver: python -m pip install 'nsaudit\[postgresql\]'"):
         HistoryStore(database_url("postgresql://u@127.0.0.1:1/x"))
+
+
+def test_times_and_long_ids_read_back_as_written(history_url: str) -> None:
+    """A server in another time zone stores and returns the same instant; ids of any length fit."""
+    from netsuite_audit.history.queries import load_runs
+
+    if "://" in history_url:
+        import psycopg
+
+        name = history_url.rsplit("/", 1)[1]
+        with psycopg.connect(history_url, autocommit=True) as conn:
+            conn.execute(f"ALTER DATABASE \"{name}\" SET timezone = 'America/New_York'")
+    record = _record()
+    when = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    long_id = "custom-check/report-line:" + "R" * 2000
+    finding = {**record.findings[0], "fingerprint": long_id, "subject": long_id[13:]}
+    record = RunRecord(run={**record.run, "started_at": when, "finished_at": when}, checks=record.checks,
+                       findings=(finding,))
+    store = HistoryStore.open(history_url)
+    try:
+        store.record(record)
+        (run,) = load_runs(store)
+        assert run.started_at == when and run.day.isoformat() == "2026-03-31"
+        with store.connect() as conn:
+            assert conn.execute(select(schema.findings.c.fingerprint)).scalar() == long_id
+    finally:
+        store.close()
