@@ -43,10 +43,13 @@ result = AuditResult.load(__import__("pathlib").Path(sys.argv[2]))
 snapshot = AccountSnapshot.load(__import__("pathlib").Path(sys.argv[3]))
 workspace = read_inputs(__import__("pathlib").Path(sys.argv[4]), None).workspace
 cold = sys.argv[5] == "cold"
-if not cold:
-    import netsuite_audit.history.record, netsuite_audit.history.store
-    if sys.argv[1].startswith("postgres"):
-        import psycopg
+if not cold:  # what history/hook.py's warm() imports while a live run reads the account
+    from netsuite_audit.history.hook import warm
+    warm(sys.argv[1])
+    import threading
+    for thread in threading.enumerate():
+        if thread.name == "nsaudit-history-import":
+            thread.join()
 started = time.perf_counter()
 from netsuite_audit.history.record import build_record
 from netsuite_audit.history.store import HistoryStore

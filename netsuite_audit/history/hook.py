@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 def warm(url: str) -> None:
     """Import the history store (SQLAlchemy, and psycopg for PostgreSQL) in a background thread while
     the account is read: the run waits on the network meanwhile, so recording costs only its write."""
-    modules = ["netsuite_audit.history.record", "netsuite_audit.history.store"]
+    # Third-party modules only: nsaudit's own modules are left to the main thread, which imports them
+    # too (and they are small); SQLAlchemy and the driver are what takes time.
+    modules = ["sqlalchemy", "sqlalchemy.engine", "sqlalchemy.dialects.sqlite"]
     if url.startswith("postgresql"):
-        modules.append("psycopg")
+        modules += ["psycopg", "sqlalchemy.dialects.postgresql.psycopg"]
 
     def load() -> None:
         for name in modules:
