@@ -74,6 +74,7 @@ class LazyGroup(click.Group):
     lazy = {
         "doctor": "netsuite_audit.commands.doctor:doctor_command",
         "explain": "netsuite_audit.commands.explain:explain_command",
+        "history": "netsuite_audit.commands.history:history_group",
         "init": "netsuite_audit.commands.init:init_command",
         "report": "netsuite_audit.commands.report:report_command",
         "restlet": "netsuite_audit.commands.restlet:restlet_group",
@@ -318,6 +319,13 @@ def _profiles(profiles: tuple[str, ...], all_profiles: bool) -> list[str]:
               help="Mute file (TOML, YAML or JSON): accepted findings with reason, owner and expiry date.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), envvar="NSAUDIT_BASELINE",
               help="A previous JSON result: findings already in it are shown as known and do not fail the run.")
+@click.option("--history", "history", metavar="URL", envvar="NSAUDIT_HISTORY",
+              help="Record the run in this history database: a SQLite file or postgresql://... "
+                   "(default: history.sqlite3 in the user data directory; --demo records only here). "
+                   "See docs/history.md.")
+@click.option("--no-history", is_flag=True, envvar="NSAUDIT_NO_HISTORY", help="Do not record this run.")
+@click.option("--shard", metavar="I/N", envvar="NSAUDIT_SHARD",
+              help="With several profiles: audit only shard I of N (1-based) of the profiles, sorted by name.")
 @handle_input_errors
 def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None, workspace_path: Path | None,
         reports_path: Path | None, demo: bool, demo_auth: str | None, demo_connection: str | None,
@@ -326,7 +334,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         snapshot_path: Path | None,
         include: tuple[str, ...], exclude: tuple[str, ...], checks_dirs: tuple[Path, ...], formats: tuple[str, ...],
         output: Path | None, fail_on: str, strict: bool, color: bool | None, verbose: bool, as_of: Any,
-        mutes_path: Path | None, baseline_path: Path | None) -> None:
+        mutes_path: Path | None, baseline_path: Path | None, history: str | None, no_history: bool,
+        shard: str | None) -> None:
     """Audit the account and report every predicted NS error with its fix.
 
     With several profiles (--profile a --profile b, or --all-profiles) the accounts are audited
@@ -335,7 +344,7 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     """
     from netsuite_audit.audit.model import Severity
     from netsuite_audit.audit.registry import load_checks, select
-    from netsuite_audit.commands.accounts import account_targets
+    from netsuite_audit.commands.accounts import account_targets, shard_profiles
     from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, audit_account
     from netsuite_audit.render.emit import emit, parse_formats
@@ -344,6 +353,11 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     demo_auth = _check_demo_auth(demo, demo_auth, demo_connection)
     targets = parse_formats(formats, output)
     names = _profiles(profiles, all_profiles)
+    if shard is not None:
+        names = shard_profiles(names, shard)
+        if not names:
+            click.echo(f"nsaudit: shard {shard} holds no profile; nothing to audit", err=True)
+            sys.exit(0)
     checks = select(load_checks(checks_dirs), include, exclude,
                     warn=lambda message: click.echo(f"nsaudit: warning: {message}", err=True))
     if not checks:  # nothing would be checked: never an exit code that says clean
@@ -364,6 +378,8 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
         mutes_path=str(mutes_path) if mutes_path else None,
         baseline_path=str(baseline_path) if baseline_path else None, verbose=verbose, restlet=_restlet(restlet),
         **expensify,
+        # The demo's simulated account stays out of the user's own history unless one is named.
+        history=None if no_history or (demo and history is None) else _history_url(history),
         **({"today": as_of.date()} if as_of is not None else {}),
     )
     if len(names) > 1:
@@ -376,6 +392,12 @@ def run(profiles: tuple[str, ...], all_profiles: bool, audit_profile: str | None
     result = audit_account(plan, profile)
     emit(result, account_targets(targets, profile or ("demo" if demo else "default")), color=color, verbose=verbose)
     sys.exit(result.exit_code)
+
+
+def _history_url(value: str | None) -> str:
+    from netsuite_audit.history.store import database_url
+
+    return database_url(value)
 
 
 def _run_many(plan: RunPlan, names: list[str], targets: list[Target], color: bool | None) -> None:

@@ -69,6 +69,7 @@ class RunPlan:
     expensify_demo: bool = False  # with demo: read the demo's Expensify side from the simulator
     verbose: bool = False
     restlet: tuple[int, int] | None = None  # --restlet SCRIPT:DEPLOY (wins over the workspace's [restlet])
+    history: str | None = None  # the history database (file or URL) this run is recorded in; None: not recorded
 
 
 def restlet_of(plan: RunPlan) -> tuple[int, int] | None:
@@ -254,6 +255,10 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     mutes = load_mutes(plan, profile)
     baseline = load_baseline(plan, profile)
     started = datetime.now(UTC)
+    if plan.history is not None:
+        from netsuite_audit.history.hook import warm
+
+        warm(plan.history)  # imported while the account is read
     snapshot, network = read_account(plan, profile, prepared)
     if plan.snapshot_path is not None and plan.expensify_policy:
         _check_saved_policy(snapshot, plan.expensify_policy, str(plan.snapshot_path))
@@ -288,7 +293,7 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
     for message in warnings:
         warn(message)
     explicit = {c.meta.id for c in plan.checks} if plan.include else set()
-    return build_result(
+    result = build_result(
         snapshot=snapshot, findings=findings, checks=[(c.meta, c.builtin) for c in plan.checks], skipped=skipped,
         started_at=started, finished_at=datetime.now(UTC),
         selection=Selection(include=plan.include, exclude=plan.exclude, fail_on=plan.fail_on, strict=plan.strict,
@@ -306,6 +311,13 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
         connection=_connection(snapshot, workspace),
         snapshot_file=str(plan.snapshot_path) if plan.snapshot_path is not None else None,
     )
+    if plan.history is not None:  # a failed write is one warning; the exit code stays the audit's
+        from netsuite_audit.history.hook import record
+
+        record(plan.history, result, snapshot, workspace, warn,
+               source="snapshot" if plan.snapshot_path is not None else "demo" if plan.demo else "live",
+               snapshot_file=plan.snapshot_path.name if plan.snapshot_path is not None else None)
+    return result
 
 
 def _check_saved_policy(snapshot: AccountSnapshot, policy: str, source: str) -> None:

@@ -24,6 +24,24 @@ from netsuite_audit.simulator.fixture import AccountFixture, parse_fixture
 from netsuite_audit.simulator.server import SimServer
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _history_away_from_the_user(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every run a test makes is recorded in a history file of the test session, never in the user's
+    data directory: XDG_DATA_HOME (where platformdirs puts the default history file on Linux, the
+    platform the suite runs on) points into the session's temporary folder, for this process and every
+    subprocess, including those that drop every NSAUDIT_* variable. NSAUDIT_HISTORY stays unset, so
+    `config show` and the option sources look as a user's would."""
+    import os
+
+    saved = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("history") / "data")
+    yield
+    if saved is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = saved
 ACCOUNTS = REPO / "fixtures" / "accounts"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "reference" / "real"
 

@@ -41,6 +41,18 @@ def worst_exit(codes: Sequence[int]) -> int:
     return min(ranked, key=EXIT_SEVERITY.index) if ranked else 0
 
 
+def shard_profiles(profiles: Sequence[str], shard: str) -> list[str]:
+    """Shard I of N (``"I/N"``, 1-based) of the profiles: every N-th name in sorted order from the I-th,
+    so N jobs given the same profiles audit each account exactly once."""
+    index, slash, count = shard.partition("/")
+    if not (slash and index.strip().isdigit() and count.strip().isdigit()):
+        raise InputError("expected I/N, e.g. 2/8", source="--shard")
+    i, n = int(index), int(count)
+    if not 1 <= i <= n:
+        raise InputError(f"shard {i} of {n}: I must be between 1 and N", source="--shard")
+    return sorted(profiles)[i - 1::n]
+
+
 def account_targets(targets: Sequence[Target], profile: str) -> list[Target]:
     return [replace(t, path=Path(fill(str(t.path), profile))) if t.path is not None else t for t in targets]
 

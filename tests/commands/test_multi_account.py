@@ -99,3 +99,47 @@ def test_worst_exit_order() -> None:
     assert worst_exit([3, 2, 1]) == 2
     assert worst_exit([0, 0]) == 0
     assert worst_exit([]) == 0
+
+
+def test_shards_split_the_profiles_once_each() -> None:
+    from netsuite_audit.commands.accounts import shard_profiles
+
+    names = [f"acct-{n:02d}" for n in range(11)]
+    for count in range(1, 6):
+        shards = [shard_profiles(names, f"{i}/{count}") for i in range(1, count + 1)]
+        assert sorted(p for shard in shards for p in shard) == sorted(names)  # each once, none lost
+        assert max(map(len, shards)) - min(map(len, shards)) <= 1  # balanced
+    assert shard_profiles(["b", "a", "c"], "1/2") == ["a", "c"]  # sorted: the same split in every job
+
+
+@pytest.mark.parametrize("spec", ["3/2", "0/2", "1", "a/b", "1/0"])
+def test_a_bad_shard_is_one_line_exit_2(two_accounts: Path, spec: str) -> None:
+    code, _, err = _run("run", "--all-profiles", "--shard", spec, "--workspace", str(WORKSPACE))
+    assert code == 2 and err.startswith("nsaudit: error: --shard") and err.count("\n") == 1
+
+
+def test_two_shards_audit_each_account_once_into_one_history(two_accounts: Path) -> None:
+    history = two_accounts / "history.sqlite3"
+    for shard in ("1/2", "2/2"):
+        code, _, err = _run("run", "--all-profiles", "--shard", shard, "--workspace", str(WORKSPACE), "--no-color",
+                            "-f", "json:{profile}.json", "--history", str(history))
+        assert code in (0, 1), err
+        assert "history not recorded" not in err
+    assert code == 0  # shard 2/2 is "good" alone (sorted: bad, good)
+    assert (two_accounts / "bad.json").is_file() and (two_accounts / "good.json").is_file()
+    listing = CliRunner().invoke(cli, ["history", "--history", str(history), "--format", "json"])
+    runs = json.loads(listing.stdout)["runs"]
+    assert sorted(r["profile"] for r in runs) == ["bad", "good"]
+    code, _, err = _run("run", "--all-profiles", "--shard", "3/3", "--workspace", str(WORKSPACE))
+    assert code == 0 and "holds no profile" in err
+
+
+def test_a_multi_account_run_records_every_account(two_accounts: Path) -> None:
+    history = two_accounts / "multi.sqlite3"
+    code, _, err = _run("run", "--profile", "good", "--profile", "bad", "--workspace", str(WORKSPACE),
+                        "--no-color", "-f", "json:{profile}.json", "--history", str(history))
+    assert code == 1 and "history not recorded" not in err, err
+    listing = CliRunner().invoke(cli, ["history", "--history", str(history), "--format", "json"])
+    data = json.loads(listing.stdout)
+    assert sorted((r["profile"], r["exit_code"]) for r in data["runs"]) == [("bad", 1), ("good", 0)]
+    assert any(f["fingerprint"] == "project-active/job:401" and f["status"] == "open" for f in data["findings"])
