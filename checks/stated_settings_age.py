@@ -30,6 +30,19 @@ RECONFIRM = ("Open each setting where nsaudit init shows it (or docs/workspace.m
              "it, and set the date to today: run nsaudit init again, or edit {date_field} in the workspace file.")
 
 
+def nothing_to_judge(ctx: Context) -> str | None:
+    """Not run when the workspace states no dated setting (nothing to be old)."""
+    ws = ctx.workspace
+    stated = ws.netsuite.stated_on is not None and any(
+        v is not None for v in ws.netsuite.model_dump(exclude={"stated_on", "stated_by"}).values())
+    forms = ws.forms
+    checked = forms is not None and forms.checked_on is not None and any(
+        forms.model_dump(exclude={"checked_on", "checked_by"}).values())
+    if stated or checked:
+        return None
+    return "the workspace states no dated setting ([netsuite] stated_on, [forms] checked_on)"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     ws = ctx.workspace
     stated = {k: v for k, v in ws.netsuite.model_dump(exclude={"stated_on", "stated_by"}).items() if v is not None}

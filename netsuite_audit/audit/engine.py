@@ -270,6 +270,10 @@ def run_checks(
                 continue
             ctx = Context(meta=check.meta, snapshot=snapshot, workspace=ws, reports=reports,
                           workspace_given=workspace_given, today=today, run_state=state)
+            idle = check.idle(ctx) if check.idle is not None else None
+            if idle:  # the inputs hold nothing this check judges: not run, never a PASS that checked nothing
+                skipped.append((check.meta.id, idle))
+                continue
             findings.extend(run_check(check, ctx, tally, mark))
     return findings, skipped
 

@@ -17,6 +17,9 @@ from netsuite_audit.netsuite.tables import TABLES
 from netsuite_audit.support.errors import InputError
 
 CheckFunc = Callable[[Context], Iterable[Finding]]
+# A check module's optional ``nothing_to_judge(ctx)``: why this run gives it nothing to judge (it is then
+# "not run" with that reason, never a PASS that checked nothing), or None to run it.
+IdleFunc = Callable[[Context], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class LoadedCheck:
     run: CheckFunc
     path: Path
     builtin: bool
+    idle: IdleFunc | None = None  # the module's nothing_to_judge(ctx), when it has one
 
 
 def builtin_checks_dir() -> Path:
@@ -81,8 +85,13 @@ def load_dir(directory: Path, *, builtin: bool) -> list[LoadedCheck]:
     for path in sorted(directory.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        meta, run = _validate(_import(path, namespace), path)
-        found.append(LoadedCheck(meta=meta, run=run, path=path, builtin=builtin))
+        module = _import(path, namespace)
+        meta, run = _validate(module, path)
+        idle = getattr(module, "nothing_to_judge", None)
+        if idle is not None and not callable(idle):
+            raise InputError("nothing_to_judge must be a function of the context", source=str(path),
+                             field="nothing_to_judge")
+        found.append(LoadedCheck(meta=meta, run=run, path=path, builtin=builtin, idle=idle))
     return found
 
 

@@ -105,6 +105,11 @@ def load_cases() -> list[Case]:
 
 def run_case(check: LoadedCheck, case: Case) -> list[Finding]:
     findings, skipped = run_checks([check], case.snapshot(), case.workspace(), case.reports())
+    not_run = case.data.get("expect_not_run")  # a case with nothing to judge: not run, with this reason
+    if not_run is not None:
+        assert [c for c, _ in skipped] == [check.meta.id] and not_run in skipped[0][1], \
+            f"{case.path}: expected not run ({not_run!r}), got skipped={skipped} findings={findings}"
+        return findings
     assert not skipped, f"{case.path}: check skipped: {skipped}"
     return findings
 
@@ -129,5 +134,5 @@ def assert_expected(case: Case, findings: list[Finding]) -> None:
     passed = [f.message for f in findings if f.status == Status.PASS]
     for item in case.data.get("expect_passed", []):  # partial verdicts: what the PASS says it judged
         assert any(item["message_contains"] in m for m in passed), f"{case.path}: no PASS with {item}: {shown}"
-    if not expected:
+    if not expected and "expect_not_run" not in case.data:
         assert any(f.status == Status.PASS for f in findings), f"{case.path}: expected a PASS, got {shown}"
