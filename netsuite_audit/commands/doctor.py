@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from netsuite_audit import __version__
 from netsuite_audit.netsuite import names
 from netsuite_audit.netsuite.errors import NetSuiteError, PermissionDenied, TransportError
+from netsuite_audit.netsuite.tables import TABLES
 
 Verdict = Literal["confirmed", "refuted", "could-not-tell"]
 Kind = Literal["table", "column", "table-permission", "restlet-id", "value", "behaviour"]
@@ -111,6 +112,12 @@ KEEPS = ("keeps the name; if NetSuite does not know it, the value is reported as
          "it), never as a missing permission")
 FALLS_BACK = ("reads the table again with SELECT * and reports this column's value as unknown (UNVERIFIABLE "
               "naming it); please send this report so the name can be corrected")
+NOT_READ = "does not read this column (names.toml lists it for the record): the audit does not depend on it"
+
+
+def _does(table: str, column: str, when_read: str) -> str:
+    """What nsaudit does about a column: ``when_read`` for a column it reads, else that it does not."""
+    return when_read if column in TABLES[table].columns else NOT_READ
 
 
 def _table_entries(ask: _Asker) -> Iterator[Entry]:
@@ -138,7 +145,8 @@ def _table_entries(ask: _Asker) -> Iterator[Entry]:
                             how="a query naming it was answered", nsaudit_does="reads it as named")
             for column in remaining:
                 yield Entry(kind="column", name=f"{table}.{column}", listed="UNCERTAIN", verdict="confirmed",
-                            how="a query naming it was answered", nsaudit_does="reads it as named")
+                            how="a query naming it was answered",
+                            nsaudit_does=_does(table, column, "reads it as named"))
         else:
             reason = _unsure_answer(exc)
             if entry.table.uncertain:
@@ -146,10 +154,10 @@ def _table_entries(ask: _Asker) -> Iterator[Entry]:
                             nsaudit_does=KEEPS)
             for column in remaining:
                 yield Entry(kind="column", name=f"{table}.{column}", listed="UNCERTAIN", verdict="could-not-tell",
-                            how=f"the table could not be queried: {reason}", nsaudit_does=KEEPS)
+                            how=f"the table could not be queried: {reason}", nsaudit_does=_does(table, column, KEEPS))
         for column in refuted:
             yield Entry(kind="column", name=f"{table}.{column}", listed="UNCERTAIN", verdict="refuted",
-                        how="NetSuite: unknown identifier", nsaudit_does=FALLS_BACK)
+                        how="NetSuite: unknown identifier", nsaudit_does=_does(table, column, FALLS_BACK))
         if entry.permission_name.uncertain:
             yield Entry(kind="table-permission", name=f"{table} needs {entry.permission}", listed="UNCERTAIN",
                         verdict="could-not-tell",

@@ -56,7 +56,11 @@ def test_doctor_lists_every_uncertain_name_with_a_verdict_and_validates(tmp_path
     assert writes == 0
     # What the simulator serves is confirmed; what it leaves out is refuted, never guessed.
     assert verdicts["expensecategory.expenseacct"] == "confirmed"
-    assert verdicts["jobresources.role"] == "refuted"  # the stand-in does not serve it
+    # a column NetSuite has that nsaudit does not read: asked, and said to play no part in the audit
+    assert verdicts["jobresources.role"] == "confirmed"
+    role = next(e for e in report.entries if e.name == "jobresources.role")
+    assert "does not read this column" in role.nsaudit_does
+    assert verdicts["SuiteQL's largest IN list is 1000 (as Oracle SQL's)"] == "confirmed"  # the stand-in keeps it
     assert verdicts["role.subsidiaryoption = SELECTED"] == "confirmed"
     assert verdicts["SuiteQL returns at most 100,000 rows a query"] == "confirmed"
     assert sum(report.counts.values()) == len(report.entries)
