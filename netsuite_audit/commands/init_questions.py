@@ -151,7 +151,15 @@ def _form_questions() -> list[Question]:
     return out
 
 
+CONNECTION_WHERE = (
+    "Expensify: Workspaces > the workspace > Accounting > NetSuite: a connection made since Expensify moved "
+    "to OAuth 2.0 was approved on NetSuite's consent screen, with no token to copy (oauth2-rest); an older "
+    "one was given a token id and secret (tba-soap). NetSuite: Setup > Users/Roles > Access Tokens lists an "
+    "active token of the Expensify application only for tba-soap (docs/connections.md)")
+
 QUESTIONS: tuple[Question, ...] = (
+    Question("connection.kind", "Which connection does the Expensify workspace use to reach NetSuite?",
+             f"{CONNECTION_WHERE}.", kind=("oauth2-rest", "tba-soap")),
     Question("connection.role_id", "Internal id of the role the integration's token uses (e.g. Expensify Integration)",
              "NetSuite: Setup > Users/Roles > Manage Roles (turn on Show Internal IDs under Home > Set "
              "Preferences > General if the id column is missing)", kind="int"),
