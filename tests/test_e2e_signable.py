@@ -299,6 +299,23 @@ def test_9_a_failed_login_fits_60_lines_with_the_login_finding_complete(demo_ser
     assert len(info) == 2 and "Oracle removes SOAP" not in words  # info: one line each, not in full
 
 
+def test_9_a_revoked_token_in_a_sandbox_fits_60_lines_with_the_login_finding_complete() -> None:
+    """The issue's own case: a revoked token on a sandbox (the diagnosis adds the sandbox-refresh cause)."""
+    data = account_data("demo")
+    data["tokens"][0]["revoked"] = True
+    data["account_id"] = "1234567_SB1"
+    with serve(data) as server:
+        env = {**_env(server), "NSAUDIT_ACCOUNT": "1234567_SB1"}
+        done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--as-of", AS_OF, env=env)
+    lines = done.output.splitlines()
+    assert done.exit_code == 3
+    assert len(lines) <= LOGIN_BUDGET, len(lines)
+    assert max(len(line) for line in lines) <= 80
+    words = " ".join(done.output.split())
+    assert "This is a sandbox" in words and "Login Audit Trail does." in words  # the login finding, whole
+    assert "5 not run (--verbose lists them)" in words
+
+
 # ---- 7. `nsaudit snapshot` collects what `run` reads, with or without a workspace ---------------------------
 def _findings(path: Path) -> set[tuple[str, str, str | None, str]]:
     result = json.loads(path.read_text())

@@ -447,7 +447,8 @@ def render_text(result: AuditResult, *, color: bool = True, width: int = 80,
         console.print()
         console.print(Text.assemble(("Passed", "green"), f" ({_plural(len(passed), 'check')}): ",
                                     ", ".join(_passed_name(result, check) for check in passed)))
-    if result.skipped_checks:  # grouped by reason: each reason once
+    if result.skipped_checks and (result.login_ok or verbose):  # grouped by reason: each reason once
+        # (after a failed login the count is on the "could not run" line; --verbose lists them)
         by_reason: dict[str, list[str]] = defaultdict(list)
         for skipped in result.skipped_checks:
             by_reason[skipped.reason].append(skipped.check_id)
@@ -490,11 +491,16 @@ def _login_failed(out: _Printer, result: AuditResult, open_findings: list[Findin
         out.groups(group_findings(login, result, out.code_title), detailed=True)
         why = "the login failed"
     blocked = list(dict.fromkeys(f.check_id for f in unverifiable if f.check_id != "login"))
-    if blocked:
+    skipped = len(result.skipped_checks)
+    if blocked and out.verbose:
         out.console.print()
-        names = listed(blocked, None if out.verbose else 0) if out.verbose else "--verbose lists them"
         out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run because {why} "
-                               f"({names}).", style="magenta"))
+                               f"({listed(blocked, None)}).", style="magenta"))
+    elif blocked:  # one line, the checks not run for other reasons too (their list waits for --verbose)
+        out.console.print()
+        more = f", {skipped} not run" if skipped else ""
+        out.console.print(Text(f"{_plural(len(blocked), 'check')} could not run ({why}){more} "
+                               f"(--verbose lists them).", style="magenta"))
     if others:  # info findings one line each: Oracle's dates are no reason to scroll past the login
         out.heading("Also found without logging in (from the workspace file)")
         out.groups(group_findings(others, result, out.code_title), detailed=out.verbose)
