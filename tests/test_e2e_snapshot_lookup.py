@@ -66,7 +66,8 @@ def _findings(path: Path) -> set[tuple[str, str, str | None, str]]:
 def test_a_snapshot_without_reports_leaves_every_report_unverifiable_naming_the_fix(demo_server: SimServer,
                                                                                      tmp_path: Path) -> None:
     snap = tmp_path / "a.json"
-    assert invoke("snapshot", "-o", str(snap), env=_env(demo_server)).exit_code == 0
+    taken = invoke("snapshot", "-o", str(snap), env=_env(demo_server))
+    assert taken.exit_code == 0 and "no pending report looked up (--reports)" in " ".join(taken.output.split())
     assert json.loads(snap.read_text())["looked_up_reports"] == []
     out = tmp_path / "r.json"
     done = invoke("run", "--snapshot", str(snap), "--reports", str(DEMO_REPORTS), "--check", CHECK, "--no-color",
@@ -94,7 +95,7 @@ def test_a_snapshot_with_reports_gives_the_findings_of_run(demo_server: SimServe
     snap = tmp_path / "a.json"
     taken = invoke("snapshot", "-o", str(snap), "--workspace", str(DEMO_WORKSPACE), "--reports", str(DEMO_REPORTS),
                    env=env)
-    assert taken.exit_code == 0
+    assert taken.exit_code == 0 and "transactions looked up for 7 pending report(s)" in taken.output
     ids = [r["id"] for r in json.loads(DEMO_REPORTS.read_text())["reports"]]
     assert json.loads(snap.read_text())["looked_up_reports"] == ids
     offline = tmp_path / "offline.json"
