@@ -70,8 +70,9 @@ def test_a_snapshot_without_reports_leaves_every_report_unverifiable_naming_the_
     assert taken.exit_code == 0 and "no pending report looked up (--reports)" in " ".join(taken.output.split())
     assert json.loads(snap.read_text())["looked_up_reports"] == []
     out = tmp_path / "r.json"
+    pages = {fmt: tmp_path / f"r.{fmt}" for fmt in ("html", "markdown")}
     done = invoke("run", "--snapshot", str(snap), "--reports", str(DEMO_REPORTS), "--check", CHECK, "--no-color",
-                  "-f", "text", "-f", f"json:{out}")
+                  "-f", "text", "-f", f"json:{out}", *(a for f, p in pages.items() for a in ("-f", f"{f}:{p}")))
     ids = [r["id"] for r in json.loads(DEMO_REPORTS.read_text())["reports"]]
     assert _ns0034(out) == dict.fromkeys(ids, "UNVERIFIABLE")  # never PASS, and no guessed FAIL either
     result = json.loads(out.read_text())
@@ -84,6 +85,9 @@ def test_a_snapshot_without_reports_leaves_every_report_unverifiable_naming_the_
     words = " ".join(done.output.split())
     assert warning in words and fix in words
     assert sum(warning in w and fix in w for w in result["warnings"]) == 1
+    for fmt, path in pages.items():
+        page = " ".join(path.read_text().replace("&#x27;", "'").replace("&#39;", "'").split())
+        assert page.count("did not look up 7 of the 7 pending reports") == 1, fmt
     assert done.exit_code != 0  # nothing verified is never a clean exit
 
 
