@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from netsuite_audit.audit import remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.partial import with_judged_part
+from netsuite_audit.inputs.pending import Report
 from netsuite_audit.netsuite.records import Transaction
 
 META = CheckMeta(
@@ -103,13 +105,23 @@ class _Index:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    index = _Index(tuple(ctx.rows("transaction")))
     reports = ctx.reports.reports if ctx.reports else ()
+    unlooked = set(ctx.snapshot.not_looked_up(report.id for report in reports))
+    judged = [0]  # reports looked up and found clean
+    return with_judged_part(_findings(ctx, reports, unlooked, judged), lambda: _judged(ctx, judged[0], len(unlooked)))
+
+
+def _findings(ctx: Context, reports: Sequence[Report], unlooked: set[str], judged: list[int],
+              ) -> Iterator[Finding]:
+    index = _Index(tuple(ctx.rows("transaction")))
     clean = 0
     for report in reports:
         found = index.matching(report.id.strip())
-        if not found:
-            clean += 1
+        if not found:  # a transaction found is a FAIL whatever was asked; nothing found means something only if asked
+            if report.id in unlooked:
+                yield _not_looked_up(ctx, report)
+            else:
+                clean += 1
             continue
         listed = ", ".join(f"{t.type or 'transaction'} {t.tranid or ''} (id {t.id})".replace("  ", " ")
                            for t in found)
@@ -126,8 +138,42 @@ def check(ctx: Context) -> Iterator[Finding]:
                  "the report as exported in the workspace instead of exporting it.",
                  remedies.SYNC_AND_EXPORT),
         )
+    judged[0] = clean
     if clean and clean == len(reports):  # a FAIL's evidence says what was searched; a clean PASS says it here
         yield ctx.passed(
             f"No NetSuite transaction carries the id of any of the {clean} pending report(s). Searched: {SEARCHED}.",
             evidence={"searched": SEARCHED, "matched_on": f"{MATCH_FIELD} (UNCERTAIN)", "reports": clean},
         )
+
+
+def _not_looked_up(ctx: Context, report: Report) -> Finding:
+    """A report whose id the snapshot audited never looked up: unknown, never a PASS."""
+    recorded = ctx.snapshot.looked_up_reports is not None
+    snapshot = ctx.snapshot
+    why = (f"did not look up report {report.id} among NetSuite's transactions (nsaudit snapshot looks up only "
+           "the reports given to it with --reports, and this one was not)" if recorded else
+           "does not record which pending reports it looked up among NetSuite's transactions (written by "
+           f"nsaudit {snapshot.tool_version}, before snapshots recorded it), so report {report.id} may not have been")
+    return ctx.unverifiable(
+        f"Not checked: the snapshot audited {why}; whether it is already in NetSuite is "
+        "unknown.",
+        missing=f"a look-up of report {report.id} among NetSuite's transactions",
+        manual=("Take the snapshot again with --reports and this reports file (nsaudit snapshot --reports FILE "
+                "-o SNAPSHOT) and audit that, or run nsaudit live with --reports.",
+                "Or search NetSuite for the report id (global search) before exporting it."),
+        subject=Subject(kind="report", id=report.id, name=report.title),
+        evidence={"report": report.id, "looked_up_reports": (len(ctx.snapshot.looked_up_reports or ())
+                                                              if recorded else "not recorded")},
+    )
+
+
+def _judged(ctx: Context, clean: int, unlooked: int) -> Finding | None:
+    """The PASS for the reports that were looked up, beside the UNVERIFIABLE ones that were not."""
+    if not clean:
+        return None
+    return ctx.passed(
+        f"No NetSuite transaction carries the id of any of the {clean} pending report(s) looked up; the other "
+        f"{unlooked} were not looked up (see their findings). Searched: {SEARCHED}.",
+        evidence={"searched": SEARCHED, "matched_on": f"{MATCH_FIELD} (UNCERTAIN)", "reports": clean,
+                  "not_looked_up": unlooked},
+    )

@@ -437,7 +437,8 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
     """Read the account once and save what was read, for offline audits (nsaudit run --snapshot).
 
     It reads what `nsaudit run` reads: the RESTlet too when --restlet or the workspace's [restlet] names
-    it, and NetSuite's transactions for the pending reports' ids when --reports is given."""
+    it, and NetSuite's transactions for the pending reports' ids when --reports is given (only those: the
+    snapshot records which, and a run from it with other reports cannot judge those)."""
     from netsuite_audit.inputs.given import read_inputs
     from netsuite_audit.pipeline import RunPlan, collect_account, restlet_of
     from netsuite_audit.render.output import write_atomic
@@ -459,8 +460,12 @@ def snapshot(profile: str | None, audit_profile: str | None, workspace_path: Pat
     restlet_read = ("RESTlet read" if snap.restlet is not None
                     else "no RESTlet named (--restlet or the workspace's [restlet]): the settings only it reads "
                          "are not in the snapshot" if restlet_of(plan) is None else "RESTlet NOT read")
+    looked_up = snap.looked_up_reports or ()
+    reports_read = (f"transactions looked up for {len(looked_up)} pending report(s)" if looked_up
+                    else "no pending report looked up (--reports): a run from this snapshot cannot judge "
+                         "whether a report is already in NetSuite")
     click.echo(f"wrote {output}: {ok} of {len(snap.reads)} tables read over {snap.transport.upper()}, "
-               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}; {restlet_read}", err=True)
+               f"login {'ok' if snap.login.any_ok else 'FAILED'}{side}; {restlet_read}; {reports_read}", err=True)
     failed = [table for table, read in snap.reads.items() if read.failed_in_transit]
     if failed:
         click.echo(f"nsaudit: {len(failed)} table(s) failed in transit (network, timeout, 429s or 5xx): "

@@ -20,9 +20,10 @@ from netsuite_audit.audit.state import PreparedInputs
 from netsuite_audit.collect.network_use import NetworkUse
 from netsuite_audit.expensify.models import ExpensifyRead, Job, ReportScope
 from netsuite_audit.inputs.given import GivenInputs
+from netsuite_audit.inputs.pending import PendingReports
 from netsuite_audit.inputs.workspace import Workspace
 from netsuite_audit.result import AuditResult, PermissionRow, ResultConnection
-from netsuite_audit.snapshot import AccountSnapshot
+from netsuite_audit.snapshot import AccountSnapshot, ReadState
 from netsuite_audit.support.background import InBackground, resolved
 from netsuite_audit.support.errors import InputError
 
@@ -91,6 +92,33 @@ def snapshot_restlet_note(plan: RunPlan, snapshot: AccountSnapshot) -> str | Non
     return (f"the snapshot {plan.snapshot_path.name} was taken without the RESTlet named here (script {wanted[0]}, "
             f"deploy {wanted[1]}), so the settings only it reads are unknown: take the snapshot again with "
             f"--workspace (the same file) or --restlet {wanted[0]}:{wanted[1]}")
+
+
+def snapshot_reports_note(plan: RunPlan, snapshot: AccountSnapshot, reports: PendingReports | None,
+                          reports_file: Path | None) -> str | None:
+    """A run from a saved snapshot whose pending reports include ids the snapshot never looked up among
+    NetSuite's transactions (taken without --reports, or with other reports): the checks that read them
+    judge only the reports looked up, said in every output rather than lost quietly."""
+    readers = [c.meta.id for c in plan.checks if "transaction" in c.meta.reads]
+    if plan.snapshot_path is None or reports is None or not reports.reports or not readers:
+        return None
+    if snapshot.read("transaction").state not in (ReadState.OK, ReadState.SKIPPED):
+        return None  # the look-up failed: the checks say so themselves
+    ids = [report.id for report in reports.reports]
+    missing = snapshot.not_looked_up(ids)
+    if not missing:
+        return None
+    again = (f"take the snapshot again with --reports {reports_file.name if reports_file else '(the same reports)'}, "
+             "or run nsaudit live")
+    name = plan.snapshot_path.name
+    if snapshot.looked_up_reports is None and snapshot.read("transaction").state == ReadState.OK:
+        return (f"the snapshot {name} does not record which pending reports it looked up among NetSuite's "
+                f"transactions (written by nsaudit {snapshot.tool_version}), so {', '.join(readers)} cannot pass "
+                f"the reports it finds nothing for: {again}")
+    listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return (f"the snapshot {name} did not look up {len(missing)} of the {len(ids)} pending reports among "
+            f"NetSuite's transactions ({listed}), so whether they are already in NetSuite is unknown "
+            f"({', '.join(readers)} is UNVERIFIABLE for them): {again}")
 
 
 def fill(template: str, profile: str | None) -> str:
@@ -281,6 +309,9 @@ def audit_account(plan: RunPlan, profile: str | None, warn: Warn = stderr_warnin
                 reports = built.reports
         workspace_label = workspace_source(snapshot.expensify, given.workspace_file)
         inputs = PreparedInputs(workspace, reports)  # the workspace the checks judge by is another now
+    unlooked = snapshot_reports_note(plan, snapshot, reports, given.reports_file)
+    if unlooked:
+        notes.append(unlooked)
     tally = VerdictTally()  # verdicts from every finding; large groups of findings come back folded
     muting = MuteApplier(mutes, plan.today) if mutes is not None else None  # each finding, before folding
     findings, skipped = run_checks(list(plan.checks), snapshot, workspace, reports, today=plan.today,

@@ -18,7 +18,7 @@ empty (NetSuite leaves null columns out of each row).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
@@ -248,6 +248,10 @@ class AccountSnapshot(Model):
     restlet_failure: Literal["network", "concurrency", "server"] | None = None
     # What was read from Expensify's Integration Server in the same run (no secrets), when asked for.
     expensify: ExpensifyRead | None = None
+    # The pending report ids whose transactions were looked up (the transaction table holds only what
+    # that look-up found): () when none was given; None in snapshots written before it was recorded
+    # (which ids were looked up is unknown). report-already-exported judges only the reports looked up.
+    looked_up_reports: tuple[str, ...] | None = None
     _file_sha256: str | None = PrivateAttr(default=None)  # of the file it was loaded from, if any
 
     @field_validator("schema_version", mode="before")
@@ -275,6 +279,18 @@ class AccountSnapshot(Model):
     def known(self, table: str, column: str) -> bool:
         """True when ``table`` was read and its rows carry ``column`` as NetSuite holds it."""
         return self.readable(table) and column not in self._unknown.get(table, ())
+
+    def not_looked_up(self, report_ids: Iterable[str]) -> tuple[str, ...]:
+        """The report ids among ``report_ids`` whose transactions this snapshot did not look up (case and
+        surrounding spaces ignored, as the look-up ignores them): every one when the snapshot does not
+        record its look-up. A look-up that failed is the transaction read's own state, not said here."""
+        ids = tuple(report_ids)
+        if self.read("transaction").state == ReadState.SKIPPED:  # never asked: nothing was looked up
+            return ids
+        if self.looked_up_reports is None:
+            return ids
+        covered = {rid.strip().upper() for rid in self.looked_up_reports}
+        return tuple(rid for rid in ids if rid.strip().upper() not in covered)
 
     # --- files -------------------------------------------------------------------------------
     def to_json(self) -> str:

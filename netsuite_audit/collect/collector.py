@@ -166,6 +166,15 @@ class _Outcome:
     calls: int = 0
 
 
+def _looked_up(entry: tuple[TableSource, _Outcome] | None) -> tuple[str, ...] | None:
+    """The report ids the transaction read looked up: none when it was not planned (no pending report, or
+    a path with no transaction search); None when the ids were never known (the read never started)."""
+    if entry is None:
+        return ()
+    source = entry[0]
+    return source.looked_up if isinstance(source, SuiteQLSource) else ()
+
+
 def _no_progress(event: str, data: dict[str, Any]) -> None:
     return None
 
@@ -291,6 +300,7 @@ class Collector:
         if self.options.restlet is None and restlet_detail is None:
             restlet_detail = "the nsaudit RESTlet is not configured (see docs/restlet.md)"
         tables = self._build_tables(rows, reads)
+        looked_up = _looked_up(outcomes.get("transaction"))
         self.progress("done", {"calls": self.stats.calls})
         return AccountSnapshot(
             tool_version=__version__,
@@ -304,6 +314,7 @@ class Collector:
             restlet=restlet,
             restlet_detail=restlet_detail,
             restlet_failure=restlet_failure,
+            looked_up_reports=looked_up,
         )
 
     def network_use(self) -> NetworkUse:

@@ -147,6 +147,11 @@ class SuiteQLSource:
     def can_read(self, table: str) -> bool:
         return True
 
+    @property
+    def looked_up(self) -> tuple[str, ...] | None:
+        """The report ids the transaction read looks up (None while they are still being read)."""
+        return None if self._later is not None else tuple(self.report_ids)
+
     def _query(self, table: str, star: bool = False, batch: int = 0) -> tuple[str, list[object]]:
         columns = "*" if star else ", ".join(TABLES[table].columns)
         if table == "transaction":
