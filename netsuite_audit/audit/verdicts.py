@@ -61,6 +61,17 @@ class ReportVerdict(BaseModel):
     # they are fixed, whatever this report's own verdict.
     blocked_by: tuple[str, ...] = ()
 
+    @property
+    def verified(self) -> bool:
+        """Nothing found and every check could judge it: the only case said "exports cleanly"."""
+        return self.exports_cleanly and not self.unverified
+
+    def unverified_text(self) -> str:
+        """``not verified: nothing found, but 2 checks could not tell (a, b)``."""
+        n = len(self.unverified)
+        return (f"not verified: nothing found, but {n} check{'s' if n != 1 else ''} could not tell "
+                f"({', '.join(self.unverified)})")
+
     def blocked_text(self) -> str:
         """``blocked until NS0377 and NS0384 are fixed``."""
         codes = list(self.blocked_by)

@@ -138,9 +138,10 @@ def _permissions(result: AuditResult) -> list[str]:
 
 
 def _exports(verdict: ReportVerdict) -> str:
-    """yes, no, or no with what blocks every report (a critical finding that stops every sync)."""
+    """yes (nothing found and every check judged it), not verified (nothing found, but a check could not
+    tell), no, or no with what blocks every report (a critical finding that stops every sync)."""
     if verdict.exports_cleanly:
-        return "yes"
+        return "yes" if verdict.verified else cell(verdict.unverified_text())
     return f"no: {cell(verdict.blocked_text())}" if verdict.blocked_by else "no"
 
 

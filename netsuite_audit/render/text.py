@@ -525,9 +525,11 @@ def _reports(out: _Printer, result: AuditResult) -> None:
     if not out.verbose:  # one line per outcome: the failing reports with their codes, then the clean ones
         failing = [v for v in verdicts if not v.exports_cleanly and (v.findings or not v.blocked_by)]
         blocked = [v for v in verdicts if not v.exports_cleanly and not v.findings and v.blocked_by]
-        clean = [v for v in verdicts if v.exports_cleanly]
+        clean = [v for v in verdicts if v.verified]
+        unsure = [v for v in verdicts if v.exports_cleanly and not v.verified]  # nothing found, not all judged
         out.heading(f"Pending reports: {len(failing):,} would fail, "
-                    + (f"{len(blocked):,} blocked, " if blockers else "") + f"{len(clean):,} export cleanly")
+                    + (f"{len(blocked):,} blocked, " if blockers else "") + f"{len(clean):,} export cleanly"
+                    + (f", {len(unsure):,} not verified" if unsure else ""))
         if blockers is not None:
             out.console.print(Padding(Text.assemble(("every report is ", "red"), blockers.blocked_text(),
                                                     " (they stop every sync)"), (0, 0, 0, 2)))
@@ -543,6 +545,12 @@ def _reports(out: _Printer, result: AuditResult) -> None:
             out.console.print(Padding(Text.assemble(("exports cleanly: ", "green"),
                                       listed([v.report_id for v in clean], MAX_ITEMS, "more reports")),
                                       (0, 0, 0, 2)))
+        if unsure:
+            checks = sorted({c for v in unsure for c in v.unverified})
+            out.console.print(Padding(Text.assemble(
+                ("not verified (nothing found, but ", "magenta"), listed(checks, MAX_ITEMS, "more checks"),
+                (" could not tell): ", "magenta"), listed([v.report_id for v in unsure], MAX_ITEMS, "more reports")),
+                (0, 0, 0, 2)))
         return
     out.heading("Pending reports")
     if blockers is not None:
@@ -554,10 +562,13 @@ def _reports(out: _Printer, result: AuditResult) -> None:
             out.console.print(f"  [yellow]blocked[/yellow]        {escape(verdict.report_id)} "
                               f"({escape(verdict.employee)}): nothing else found; {verdict.blocked_text()}")
             continue
+        if verdict.exports_cleanly and not verdict.verified:
+            out.console.print(f"  [magenta]not verified[/magenta]    {escape(verdict.report_id)} "
+                              f"({escape(verdict.employee)}): {escape(verdict.unverified_text())}")
+            continue
         if verdict.exports_cleanly:
-            note = " (some checks could not verify it)" if verdict.unverified else ""
             out.console.print(f"  [green]exports cleanly[/green]  {escape(verdict.report_id)} "
-                              f"({escape(verdict.employee)}){note}")
+                              f"({escape(verdict.employee)})")
             continue
         where = "; ".join(f"line {lv.line}: {', '.join(lv.codes) or 'error'}" for lv in verdict.lines[:SHOWN_LINES])
         if len(verdict.lines) > SHOWN_LINES:
