@@ -94,6 +94,14 @@ class ResultConnection(_Model):
     active_tokens: tuple[str, ...] = Field((), description="Active access tokens of the integration's "
                                                            "application, when the token list was read")
 
+    def kind_text(self) -> str:
+        """``OAuth 2.0/REST (oauth2-rest)``: the kind in words, with its workspace spelling."""
+        return f"{self.label} ({self.kind})"
+
+    def agreement_text(self) -> str:
+        """``agrees``, ``DISAGREES`` or ``could not tell``: whether the account backs the workspace's kind."""
+        return {True: "agrees", False: "DISAGREES", None: "could not tell"}[self.agrees]
+
 
 class SnapshotSource(_Model):
     file: str = Field(description="The snapshot file audited, as given to --snapshot")

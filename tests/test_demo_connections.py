@@ -72,3 +72,21 @@ def test_demo_connection_needs_demo(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--demo-connection" in result.stderr
     result = CliRunner().invoke(cli, ["run", "--demo", "--demo-connection", "oauth2-rest", "--auth", "tba"])
     assert result.exit_code == 2 and "--auth" in result.stderr
+
+
+def test_every_report_format_names_the_connection_audited(tmp_path: Path) -> None:
+    """Through the CLI: HTML, Markdown, SARIF and JUnit of the OAuth 2.0/REST demo carry its connection."""
+    files = {fmt: tmp_path / f"report.{fmt}" for fmt in ("html", "markdown", "sarif", "junit")}
+    result = CliRunner().invoke(cli, ["run", "--demo", "--no-progress", "--as-of", AS_OF,
+                                      "--demo-connection", "oauth2-rest",
+                                      *(arg for fmt, path in files.items() for arg in ("-f", f"{fmt}:{path}"))],
+                                catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    out = {fmt: path.read_text(encoding="utf-8") for fmt, path in files.items()}
+    assert "<dt>Connection audited</dt><dd>OAuth 2.0/REST (oauth2-rest)</dd>" in out["html"]
+    assert "| Connection audited | OAuth 2.0/REST (oauth2-rest) |" in out["markdown"]
+    assert "| What the account shows | agrees: " in out["markdown"]
+    sarif = json.loads(out["sarif"])["runs"][0]["properties"]["connection"]
+    assert sarif["kind"] == "oauth2-rest" and sarif["agrees"] is True
+    assert '<property name="connection.kind" value="oauth2-rest"/>' in out["junit"]
+    assert '<property name="connection.agrees" value="agrees"/>' in out["junit"]

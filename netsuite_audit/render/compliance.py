@@ -186,6 +186,7 @@ def _facts(result: AuditResult) -> tuple[Fact, ...]:
              if result.login_ok else "did not succeed; nothing was read"),
         Fact("Run by", result.run_by or "not recorded"),
         *_provenance_facts(result),
+        *_connection_facts(result),
         Fact("Audit started" if _from_snapshot(result) else "Started", _stamp(result.started_at)),
         Fact("Finished", f"{_stamp(result.finished_at)} "
                          f"({max((result.finished_at - result.started_at).total_seconds(), 0.0):.1f} s)"),
@@ -222,6 +223,19 @@ def _provenance_facts(result: AuditResult) -> list[Fact]:
              + f" by {snap.collected_by or 'an unknown nsaudit version'}"),
     ]
     return facts
+
+
+def _connection_facts(result: AuditResult) -> list[Fact]:
+    """Which Expensify connection was audited (its kind in words), how that was decided, and what the account
+    showed about it: whether it agrees with that kind, DISAGREES, or could not tell."""
+    conn = result.connection
+    if conn is None:
+        return [Fact("Connection audited", "not recorded (a result written before nsaudit recorded it)")]
+    return [
+        Fact("Connection audited", conn.kind_text()),
+        Fact("Connection decided by", conn.decided_by),
+        Fact("What the account shows", f"{conn.agreement_text()}: {conn.account or 'nothing recorded'}"),
+    ]
 
 
 def _view(finding: Finding) -> FindingView:

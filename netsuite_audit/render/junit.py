@@ -119,6 +119,11 @@ def render_junit(result: AuditResult, color: bool = False) -> str:
            ("provenance.endpoint", result.provenance.endpoint_text()),
            ("provenance.snapshot", result.provenance.source_text() if result.provenance.snapshot else None))
           if result.provenance is not None else ()),
+        *((("connection.kind", result.connection.kind), ("connection.label", result.connection.label),
+           ("connection.decided_by", result.connection.decided_by),
+           ("connection.agrees", result.connection.agreement_text()),
+           ("connection.account", result.connection.account))
+          if result.connection is not None else ()),
     ):
         if value:
             etree.SubElement(props, "property", name=key, value=_clean(value))

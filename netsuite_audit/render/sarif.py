@@ -173,6 +173,8 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
                            "checkCounts": check_counts_dict(result),
                            "provenance": (result.provenance.model_dump(mode="json")
                                           if result.provenance is not None else None),
+                           "connection": (result.connection.model_dump(mode="json")
+                                          if result.connection is not None else None),
                            "skippedChecks": [s.model_dump() for s in result.skipped_checks]},
         }],
     }

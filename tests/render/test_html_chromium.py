@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from netsuite_audit.render.html import render_html
-from tests.support.render_sample import sample_result
+from tests.support.render_sample import sample_connection, sample_result
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -46,7 +46,7 @@ def _console_errors(stderr: str) -> list[str]:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("html") / "report.html"
-    path.write_text(render_html(sample_result()), encoding="utf-8")
+    path.write_text(render_html(sample_result(connection=sample_connection("oauth2-disagrees"))), encoding="utf-8")
     return path
 
 
@@ -58,6 +58,8 @@ def test_dom_has_every_section_and_no_console_errors(report_file: Path, tmp_path
         assert f'<section id="{section}">' in dom, section
     assert "NS0770: Project is not active" in dom and "ap-team@example.com" in dom
     assert "&lt;Phase 2&gt;" in dom  # escaped text stayed text in the browser's DOM
+    assert "<dt>Connection audited</dt><dd>OAuth 2.0/REST (oauth2-rest)</dd>" in dom
+    assert "<dd>DISAGREES: The account still has 1 active access token(s)" in dom
     assert _console_errors(done.stderr) == []
 
 

@@ -11,7 +11,7 @@ from netsuite_audit.audit.model import Severity, Status, Subject
 from netsuite_audit.render import compliance
 from netsuite_audit.render.emit import RENDERERS
 from netsuite_audit.render.html import render_html
-from tests.support.render_sample import make_finding, sample_findings, sample_result
+from tests.support.render_sample import HOSTILE_APP, make_finding, sample_connection, sample_findings, sample_result
 
 SECTIONS = ("audit", "summary", "scope", "findings", "permissions", "reports", "muted", "checks", "signoff")
 
@@ -65,6 +65,46 @@ def test_header_for_an_auditor(page: str) -> None:
     assert _text(doc.xpath("//header")[0]).endswith("Result: audit incomplete: 1 check broke; see Scope and "
                                                      "limitations")
     assert "exit code" not in page.lower()
+
+
+def _facts(page: str) -> dict[str, str]:
+    about = _section(_doc(page), "audit")
+    return {_text(dt): _text(dd) for dt, dd in zip(about.xpath(".//dt"), about.xpath(".//dd"), strict=True)}
+
+
+@pytest.mark.parametrize(("case", "kind", "decided", "shows"), [
+    ("oauth2-agrees", "OAuth 2.0/REST (oauth2-rest)", 'The workspace says kind = "oauth2-rest".',
+     "agrees: The account has no active access token of 'Expensify'"),
+    ("oauth2-disagrees", "OAuth 2.0/REST (oauth2-rest)", 'The workspace says kind = "oauth2-rest".',
+     "DISAGREES: The account still has 1 active access token(s) of 'Expensify' (Expensify - Ada Admin)"),
+    ("tba-agrees", "TBA/SOAP (tba-soap)", "No workspace was given, so the legacy default (tba-soap) is assumed.",
+     "agrees: The account has 1 active access token(s) of 'Expensify'"),
+    ("tba-disagrees", "TBA/SOAP (tba-soap)", 'The workspace says kind = "tba-soap".',
+     "DISAGREES: The account has no active access token of 'Expensify'"),
+    ("tba-unknown", "TBA/SOAP (tba-soap)", 'The workspace says kind = "tba-soap".',
+     "could not tell: The access token list could not be read"),
+])
+def test_about_names_the_connection_audited(case: str, kind: str, decided: str, shows: str) -> None:
+    facts = _facts(render_html(sample_result(connection=sample_connection(case))))
+    assert facts["Connection audited"] == kind
+    assert facts["Connection decided by"] == decided
+    assert facts["What the account shows"].startswith(shows)
+    labels = list(facts)
+    assert labels.index("Data source") < labels.index("Connection audited")  # beside the provenance facts
+
+
+def test_connection_not_recorded_is_said(page: str) -> None:
+    facts = _facts(page)
+    assert facts["Connection audited"].startswith("not recorded")
+    assert "What the account shows" not in facts
+
+
+def test_connection_text_is_escaped() -> None:
+    page = render_html(sample_result(connection=sample_connection("hostile")))
+    doc = _doc(page)
+    assert not doc.xpath("//b | //img | //a[@href and not(starts-with(@href, '#'))]")
+    assert "&lt;b&gt;x&lt;/b&gt;" in page and "\x1b" not in page  # markup as text, no raw control character
+    assert HOSTILE_APP.split("\x1b")[0] in _facts(page)["What the account shows"]
 
 
 def test_table_of_contents_links_every_section(page: str) -> None:

@@ -10,7 +10,7 @@ from lxml import etree
 from netsuite_audit.audit.model import Severity, Status, Subject
 from netsuite_audit.render.emit import RENDERERS
 from netsuite_audit.render.junit import render_junit
-from tests.support.render_sample import make_finding, sample_findings, sample_result
+from tests.support.render_sample import HOSTILE_APP, make_finding, sample_connection, sample_findings, sample_result
 
 XSD = Path(__file__).parents[1] / "schemas" / "junit.xsd"
 
@@ -133,3 +133,40 @@ def test_baseline_findings_do_not_fail(schema: etree.XMLSchema) -> None:
     case = _case(root, "project-active", "job:7")
     assert case.find("failure") is None
     assert "known from the baseline: reported, not failing" in (case.findtext("system-out") or "")
+
+
+def _props(text: str) -> dict[str, str | None]:
+    return {p.get("name"): p.get("value") for p in _parse(text).iterfind("testsuite/properties/property")}
+
+
+@pytest.mark.parametrize(("case", "kind", "label", "agrees", "account"), [
+    ("oauth2-agrees", "oauth2-rest", "OAuth 2.0/REST", "agrees", "The account has no active access token of"),
+    ("oauth2-disagrees", "oauth2-rest", "OAuth 2.0/REST", "DISAGREES", "The account still has 1 active access token"),
+    ("tba-agrees", "tba-soap", "TBA/SOAP", "agrees", "The account has 1 active access token(s) of 'Expensify'"),
+    ("tba-disagrees", "tba-soap", "TBA/SOAP", "DISAGREES", "The account has no active access token of"),
+    ("tba-unknown", "tba-soap", "TBA/SOAP", "could not tell", "The access token list could not be read"),
+])
+def test_properties_name_the_connection_audited(schema: etree.XMLSchema, case: str, kind: str, label: str,
+                                                agrees: str, account: str) -> None:
+    connection = sample_connection(case)
+    text = render_junit(sample_result(connection=connection))
+    assert schema.validate(_parse(text)), schema.error_log
+    props = _props(text)
+    assert props["connection.kind"] == kind and props["connection.label"] == label
+    assert props["connection.decided_by"] == connection.decided_by
+    assert props["connection.agrees"] == agrees
+    assert (props["connection.account"] or "").startswith(account)
+    names = list(props)
+    assert names.index("provenance.endpoint") < names.index("connection.kind")  # beside the provenance
+
+
+def test_no_connection_properties_when_none_was_recorded() -> None:
+    assert not [name for name in _props(render_junit(sample_result())) if (name or "").startswith("connection.")]
+
+
+def test_connection_text_is_escaped(schema: etree.XMLSchema) -> None:
+    text = render_junit(sample_result(connection=sample_connection("hostile")))
+    root = _parse(text)
+    assert schema.validate(root), schema.error_log
+    assert root.find(".//b") is None and "&lt;b&gt;x&lt;/b&gt;" in text  # markup stays an attribute's text
+    assert HOSTILE_APP.split("\x1b")[0] in (_props(text)["connection.account"] or "")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.render.markdown import _code as code_span
 from netsuite_audit.render.markdown import cell, render_markdown
-from tests.support.render_sample import MUTE, make_finding, sample_findings, sample_result
+from tests.support.render_sample import MUTE, make_finding, sample_connection, sample_findings, sample_result
 
 
 def _columns(row: str) -> list[str]:
@@ -107,3 +109,41 @@ def test_clean_run() -> None:
     text = render_markdown(sample_result(passing))
     assert "Nothing to fix" in text and "## Muted" not in text
     assert "**Result: no finding needs action at severity medium or above**" in text
+
+
+def _about_rows(text: str) -> dict[str, str]:
+    rows = [_columns(line) for line in _section(text, "## About this audit").splitlines() if line.startswith("| ")]
+    return {row[0]: row[1] for row in rows if len(row) == 2}
+
+
+@pytest.mark.parametrize(("case", "kind", "decided", "shows"), [
+    ("oauth2-agrees", "OAuth 2.0/REST (oauth2-rest)", 'The workspace says kind = "oauth2-rest".',
+     "agrees: The account has no active access token of 'Expensify'"),
+    ("oauth2-disagrees", "OAuth 2.0/REST (oauth2-rest)", 'The workspace says kind = "oauth2-rest".',
+     "DISAGREES: The account still has 1 active access token(s) of 'Expensify' (Expensify - Ada Admin)"),
+    ("tba-agrees", "TBA/SOAP (tba-soap)", "No workspace was given, so the legacy default (tba-soap) is assumed.",
+     "agrees: The account has 1 active access token(s) of 'Expensify'"),
+    ("tba-unknown", "TBA/SOAP (tba-soap)", 'The workspace says kind = "tba-soap".',
+     "could not tell: The access token list could not be read"),
+])
+def test_about_names_the_connection_audited(case: str, kind: str, decided: str, shows: str) -> None:
+    rows = _about_rows(render_markdown(sample_result(connection=sample_connection(case))))
+    assert rows["Connection audited"] == kind
+    assert rows["Connection decided by"] == decided
+    assert rows["What the account shows"].startswith(shows)
+    labels = list(rows)
+    assert labels.index("Data source") < labels.index("Connection audited")  # beside the provenance facts
+
+
+def test_connection_not_recorded_is_said() -> None:
+    rows = _about_rows(render_markdown(sample_result()))
+    assert rows["Connection audited"].startswith("not recorded")
+
+
+def test_connection_text_is_escaped() -> None:
+    text = render_markdown(sample_result(connection=sample_connection("hostile")))
+    row = next(line for line in text.splitlines() if line.startswith("| What the account shows |"))
+    assert len(_columns(row)) == 2  # the pipe in the application name stays inside its cell
+    assert "&lt;b>x&lt;/b> \\| \\!\\[t\\](https://attacker.example/t.png)" in row
+    assert "<b>" not in text and "\x1b" not in text
+    assert row.startswith("| What the account shows | DISAGREES: ")

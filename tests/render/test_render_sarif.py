@@ -13,7 +13,7 @@ import pytest
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.render.sarif import FINGERPRINT_KEY, build_sarif, render_sarif, sarif_level
 from netsuite_audit.result import Selection
-from tests.support.render_sample import make_finding, sample_findings, sample_result
+from tests.support.render_sample import HOSTILE_APP, make_finding, sample_connection, sample_findings, sample_result
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +155,34 @@ def test_baseline_state_when_a_baseline_was_applied(validator: jsonschema.protoc
     log = build_sarif(with_baseline)
     assert validator.is_valid(log)
     assert [r["baselineState"] for r in log["runs"][0]["results"]] == ["unchanged", "new"]
+
+
+@pytest.mark.parametrize(("case", "kind", "label", "agrees"), [
+    ("oauth2-agrees", "oauth2-rest", "OAuth 2.0/REST", True),
+    ("oauth2-disagrees", "oauth2-rest", "OAuth 2.0/REST", False),
+    ("tba-agrees", "tba-soap", "TBA/SOAP", True),
+    ("tba-disagrees", "tba-soap", "TBA/SOAP", False),
+    ("tba-unknown", "tba-soap", "TBA/SOAP", None),
+])
+def test_run_properties_name_the_connection_audited(validator: jsonschema.protocols.Validator, case: str, kind: str,
+                                                    label: str, agrees: bool | None) -> None:
+    connection = sample_connection(case)
+    log = json.loads(render_sarif(sample_result(connection=connection)))
+    validator.validate(log)
+    properties = log["runs"][0]["properties"]
+    assert list(properties).index("provenance") < list(properties).index("connection")  # beside the provenance
+    assert properties["connection"] == {
+        "kind": kind, "label": label, "decided_by": connection.decided_by, "account": connection.account,
+        "agrees": agrees, "active_tokens": list(connection.active_tokens)}
+    assert properties["connection"]["account"]  # what the account showed, always a sentence
+
+
+def test_connection_is_null_when_none_was_recorded(log: dict[str, Any]) -> None:
+    assert log["runs"][0]["properties"]["connection"] is None
+
+
+def test_connection_text_round_trips_as_data() -> None:
+    text = render_sarif(sample_result(connection=sample_connection("hostile")))
+    assert "\x1b" not in text  # JSON escapes any control character
+    account = json.loads(text)["runs"][0]["properties"]["connection"]["account"]
+    assert HOSTILE_APP.split("\x1b")[0] in account and account.startswith("The account still has")

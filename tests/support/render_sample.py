@@ -1,12 +1,15 @@
-"""A realistic AuditResult for the renderer tests: every status, a mute, awkward text, a permission matrix."""
+"""A realistic AuditResult for the renderer tests: every status, a mute, awkward text, a permission matrix, and
+the Expensify connection audited (decided by audit/connection.py from a snapshot and a workspace)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from netsuite_audit.audit.connection import decide
 from netsuite_audit.audit.model import CheckMeta, Finding, Severity, Status, Subject, finding_id
 from netsuite_audit.audit.verdicts import LineVerdict, ReportVerdict
-from netsuite_audit.result import AuditResult, PermissionRow, Selection, build_result
+from netsuite_audit.inputs.workspace import Workspace
+from netsuite_audit.result import AuditResult, PermissionRow, ResultConnection, Selection, build_result
 from netsuite_audit.snapshot import AccountSnapshot
 from tests.support.check_cases import build_snapshot
 
@@ -93,12 +96,49 @@ def sample_snapshot() -> AccountSnapshot:
     return build_snapshot(None)
 
 
-def sample_result(findings: list[Finding] | None = None, fail_on: Severity = Severity.MEDIUM) -> AuditResult:
-    """fail_on medium: the low FAIL (NS0005) is reported but below the threshold."""
+# An integration application name with HTML, Markdown, a table pipe and a control character: it reaches the
+# account sentence of the connection, so each renderer must escape it like every other value.
+HOSTILE_APP = "Expensify <b>x</b> | ![t](https://attacker.example/t.png)\x1b[2J"
+
+
+def _token(app: str) -> dict[str, object]:
+    return {"id": 1, "tba_token_name": "Expensify - Ada Admin", "tba_app_name": app,
+            "role_name": "Expensify Integration"}
+
+
+def sample_connection(case: str) -> ResultConnection:
+    """The connection a real run records (audit/connection.decide), for one of these cases:
+
+    * ``tba-agrees``: no workspace, so the TBA/SOAP default; the account has the integration's active token;
+    * ``oauth2-agrees``: the workspace says OAuth 2.0/REST and the account has no active token of the application;
+    * ``oauth2-disagrees``: the workspace says OAuth 2.0/REST but the account still has an active TBA token;
+    * ``tba-disagrees``: the workspace says TBA/SOAP but the account has no active token of the application;
+    * ``tba-unknown``: the token list could not be read (the account could not tell);
+    * ``hostile``: as ``oauth2-disagrees``, with an application name made of markup (``HOSTILE_APP``).
+    """
+    oauth2 = Workspace.model_validate({"connection": {"kind": "oauth2-rest"}})
+    tba = Workspace.model_validate({"connection": {"kind": "tba-soap"}})
+    hostile = Workspace.model_validate({"connection": {"kind": "oauth2-rest", "application": HOSTILE_APP}})
+    cases: dict[str, tuple[dict[str, object], Workspace | None]] = {
+        "tba-agrees": ({"tables": {"oauthtoken": [_token("Expensify")]}}, None),
+        "oauth2-agrees": ({"tables": {"oauthtoken": []}}, oauth2),
+        "oauth2-disagrees": ({"tables": {"oauthtoken": [_token("Expensify")]}}, oauth2),
+        "tba-disagrees": ({"tables": {"oauthtoken": []}}, tba),
+        "tba-unknown": ({"unread": {"oauthtoken": "denied"}}, tba),
+        "hostile": ({"tables": {"oauthtoken": [_token(HOSTILE_APP)]}}, hostile),
+    }
+    overrides, workspace = cases[case]
+    return ResultConnection.model_validate(decide(build_snapshot(overrides), workspace).to_json())
+
+
+def sample_result(findings: list[Finding] | None = None, fail_on: Severity = Severity.MEDIUM,
+                  connection: ResultConnection | None = None) -> AuditResult:
+    """fail_on medium: the low FAIL (NS0005) is reported but below the threshold; ``connection`` as a run
+    records it (``sample_connection``), none by default (a result from before nsaudit recorded it)."""
     return build_result(
         snapshot=sample_snapshot(), findings=sample_findings() if findings is None else findings,
         checks=[(meta, True) for meta in CHECKS], skipped=[("supervisor-valid", "needs a workspace file")],
         started_at=STARTED, finished_at=STARTED + timedelta(seconds=42), selection=Selection(fail_on=fail_on),
         role="Expense Integration", workspace="nsaudit.toml", permissions=PERMISSIONS, verdicts=VERDICTS,
-        warnings=WARNINGS,
+        warnings=WARNINGS, connection=connection,
     )
