@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from netsuite_audit.cli import cli
 from netsuite_audit.render.text import DEMO_BUDGET, LOGIN_BUDGET
 from netsuite_audit.simulator.server import SimServer
-from tests.support.e2e import FIXTURES, account_data, serve
+from tests.support.e2e import FIXTURES, account_data, serve, token_env
 
 AS_OF = "2026-12-01"
 DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
@@ -23,14 +23,7 @@ DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
 
 def _env(server: SimServer) -> dict[str, str]:
     """The integration token of the fixture (token 0), pointed at the simulator."""
-    data = server.account.fixture
-    tok = data.tokens[0]
-    integration = next(i for i in data.integrations if i.id == tok.integration)
-    return {
-        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
-        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
-        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": server.url,
-    }
+    return token_env(server)
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from netsuite_audit.cli import cli
 from netsuite_audit.simulator.server import SimServer
-from tests.support.e2e import FIXTURES, account_data, serve
+from tests.support.e2e import FIXTURES, account_data, serve, token_env
 
 AS_OF = "2026-12-01"
 DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
@@ -24,14 +24,7 @@ EXPORTED = "R00AbCdEf1"  # the demo account holds a transaction with this extern
 
 
 def _env(server: SimServer) -> dict[str, str]:
-    data = server.account.fixture
-    tok = data.tokens[0]
-    integration = next(i for i in data.integrations if i.id == tok.integration)
-    return {
-        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
-        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
-        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": server.url,
-    }
+    return token_env(server)
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -17,20 +17,12 @@ from click.testing import CliRunner, Result
 
 from netsuite_audit.cli import cli
 from netsuite_audit.simulator.server import SimServer
-from tests.support.e2e import account_data, serve, workspace_data
+from tests.support.e2e import account_data, serve, token_env, workspace_data
 
 
 def _env(server: SimServer, tmp: Path, token: int = 0) -> dict[str, str]:
     """The integration token only (token 0 of the fixture): no audit profile, no RESTlet."""
-    data = server.account.fixture
-    tok = data.tokens[token]
-    integration = next(i for i in data.integrations if i.id == tok.integration)
-    return {
-        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
-        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
-        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": server.url,
-        "NSAUDIT_PROFILES_FILE": str(tmp / "no-profiles.toml"),
-    }
+    return token_env(server, token, profiles_dir=tmp)
 
 
 def _toml(value: Any) -> str:

@@ -12,19 +12,12 @@ from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
 from netsuite_audit.simulator.server import SimServer
+from tests.support.e2e import token_env
 
 
 def integration_env(server: SimServer, tmp: Path) -> dict[str, str]:
     """The integration's token (token 0 of the fixture) and nothing else."""
-    data = server.account.fixture
-    tok = data.tokens[0]
-    integration = next(i for i in data.integrations if i.id == tok.integration)
-    return {
-        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
-        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
-        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": server.url,
-        "NSAUDIT_PROFILES_FILE": str(tmp / "no-profiles.toml"),
-    }
+    return token_env(server, profiles_dir=tmp)
 
 
 def audit_cli(server: SimServer, tmp: Path, workspace: Path) -> tuple[int, str, list[dict[str, Any]]]:

@@ -89,3 +89,20 @@ def audit(data: dict[str, Any], workspace: dict[str, Any] | None, *, token: int 
     selected = select(load_checks(), checks) if checks else load_checks()
     findings, _ = run_checks(selected, snapshot, ws, pending)
     return Outcome(snapshot, findings, server)
+
+
+def token_env(server: SimServer, token: int = 0, profiles_dir: Path | None = None) -> dict[str, str]:
+    """Environment for ``nsaudit`` with one token of the served fixture (token 0: the integration's),
+    pointed at the simulator; with ``profiles_dir``, a profiles file that does not exist there (so no
+    profile of the machine's user is read)."""
+    data = server.account.fixture
+    tok = data.tokens[token]
+    integration = next(i for i in data.integrations if i.id == tok.integration)
+    env = {
+        "NSAUDIT_ACCOUNT": data.account_id, "NSAUDIT_CONSUMER_KEY": integration.consumer_key,
+        "NSAUDIT_CONSUMER_SECRET": integration.consumer_secret, "NSAUDIT_TOKEN_ID": tok.token_id,
+        "NSAUDIT_TOKEN_SECRET": tok.token_secret, "NSAUDIT_BASE_URL": server.url,
+    }
+    if profiles_dir is not None:
+        env["NSAUDIT_PROFILES_FILE"] = str(profiles_dir / "no-profiles.toml")
+    return env
