@@ -38,10 +38,11 @@ MAX_TOTAL_RESULTS = 50_000_000
 MAX_TOTAL_PAGES = MAX_TOTAL_RESULTS // 500
 # The most rows one run may accept, every table, transport and server together (SuiteQL pages, SOAP
 # search pages, RESTlet answers, the Expensify download). The bounds above hold per query; this one
-# holds for what the run keeps. 25 times the XXL benchmark account (400,000 rows, 1 GB peak RSS) and
-# twice the few million rows of the largest real tables: a server past it is sending pages no
-# NetSuite account answers. ``NSAUDIT_MAX_ROWS`` sets another bound (lower, to cap memory).
-MAX_ROWS_PER_RUN = 10_000_000
+# holds for what the run keeps. 12 times the XXL benchmark account (400,000 rows over all tables, 1 GB
+# peak RSS), and small enough that rows no account sends cannot take the machine: at about 460 bytes a
+# small row (benchmarks/hostile_memory.py) a hostile server is stopped near 2.5 GB. An account past it
+# sets ``NSAUDIT_MAX_ROWS`` (which also lowers it, to cap memory further).
+MAX_ROWS_PER_RUN = 5_000_000
 
 
 class RowsExceeded(UnexpectedAnswer):
@@ -65,7 +66,7 @@ class RowBudget:
         if taken > self.limit:
             raise RowsExceeded(
                 f"the servers sent more than {self.limit:,} rows in this run; not what a NetSuite account "
-                "answers (nsaudit's bound per run; NSAUDIT_MAX_ROWS sets another)",
+                "answers for the tables nsaudit reads (nsaudit's bound per run; NSAUDIT_MAX_ROWS sets another)",
                 code="TOO_MANY_ROWS", protocol=protocol)
 
     def __repr__(self) -> str:
