@@ -193,9 +193,9 @@ class SuiteQLSource:
                                       f"query it said holds {part_total:,}", code="TOO_MANY_ROWS", protocol="rest")
             keys += [*middle[:-1], ("have", _typed(table, tail.items))]
             boundary = tuple(str(tail.items[-1].get(k) or "") for k in keycols)
-            if boundary == previous:  # a partition that does not move on: never loop on it
-                raise PartitionUnsafe(f"{table}: the next partition starts where the last one did",
-                                      code="TOO_MANY_ROWS", protocol="rest")
+            if boundary == previous:  # a partition that does not move on: not the protocol's answer, never looped on
+                raise UnexpectedAnswer(f"{table}: the next partition starts where the last one did; not what the "
+                                       "protocol answers", code="TOO_MANY_ROWS", protocol="rest")
             previous = boundary
             query, params = self._partition_query(table, star, tail.items[-1])
             part_first = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)

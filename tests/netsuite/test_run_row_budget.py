@@ -151,3 +151,23 @@ def test_the_first_transaction_batch_pages_on_without_total_results(tmp_path: Pa
     assert re.search(r"the transaction look-up of 1 report ids kept saying more rows follow past 120 rows", said)
     assert pages == [0, 1000], pages
     assert not _permission_blamed(result)
+
+
+def test_a_partition_that_does_not_move_on_is_could_not_audit_not_a_permission(tmp_path: Path) -> None:
+    """Every query promises 400,000 rows and answers the same ids at every offset: the second partition
+    of a large table starts where the first did. That is not NetSuite's answer (could not audit), never
+    a missing permission (before, the finding named e.g. LIST_EMPLOYEE_RECORD as missing)."""
+    def answer(request: Request) -> bool:
+        if not request.path.startswith(SUITEQL_PATH) or b"FROM transaction" in request.seen.body:
+            return False
+        offset = _offset(request)
+        items = [{"id": str(n + 1), "name": f"row {n}"} for n in range(1000)]
+        request.answer(200, json.dumps({"items": items, "count": 1000, "hasMore": True, "offset": offset,
+                                        "totalResults": 400_000}))
+        return True
+
+    with proxied(HEALTHY, answer) as (server, url):
+        code, said, result = run(_env(server, url, tmp_path), tmp_path, "--workspace", str(WORKSPACE), "-v")
+    assert code == 3, said[-2000:]
+    assert "the next partition starts where the last one did; not what the protocol answers" in said
+    assert not _permission_blamed(result), _permission_blamed(result)
