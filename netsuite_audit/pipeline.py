@@ -7,6 +7,7 @@ Several accounts at once: ``commands/accounts.py`` runs this for each profile in
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -239,13 +240,28 @@ def read_account(plan: RunPlan, profile: str | None,
     return snap, collector.network_use()
 
 
+MAX_ROWS_ENV = "NSAUDIT_MAX_ROWS"
+
+
 def overall_deadline(seconds: float) -> RetryPolicy:
-    """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now."""
+    """The retry policy of one audit: every request, wait and retry ends within ``seconds`` from now,
+    and every client counts the rows it accepts against one row budget (``NSAUDIT_MAX_ROWS``)."""
     import time
 
-    from netsuite_audit.netsuite.transport import RetryPolicy
+    from netsuite_audit.netsuite.transport import RetryPolicy, RowBudget
 
-    return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s")
+    return RetryPolicy(deadline=time.monotonic() + seconds, deadline_label=f"the --timeout of {seconds:g} s",
+                       rows=RowBudget(_max_rows()))
+
+
+def _max_rows() -> int | None:
+    """The run's row budget from ``NSAUDIT_MAX_ROWS`` (a whole number from 1), None for the default."""
+    text = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "")
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) >= 1):
+        raise InputError("must be a whole number of rows from 1", source=f"env {MAX_ROWS_ENV}")
+    return int(text)
 
 
 def _read_expensify(plan: RunPlan, creds: ExpensifyCredentials, policy: str,

@@ -198,9 +198,9 @@ class SuiteQLSource:
                                       f"query it said holds {part_total:,}", code="TOO_MANY_ROWS", protocol="rest")
             keys += [*middle[:-1], ("have", _typed(table, tail.items))]
             boundary = tuple(str(tail.items[-1].get(k) or "") for k in keycols)
-            if boundary == previous:  # a partition that does not move on: never loop on it
-                raise PartitionUnsafe(f"{table}: the next partition starts where the last one did",
-                                      code="TOO_MANY_ROWS", protocol="rest")
+            if boundary == previous:  # a partition that does not move on: not the protocol's answer, never looped on
+                raise UnexpectedAnswer(f"{table}: the next partition starts where the last one did; not what the "
+                                       "protocol answers", code="TOO_MANY_ROWS", protocol="rest")
             previous = boundary
             query, params = self._partition_query(table, star, tail.items[-1])
             part_first = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
@@ -243,16 +243,19 @@ class SuiteQLSource:
         self._queries[table] = (query, params)
         self._note_columns(table, page.items)
         total = page.total_results if page.total_results is not None else len(page.items)
-        if table == "transaction" and total > MAX_ROWS_PER_REPORT_ID * len(params):
-            raise UnexpectedAnswer(f"the transaction look-up of {len(params)} report ids promised {total} rows; not "
-                                   "what the protocol answers", protocol="rest")
-        if table != "transaction" and total > MAX_QUERY_ROWS:
+        if table == "transaction":  # batch 0 of the look-up, paged and bounded like every other batch
+            if total > MAX_ROWS_PER_REPORT_ID * len(params):
+                raise UnexpectedAnswer(f"the transaction look-up of {len(params)} report ids promised {total} rows; "
+                                       "not what the protocol answers", protocol="rest")
+            items = self._rest_of_batch(query, params, page)
+            self._note_columns(table, items)
+            batches = [("batch", n) for n in range(1, math.ceil(len(self.report_ids) / REPORT_ID_BATCH))]
+            return _typed(table, items), batches
+        if total > MAX_QUERY_ROWS:
             items, keys = self._partitions(table, table in self._seen, page, total)
             return _typed(table, items), keys
         pages = math.ceil(total / PAGE_SIZE)
         rest: list[Any] = [n * PAGE_SIZE for n in range(1, pages)] if page.has_more or pages > 1 else []
-        if table == "transaction":  # the other batches of report ids, each a query of its own
-            rest += [("batch", n) for n in range(1, math.ceil(len(self.report_ids) / REPORT_ID_BATCH))]
         return _typed(table, page.items), rest
 
     def page(self, table: str, key: Any) -> list[Any]:
@@ -274,18 +277,26 @@ class SuiteQLSource:
     def _batch(self, table: str, batch: int) -> list[Any]:
         """Every page of one further batch of report ids (rarely more than one page)."""
         query, params = self._query(table, star=table in self._seen, batch=batch)
-        items: list[dict[str, str]] = []
-        while True:
-            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=len(items))
-            items += page.items
-            if not page.has_more or not page.items:
-                break
+        page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=0)
+        items = self._rest_of_batch(query, params, page)
+        self._note_columns(table, items)
+        return _typed(table, items)
+
+    def _rest_of_batch(self, query: str, params: list[object], page: Any) -> list[dict[str, str]]:
+        """The rows of one batch of report ids from its first ``page`` on: the next pages are read while
+        NetSuite says more rows follow (with or without a ``totalResults``), and a batch that keeps
+        saying so past :data:`MAX_ROWS_PER_REPORT_ID` rows per id is not answering the look-up."""
+        items: list[dict[str, str]] = list(page.items)
+        offset = 0
+        while page.has_more and page.items:
             if len(items) >= MAX_ROWS_PER_REPORT_ID * len(params):  # a look-up of report ids, a few rows each
                 raise UnexpectedAnswer(
                     f"the transaction look-up of {len(params)} report ids kept saying more rows follow past "
                     f"{len(items)} rows; not what the protocol answers", protocol="rest")
-        self._note_columns(table, items)
-        return _typed(table, items)
+            offset += PAGE_SIZE
+            page = self.client.suiteql_page(query, params, limit=PAGE_SIZE, offset=offset)
+            items += page.items
+        return items
 
     def _note_columns(self, table: str, items: list[dict[str, str]]) -> None:
         if table not in self._seen:

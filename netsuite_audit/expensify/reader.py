@@ -36,7 +36,7 @@ from netsuite_audit.expensify.models import (
     Tax,
     TaxRate,
 )
-from netsuite_audit.netsuite.transport import RetryPolicy
+from netsuite_audit.netsuite.transport import RetryPolicy, RowsExceeded
 
 TEMPLATE_NAME = "pending_reports.ftl"
 # What reading an answer of another shape raises (a list where an object belongs, a number too large
@@ -98,6 +98,10 @@ def read_expensify(creds: ExpensifyCredentials, policy: str, scope: ReportScope 
         content = client.send("download", f"download {file_name}", jobs.download_job(creds.user_id, secret, file_name),
                               json_answer=False)
         reports = parse_reports(content.text, file_name)
+        try:  # the reports and their lines count against the run's row budget, like NetSuite's rows
+            client.retry.rows.take(len(reports) + sum(len(r.lines) for r in reports))
+        except RowsExceeded as exc:
+            raise e.UnexpectedAnswer(f"the exported file {file_name}: {exc.message}") from None
     return ExpensifyRead(policy_id=policy_id, read_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                          base_url=creds.base_url, credential_source=creds.source, policy=read_policy,
                          report_scope=scope, reports=reports, jobs=tuple(client.jobs))

@@ -425,6 +425,7 @@ class RestClient:
         if has_more and not items:
             raise _unexpected("an empty page that says more rows follow (the paging would not advance)",
                               response)
+        self.retry.rows.take(len(items), protocol=PROTOCOL)  # the run's row budget, every table together
         return SuiteQLPage(items=items, count=count, has_more=has_more, total_results=total, offset=answered_offset)
 
     def suiteql_all(self, query: str, params: Sequence[object] = ()) -> Iterator[dict[str, str]]:
@@ -459,6 +460,9 @@ class RestClient:
             answer = self._json(response)
             if not isinstance(answer, dict):
                 raise _unexpected("the RESTlet's answer is not a JSON object", response)
+            # Its lists are rows the run keeps: counted against the run's row budget.
+            self.retry.rows.take(sum(len(v) for v in answer.values() if isinstance(v, list | dict)) or 1,
+                                 protocol=PROTOCOL)
             return answer
 
         return self._call("restlet", once)

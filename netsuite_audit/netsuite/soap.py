@@ -340,7 +340,9 @@ class SoapClient:
             reply = self._send("getAll", None, "currency", record=record)
             result = rec.descendant(reply.root, "getAllResult")
             self._check_status(reply, result, "currency")
-            return _rows(result, "currency")
+            rows = _rows(result, "currency")
+            self.retry.rows.take(len(rows), protocol=faults.PROTOCOL)
+            return rows
 
         return self._call("soap.getAll", once)
 
@@ -413,8 +415,10 @@ class SoapClient:
             raise UnexpectedAnswer(
                 f"a search answer promising {total_records} records in {total_pages} pages (page {page_index}); "
                 "not what the protocol answers", status=reply.http_status, protocol=faults.PROTOCOL)
+        rows = _rows(result, table)
+        self.retry.rows.take(len(rows), protocol=faults.PROTOCOL)  # the run's row budget, every table together
         return SearchPage(
-            rows=_rows(result, table),
+            rows=rows,
             total_records=total_records,
             total_pages=total_pages,
             page_index=page_index,

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -23,7 +23,7 @@ from typing import TypeVar
 import requests
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception, stop_after_attempt
 
-from netsuite_audit.netsuite.errors import ConcurrencyLimited, DeadlineExceeded, NetSuiteError
+from netsuite_audit.netsuite.errors import ConcurrencyLimited, DeadlineExceeded, NetSuiteError, UnexpectedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,41 @@ T = TypeVar("T")
 MAX_TOTAL_RESULTS = 50_000_000
 # The most pages one search may promise (SOAP ``totalPages``): MAX_TOTAL_RESULTS rows in pages of 500.
 MAX_TOTAL_PAGES = MAX_TOTAL_RESULTS // 500
+# The most rows one run may accept, every table, transport and server together (SuiteQL pages, SOAP
+# search pages, RESTlet answers, the Expensify download). The bounds above hold per query; this one
+# holds for what the run keeps. 12 times the XXL benchmark account (400,000 rows over all tables, 1 GB
+# peak RSS), and small enough that rows no account sends cannot take the machine: at about 460 bytes a
+# small row (benchmarks/hostile_memory.py) a hostile server is stopped near 2.5 GB. An account past it
+# sets ``NSAUDIT_MAX_ROWS`` (which also lowers it, to cap memory further).
+MAX_ROWS_PER_RUN = 5_000_000
+
+
+class RowsExceeded(UnexpectedAnswer):
+    """The servers sent more rows in one run than the run's row budget allows."""
+
+
+class RowBudget:
+    """Rows accepted so far in one run, shared by every client of the run (it travels on the run's
+    :class:`RetryPolicy`). Each accepted page takes its rows; past ``limit`` the page is refused with
+    :class:`RowsExceeded`, a failure in transit ("could not audit"), whichever transport sent it."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_ROWS_PER_RUN if limit is None else limit
+        self.taken = 0
+        self._lock = threading.Lock()
+
+    def take(self, rows: int, *, protocol: str | None = None) -> None:
+        with self._lock:
+            self.taken += rows
+            taken = self.taken
+        if taken > self.limit:
+            raise RowsExceeded(
+                f"the servers sent more than {self.limit:,} rows in this run; not what a NetSuite account "
+                "answers for the tables nsaudit reads (nsaudit's bound per run; NSAUDIT_MAX_ROWS sets another)",
+                code="TOO_MANY_ROWS", protocol=protocol)
+
+    def __repr__(self) -> str:
+        return f"RowBudget(limit={self.limit}, taken={self.taken})"
 
 
 # requests' exceptions that mean "no usable answer arrived": both clients turn them into TransportError.
@@ -155,6 +190,8 @@ class RetryPolicy:
     timeout: float = 60.0
     deadline: float | None = None
     deadline_label: str = "the deadline"  # how messages name the deadline, e.g. "the --timeout of 300 s"
+    # The run's row budget: every client given this policy counts the rows it accepts against it.
+    rows: RowBudget = field(default_factory=RowBudget, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.attempts < 1:

@@ -53,5 +53,5 @@ def test_quick_hostile_memory_benchmark_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=600)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads((ROOT / "benchmarks" / "out" / "hostile-memory-quick.json").read_text(encoding="utf-8"))
-    assert len(report["targets"]) == 3
+    assert len(report["targets"]) == 4
     assert all(t["exit"] == 3 and t["peak_rss_mb"] > 0 for t in report["targets"]), report
