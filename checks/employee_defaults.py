@@ -11,6 +11,7 @@ from netsuite_audit.audit import lookups, partial, remedies, settings
 from netsuite_audit.audit.availability import SubsidiaryTree
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.inputs.workspace import Coding
 
 META = CheckMeta(
@@ -26,10 +27,13 @@ META = CheckMeta(
     ),
     reads=("employee",),
     optional_reads=("department", "classification", "location", "subsidiary"),
-    columns=(
-        "employee.email", "employee.subsidiary", "employee.isinactive", "employee.department",
-        "employee.class", "employee.location", "classification.isinactive", "classification.subsidiary",
-        "department.isinactive", "department.subsidiary", "location.isinactive", "location.subsidiary",
+    columns=("employee.email", "employee.subsidiary", "employee.isinactive"),  # who the members are
+    # not returned: the other two of department, class and location are still judged, and a default that
+    # does not exist (or is known inactive or unavailable) still fails; the rest is UNVERIFIABLE naming it
+    partial_columns=(
+        "employee.department", "employee.class", "employee.location", "classification.isinactive",
+        "classification.subsidiary", "department.isinactive", "department.subsidiary", "location.isinactive",
+        "location.subsidiary",
     ),
     detection=(Detection.NETSUITE_DATA, Detection.RESTLET, Detection.WORKSPACE),
     tags=("export", "employees", "classifications"),
@@ -74,21 +78,28 @@ class _Lists:
         return cls(rows, lookups.subsidiary_tree(ctx) if ctx.readable("subsidiary") else None)
 
 
-def _unusable(lists: _Lists, table: str, ref: int, subsidiary: int | None) -> str | None:
-    """Why a default value cannot be used by an employee of ``subsidiary``, or ``None`` when it can (or
-    the table was not read)."""
+def _unusable(ctx: Context, lists: _Lists, table: str, ref: int,
+              subsidiary: int | None) -> tuple[str | None, tuple[str, ...]]:
+    """Why a default value cannot be used by an employee of ``subsidiary`` (``None`` when nothing was
+    found), and what else that needs which nsaudit does not know (the table, or ``table.column``)."""
     by_id = lists.rows[table]
     if by_id is None:
-        return None
+        return None, (table,)
     row = by_id.get(ref)
     if row is None:
-        return f"#{ref} does not exist (or this role cannot see it)"
-    if row.isinactive:
-        return f"{_list_name(row, ref)} (#{ref}) is inactive"
+        return f"#{ref} does not exist (or this role cannot see it)", ()
+    unknown = []
+    if not ctx.known(table, "isinactive"):
+        unknown.append(f"{table}.isinactive")
+    elif row.isinactive:
+        return f"{_list_name(row, ref)} (#{ref}) is inactive", ()
     tree = lists.tree
-    if subsidiary is not None and tree is not None and _available(lists, tree, row, subsidiary) is False:
-        return f"{_list_name(row, ref)} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}"
-    return None
+    if subsidiary is not None and tree is not None:
+        if not ctx.known(table, "subsidiary"):
+            unknown.append(f"{table}.subsidiary")
+        elif _available(lists, tree, row, subsidiary) is False:
+            return f"{_list_name(row, ref)} (#{ref}) is not available to subsidiary {tree.name(subsidiary)}", ()
+    return None, tuple(unknown)
 
 
 def _available(lists: _Lists, tree: SubsidiaryTree, row: Any, subsidiary: int) -> bool | None:
@@ -111,23 +122,36 @@ def _named(employee: Any) -> tuple[str, Subject]:
 
 
 def _employee(ctx: Context, email: str, employee: Any, lists: _Lists,
-              known: dict[tuple[str, int, int | None], str | None]) -> Iterator[Finding]:
+              known: dict[tuple[str, int, int | None], tuple[str | None, tuple[str, ...]]],
+              unknown: dict[tuple[str, str], list[str]], judged: list[str]) -> Iterator[Finding]:
+    """The findings for one member; ``unknown`` gains (what nsaudit does not know, label) -> the member for
+    each default that depends on it, and ``judged`` the labels judged usable (or not needed)."""
     blanks: list[str] = []  # blank and needed: the export fails
     unsure: list[str] = []  # blank, and whether NetSuite makes it mandatory is unknown
     for attr, table, label, preference in FIELDS:
+        column = f"employee.{attr.rstrip('_')}"
+        if not ctx.known("employee", column.partition(".")[2]):
+            unknown.setdefault((column, label), []).append(email)
+            continue
         ref = getattr(employee, attr)
         if ref is None:
             required = _required(ctx, preference)
             in_use = not ctx.readable(table) or bool(ctx.rows(table))  # a list the account never uses
             if required is not False and in_use:
                 (blanks if required else unsure).append(label)
+            else:
+                judged.append(label)
             continue
         key = (table, ref, employee.subsidiary)  # the answer depends on nothing else
         if key in known:
-            why = known[key]
+            why, needed = known[key]
         else:
-            why = known[key] = _unusable(lists, table, ref, employee.subsidiary)
+            why, needed = known[key] = _unusable(ctx, lists, table, ref, employee.subsidiary)
         if why is None:
+            for what in needed:
+                unknown.setdefault((what, label), []).append(email)
+            if not needed:
+                judged.append(label)
             continue
         name, subject = _named(employee)
         if attr == "department":
@@ -170,29 +194,55 @@ def _employee(ctx: Context, email: str, employee: Any, lists: _Lists,
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    judged: list[str] = []  # members whose defaults were judged usable (or not needed)
+    judged: dict[str, tuple[str, ...]] = {}  # member -> the defaults judged usable (or not needed)
     yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
 
 
-def _judged(ctx: Context, judged: list[str]) -> Finding | None:
-    if not judged:
+def _judged(ctx: Context, judged: dict[str, tuple[str, ...]]) -> Finding | None:
+    groups: dict[tuple[str, ...], list[str]] = {}  # the defaults judged -> the members
+    for email, labels in judged.items():
+        if labels:
+            groups.setdefault(labels, []).append(email)
+    if not groups:
         return None
-    return ctx.passed(
-        f"Judged: the {partial.counted({'workspace member': len(judged)})} {', '.join(judged[:5])}"
-        + (f" and {len(judged) - 5} more" if len(judged) > 5 else "")
-        + f" {'has' if len(judged) == 1 else 'have'} a usable default department, class and location wherever "
-        "the export needs one.",
-        evidence={"judged": judged},
-    )
+    said = []
+    for labels, emails in groups.items():
+        what = ", ".join(lab.lower() for lab in labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1].lower()
+        said.append(
+            f"the {partial.counted({'workspace member': len(emails)})} {', '.join(emails[:5])}"
+            + (f" and {len(emails) - 5} more" if len(emails) > 5 else "")
+            + f" {'has' if len(emails) == 1 else 'have'} a usable default {what} wherever the export needs one")
+    return ctx.passed(f"Judged: {'; '.join(said)}.",
+                      evidence={"judged": {email: list(labels) for email, labels in judged.items() if labels}})
 
 
-def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
+def _findings(ctx: Context, judged: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
     if not lookups.uses_employee_defaults(ctx.workspace):
         return
-    known: dict[tuple[str, int, int | None], str | None] = {}  # (table, id, subsidiary) -> why unusable
+    known: dict[tuple[str, int, int | None], tuple[str | None, tuple[str, ...]]] = {}  # (table, id, sub) ->
+    unknown: dict[tuple[str, str], list[str]] = {}  # (what nsaudit does not know, label) -> the members
     lists = _Lists.of(ctx)
     for email, employee in lookups.member_employees(ctx):
-        found = list(_employee(ctx, email, employee, lists, known))  # three findings at most
+        labels: list[str] = []
+        found = list(_employee(ctx, email, employee, lists, known, unknown, labels))  # three findings at most
         if not found:
-            judged.append(email)
+            judged[email] = tuple(labels)
         yield from found
+    for (what, label), emails in unknown.items():
+        yield _unknown_part(ctx, what, label, emails)
+
+
+def _unknown_part(ctx: Context, what: str, label: str, emails: list[str]) -> Finding:
+    """UNVERIFIABLE for the members whose default ``label`` needs ``what`` (a table or ``table.column``)."""
+    members = (f"the {partial.counted({'workspace member': len(emails)})} {', '.join(emails[:5])}"
+               + (f" and {len(emails) - 5} more" if len(emails) > 5 else ""))
+    question = f"whether the default {label.lower()} of {members} is usable"
+    if "." not in what:
+        return lookups.unreadable(ctx, what, question, code="NS0655" if label == "Department" else "NS0005")
+    return ctx.unverifiable(
+        f"Not checked: NetSuite did not return {what}, so {question} is unknown (what does not depend on it "
+        "was judged).",
+        code="NS0655" if label == "Department" else "NS0005", subject=Subject(kind="column", id=what),
+        missing=column_missing_text(ctx.snapshot, [what]), manual=column_manual(ctx.snapshot, [what]),
+        evidence={"columns_not_returned": [what], "members": emails[:10], "default": label.lower()},
+    )

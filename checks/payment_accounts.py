@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netsuite_audit.audit import lookups, remedies
+from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.inputs.workspace import ExportType, Ref
 from netsuite_audit.netsuite.records import ACCOUNT_TYPE_SPELLINGS, Account
 
@@ -23,7 +24,9 @@ META = CheckMeta(
         "active account and not 'Default Card' (NS0019)."
     ),
     reads=("account",),
-    columns=("account.accttype", "account.isinactive"),
+    # not returned: the accounts are still judged to exist (and the card mapping, which needs neither);
+    # only the part needing the column is UNVERIFIABLE, naming it (accttype: the A/P account only)
+    partial_columns=("account.accttype", "account.isinactive"),
     detection=(Detection.WORKSPACE, Detection.NETSUITE_DATA),
     tags=("export", "accounts", "company-cards"),
     needs_workspace=True,
@@ -39,12 +42,25 @@ def _subject(ref: Ref, account: Account | None) -> Subject:
     return Subject(kind="account", id=str(account.id), name=account.fullname)
 
 
-def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
+def _columns_unknown(ctx: Context, refs: list[str], what: str, code: str, subject: Subject,
+                     setting: str, value: Ref) -> Finding:
+    return ctx.unverifiable(
+        f"Not checked: NetSuite did not return {', '.join(refs)}, so whether {what} is unknown (that the account "
+        "exists was judged).",
+        code=code, subject=subject, missing=column_missing_text(ctx.snapshot, refs),
+        manual=column_manual(ctx.snapshot, refs),
+        evidence={"setting": setting, "value": value, "columns_not_returned": refs},
+    )
+
+
+def _reimbursed_ap(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     ref = ctx.workspace.export.reimbursed_ap_account
     if ref is None:
         return
     account: Account | None = ctx.resolve("account", ref)
-    if (account is not None and not account.isinactive and account.accttype
+    active_known, type_known = ctx.known("account", "isinactive"), ctx.known("account", "accttype")
+    inactive = account is not None and active_known and account.isinactive
+    if (account is not None and not inactive and type_known and account.accttype
             and account.accttype not in ACCOUNT_TYPE_SPELLINGS):
         yield ctx.unverifiable(
             f"Not checked: the A/P account chosen for Sync Reimbursed Reports ({lookups.ref_key(ref)}) has the "
@@ -57,18 +73,31 @@ def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
         )
         return
     problem = ("does not exist (or the role cannot see it)" if account is None
-               else "is inactive" if account.isinactive
-               else f"is of type {account.accttype}, not Accounts Payable" if account.accttype != ACCOUNTS_PAYABLE
+               else "is inactive" if inactive
+               else f"is of type {account.accttype}, not Accounts Payable"
+               if type_known and account.accttype != ACCOUNTS_PAYABLE
                else None)
     if problem is None:
+        assert account is not None
+        unknown = [column for column, known in (("account.isinactive", active_known),
+                                                ("account.accttype", type_known)) if not known]
+        if unknown:
+            wanted = " and ".join(w for w, known in (("active", active_known), ("an Accounts Payable account",
+                                                                                  type_known)) if not known)
+            yield _columns_unknown(ctx, unknown, f"the A/P account chosen for Sync Reimbursed Reports "
+                                   f"({lookups.ref_key(ref)}) is {wanted}", "NS0394", _subject(ref, account),
+                                   "export.reimbursed_ap_account", ref)
+        else:
+            judged.append(f"the A/P account for Sync Reimbursed Reports ({account.fullname or account.id}) is an "
+                          "active Accounts Payable account")
         return
     yield ctx.fail(
         f"The A/P account chosen for Sync Reimbursed Reports ({lookups.ref_key(ref)}) {problem}; marking "
         "expense reports as paid fails because the A/P approval account isn't set.",
         code="NS0394", subject=_subject(ref, account),
         evidence={"setting": "export.reimbursed_ap_account", "value": ref,
-                  "accttype": account.accttype if account else None,
-                  "isinactive": account.isinactive if account else None},
+                  "accttype": account.accttype if account and type_known else None,
+                  "isinactive": account.isinactive if account and active_known else None},
         fix=(f"In NetSuite pick (or create under {remedies.ACCOUNTS}) an active account of type "
              "Accounts Payable.",
              "In the workspace open Accounting > Advanced > Sync Reimbursed Reports, choose that account, then "
@@ -76,7 +105,7 @@ def _reimbursed_ap(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _card_account(ctx: Context) -> Iterator[Finding]:
+def _card_account(ctx: Context, judged: list[str]) -> Iterator[Finding]:
     export = ctx.workspace.export
     if export.non_reimbursable != ExportType.JOURNAL_ENTRY:
         return
@@ -93,7 +122,12 @@ def _card_account(ctx: Context) -> Iterator[Finding]:
         )
         return
     account: Account | None = ctx.resolve("account", ref)
+    if account is not None and not ctx.known("account", "isinactive"):
+        yield _columns_unknown(ctx, ["account.isinactive"], f"the company-card account {lookups.ref_key(ref)} is "
+                               "active", "NS0019", _subject(ref, account), "export.card_account", ref)
+        return
     if account is not None and not account.isinactive:
+        judged.append(f"the company-card account ({account.fullname or account.id}) exists and is active")
         return
     yield ctx.fail(
         f"The company-card account {lookups.ref_key(ref)} "
@@ -107,5 +141,16 @@ def _card_account(ctx: Context) -> Iterator[Finding]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    yield from _reimbursed_ap(ctx)
-    yield from _card_account(ctx)
+    judged: list[str] = []
+    yield from partial.with_judged_part(_findings(ctx, judged), lambda: _judged(ctx, judged))
+
+
+def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
+    yield from _reimbursed_ap(ctx, judged)
+    yield from _card_account(ctx, judged)
+
+
+def _judged(ctx: Context, judged: list[str]) -> Finding | None:
+    if not judged:
+        return None
+    return ctx.passed(f"Judged: {' and '.join(judged)}.", evidence={"judged": judged})

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from netsuite_audit.audit import lookups, partial, remedies
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
+from netsuite_audit.audit.unknown import column_manual, column_missing_text
 from netsuite_audit.inputs.workspace import ExportType
 
 META = CheckMeta(
@@ -22,7 +23,9 @@ META = CheckMeta(
         "check says where to look by hand."
     ),
     optional_reads=("account", "subsidiary"),
-    columns=("account.isinactive", "account.subsidiary"),
+    # not returned: an account that does not exist still fails; only whether a stated account is active is
+    # UNVERIFIABLE, naming the column (account.subsidiary was declared here but the verdict never reads it)
+    partial_columns=("account.isinactive",),
     detection=(Detection.RESTLET, Detection.NETSUITE_DATA, Detection.WORKSPACE, Detection.MANUAL),
     tags=("export", "accounts", "subsidiaries"),
     needs_workspace=True,
@@ -117,6 +120,16 @@ def _findings(ctx: Context, judged: list[str]) -> Iterator[Finding]:
                                      code=blank_code)
             continue
         account = accounts.get(account_id)
+        if account is not None and not ctx.known("account", "isinactive"):
+            refs = ["account.isinactive"]
+            yield ctx.unverifiable(
+                f"Not checked: NetSuite did not return {refs[0]}, so whether the {label} (account "
+                f"{account.fullname or account_id}) is active is unknown (that it exists was judged).",
+                code=blank_code, subject=Subject(kind="account", id=str(account_id), name=account.fullname),
+                missing=column_missing_text(ctx.snapshot, refs), manual=column_manual(ctx.snapshot, refs),
+                evidence={"subsidiary": sub, "preference": label, "account": account_id, "columns_not_returned": refs},
+            )
+            continue
         if account is not None and not account.isinactive:
             judged.append(label)
             continue

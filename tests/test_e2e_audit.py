@@ -106,7 +106,11 @@ def test_seed_findings_agree_over_rest_and_soap() -> None:
     seeds = ("project-active", "classification-available")
     rest = audit(account_data("demo"), workspace_data("demo"), checks=seeds)
     soap = audit(_without_rest(account_data("demo")), workspace_data("demo"), checks=seeds)
-    assert rest.problems() == soap.problems()
+    # SOAP has no search for the project statuses: whether a project is in a Closed status is unknown
+    # over SOAP (never a PASS), while every FAIL agrees
+    unknown = [f for f in soap.findings if f.status == Status.UNVERIFIABLE]
+    assert [(f.check_id, f.evidence.get("table")) for f in unknown] == [("project-active", "jobstatus")]
+    assert rest.problems() == soap.problems() - {("UNVERIFIABLE", "NS0770", None)}
     assert any(code == "NS0770" for _, code, _ in rest.problems())
     assert any(code == "NS0831" for _, code, _ in rest.problems())
 

@@ -251,7 +251,7 @@ def tax_required(ctx: Context, subsidiary_id: int | None) -> Setting:
     if stated is not None and subsidiary_id is not None and subsidiary_id == lookups.workspace_subsidiary(ctx):
         return Setting(key, stated, "workspace")
     sub = ctx.by_id("subsidiary").get(subsidiary_id) if subsidiary_id is not None else None
-    if is_canadian(sub):
+    if ctx.known("subsidiary", "country") and is_canadian(sub):  # a country not returned settles nothing
         return Setting(key, True, "netsuite-data")
     return Setting(key, None, "unknown")
 
