@@ -39,7 +39,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
 
 
 def _machine_paths() -> list[str]:
-    return [str(ROOT), str(Path.home()), "/tmp/", "/work/", "profiles.toml"]
+    return [str(ROOT), str(ROOT.parent), str(Path.home()), "/tmp/", "profiles.toml"]
 
 
 def _visible_html(page: str) -> list[str]:
