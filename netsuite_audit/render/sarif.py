@@ -159,6 +159,9 @@ def build_sarif(result: AuditResult) -> dict[str, Any]:
     if not_run:
         invocation.setdefault("toolExecutionNotifications", []).append(
             {"level": "warning", "message": {"text": not_run}, "descriptor": {"id": "checks-not-run"}})
+    for warning in result.warnings:  # what the run warned about (a snapshot's missing RESTlet or look-ups, ...)
+        invocation.setdefault("toolExecutionNotifications", []).append(
+            {"level": "warning", "message": {"text": warning}, "descriptor": {"id": "run-warning"}})
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": SARIF_VERSION,

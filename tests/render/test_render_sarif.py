@@ -13,7 +13,14 @@ import pytest
 from netsuite_audit.audit.model import Severity, Status
 from netsuite_audit.render.sarif import FINGERPRINT_KEY, build_sarif, render_sarif, sarif_level
 from netsuite_audit.result import Selection
-from tests.support.render_sample import HOSTILE_APP, make_finding, sample_connection, sample_findings, sample_result
+from tests.support.render_sample import (
+    HOSTILE_APP,
+    WARNINGS,
+    make_finding,
+    sample_connection,
+    sample_findings,
+    sample_result,
+)
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +193,11 @@ def test_connection_text_round_trips_as_data() -> None:
     assert "\x1b" not in text  # JSON escapes any control character
     account = json.loads(text)["runs"][0]["properties"]["connection"]["account"]
     assert HOSTILE_APP.split("\x1b")[0] in account and account.startswith("The account still has")
+
+
+def test_the_runs_warnings_are_tool_notifications(log: dict[str, Any]) -> None:
+    """What the run warned about (e.g. a snapshot taken without the RESTlet) reaches CI through SARIF too."""
+    notes = log["runs"][0]["invocations"][0].get("toolExecutionNotifications", [])
+    warned = [n["message"]["text"] for n in notes if n["descriptor"]["id"] == "run-warning"]
+    assert warned == list(WARNINGS) and all(n["level"] == "warning" for n in notes
+                                            if n["descriptor"]["id"] == "run-warning")
