@@ -9,9 +9,9 @@ from netsuite_audit.audit.connection import decide
 from netsuite_audit.audit.context import Context
 from netsuite_audit.audit.model import CheckMeta, Detection, Finding, Severity, Subject
 from netsuite_audit.audit.remedies import ACCESS_TOKENS, M2M_SETUP, MANAGE_ROLES, SYNC_NOW
-from netsuite_audit.netsuite.m2m import parse_sub
 from netsuite_audit.netsuite.permissions import describe_permission
 from netsuite_audit.netsuite.records import AccessToken, Employee
+from netsuite_audit.netsuite.sub_claim import parse_sub
 from netsuite_audit.snapshot import ReadState
 
 META = CheckMeta(

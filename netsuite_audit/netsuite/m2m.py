@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import requests
 
@@ -41,6 +41,7 @@ from netsuite_audit.netsuite.errors import (
     UnexpectedAnswer,
 )
 from netsuite_audit.netsuite.redact import register
+from netsuite_audit.netsuite.sub_claim import parse_sub
 from netsuite_audit.netsuite.transport import TRANSPORT_FAILURES, CallStats, RetryPolicy, call_with_retry
 
 log = logging.getLogger(__name__)
@@ -86,48 +87,6 @@ class AccessToken:
     @property
     def entity_id(self) -> int | None:
         return parse_sub(self.subject).entity_id
-
-
-SubForm = Literal["role;entity", "five-part", "unexpected", "absent"]
-
-
-@dataclass(frozen=True)
-class SubClaim:
-    """What an access token's ``sub`` claim says about the role and entity it runs as.
-
-    Oracle's text documents ``sub`` as ``"<role id>;<entity id>"`` (e.g. ``1111;10``): ``form`` is
-    ``"role;entity"`` and both ids are certain. Oracle's own sample token on the same page decodes to
-    five parts, ``4030059;0;3;7;N``, which the text does not explain: ``form`` is ``"five-part"``, the
-    first two parts are read in the documented order (role, entity) but ``certain`` is False, so a
-    caller may confirm an expected role with it but must never report a different role as fact.
-    Anything else (other counts, non-numbers, negative ids) is ``"unexpected"``: no role, no entity.
-    """
-
-    raw: str | None
-    form: SubForm
-    role_id: int | None = None
-    entity_id: int | None = None
-
-    @property
-    def certain(self) -> bool:
-        return self.form == "role;entity"
-
-
-_SUB_ID = re.compile(r"[0-9]{1,12}")
-_SUB_FLAG = re.compile(r"[A-Za-z]")
-
-
-def parse_sub(subject: str | None) -> SubClaim:
-    """The role and entity an OAuth 2.0 access token's ``sub`` names (see :class:`SubClaim`)."""
-    if subject is None or not subject.strip():
-        return SubClaim(raw=subject, form="absent")
-    parts = [p.strip() for p in subject.split(";")]
-    if len(parts) == 2 and all(_SUB_ID.fullmatch(p) for p in parts):
-        return SubClaim(raw=subject, form="role;entity", role_id=int(parts[0]), entity_id=int(parts[1]))
-    if (len(parts) == 5 and all(_SUB_ID.fullmatch(p) for p in parts[:4])
-            and _SUB_FLAG.fullmatch(parts[4])):
-        return SubClaim(raw=subject, form="five-part", role_id=int(parts[0]), entity_id=int(parts[1]))
-    return SubClaim(raw=subject, form="unexpected")
 
 
 def token_endpoint(creds: Credentials) -> str:

@@ -38,7 +38,10 @@ def render_text_output(result: AuditResult, color: bool, verbose: bool = False, 
 def _json(result: AuditResult, color: bool) -> str:
     # A lone surrogate JSON cannot write is replaced (U+FFFD); bidirectional and other invisible
     # characters are written as \uXXXX escapes (the same data once parsed; none occur outside strings).
-    text = map_strings(result, replace_surrogates).to_json()
+    try:  # the whole result walked only when pydantic refuses it (a lone surrogate: rare, and costly to seek)
+        text = result.to_json()
+    except ValueError:  # PydanticSerializationError
+        text = map_strings(result, replace_surrogates).to_json()
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
 
 
