@@ -69,8 +69,9 @@ def _judged(ctx: Context, judged: list[str]) -> Finding | None:
 
 
 def _categories_unknown(ctx: Context) -> Iterator[Finding]:
-    uses = lookups.enabled_categories(ctx)
-    if not uses or not ctx.readable("expensecategory") or ctx.known("expensecategory", "expenseacct"):
+    if not ctx.readable("expensecategory") or ctx.known("expensecategory", "expenseacct"):
+        return  # (the cheap tests first: the categories in use are gathered only when they matter)
+    if not lookups.enabled_categories(ctx):
         return
     refs = ["expensecategory.expenseacct"]
     yield ctx.unverifiable(

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from netsuite_audit.cli import cli
 from netsuite_audit.render.text import DEMO_BUDGET, LOGIN_BUDGET
 from netsuite_audit.simulator.server import SimServer
-from tests.support.e2e import FIXTURES, account_data, serve, token_env
+from tests.support.e2e import FIXTURES, account_data, invoke, serve, token_env
 
 AS_OF = "2026-12-01"
 DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
@@ -25,9 +24,6 @@ def _env(server: SimServer) -> dict[str, str]:
     """The integration token of the fixture (token 0), pointed at the simulator."""
     return token_env(server)
 
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -278,14 +274,18 @@ def test_8_the_hint_that_explains_a_finding_stays_on_its_line(demo_server: SimSe
     assert "Closest in NetSuite: Northwind US" in words
 
 
-def test_9_a_failed_login_fits_60_lines_with_the_login_finding_complete(demo_server: SimServer) -> None:
-    env = {**_env(demo_server), "NSAUDIT_TOKEN_SECRET": "not-the-secret"}
+def _failed_login_screen(env: dict[str, str]) -> tuple[list[str], str]:
+    """The text of a run whose login fails, held to its budget: (lines, words)."""
     done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--as-of", AS_OF, env=env)
     lines = done.output.splitlines()
     assert done.exit_code == 3
     assert len(lines) <= LOGIN_BUDGET, len(lines)
     assert max(len(line) for line in lines) <= 80
-    words = " ".join(done.output.split())
+    return lines, " ".join(done.output.split())
+
+
+def test_9_a_failed_login_fits_60_lines_with_the_login_finding_complete(demo_server: SimServer) -> None:
+    lines, words = _failed_login_screen({**_env(demo_server), "NSAUDIT_TOKEN_SECRET": "not-the-secret"})
     assert "NetSuite refused the token over SOAP" in words and "Login Audit Trail does." in words
     assert "5) If anything changed" in words  # every fix step
     info = [line for line in lines if "Integration's SOAP use" in line or "Integration login against" in line]
@@ -298,13 +298,7 @@ def test_9_a_revoked_token_in_a_sandbox_fits_60_lines_with_the_login_finding_com
     data["tokens"][0]["revoked"] = True
     data["account_id"] = "1234567_SB1"
     with serve(data) as server:
-        env = {**_env(server), "NSAUDIT_ACCOUNT": "1234567_SB1"}
-        done = invoke("run", "--workspace", str(DEMO_WORKSPACE), "--no-color", "--as-of", AS_OF, env=env)
-    lines = done.output.splitlines()
-    assert done.exit_code == 3
-    assert len(lines) <= LOGIN_BUDGET, len(lines)
-    assert max(len(line) for line in lines) <= 80
-    words = " ".join(done.output.split())
+        _, words = _failed_login_screen({**_env(server), "NSAUDIT_ACCOUNT": "1234567_SB1"})
     assert "This is a sandbox" in words and "Login Audit Trail does." in words  # the login finding, whole
     assert "5 not run (--verbose lists them)" in words
 

@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from netsuite_audit.cli import cli
 from netsuite_audit.simulator.server import SimServer
-from tests.support.e2e import FIXTURES, account_data, serve, token_env
+from tests.support.e2e import FIXTURES, account_data, invoke, serve, token_env
 
 AS_OF = "2026-12-01"
 DEMO_WORKSPACE = FIXTURES / "workspaces" / "demo.toml"
@@ -26,9 +24,6 @@ EXPORTED = "R00AbCdEf1"  # the demo account holds a transaction with this extern
 def _env(server: SimServer) -> dict[str, str]:
     return token_env(server)
 
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

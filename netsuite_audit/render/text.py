@@ -384,7 +384,7 @@ def _connection_part(result: AuditResult) -> str:
     if conn is None:
         return ""
     how = "workspace" if conn.decided_by.startswith("The workspace says") else "default"
-    how += {True: ", account agrees", False: ", account DISAGREES", None: ""}[conn.agrees]
+    how += f", account {conn.agreement_text()}" if conn.agrees is not None else ""
     return f"connection audited: {conn.label} ({how})"
 
 

@@ -24,7 +24,7 @@ from netsuite_audit.netsuite.rest import RESTLET_PATH, SERVER_TIME_PATH, SUITEQL
 from netsuite_audit.netsuite.soap import SERVICE_PATH
 from netsuite_audit.simulator.server import SimServer
 from tests.support.e2e import FIXTURES, account_data, serve
-from tests.support.hostile import Hostile, Request, forwarding
+from tests.support.hostile import Hostile, Request, forwarding, refuse_rest_login
 
 HEALTHY = account_data("healthy")
 DEMO = account_data("demo")
@@ -394,17 +394,11 @@ def test_a_huge_soap_total_pages_is_a_transport_failure(tmp_path: Path) -> None:
     reported as a missing permission."""
     import re
 
-    def refuse_rest(request: Request) -> bool:
-        if request.path.startswith(SERVER_TIME_PATH):
-            request.answer(401, json.dumps({"title": "Unauthorized", "status": 401, "o:errorDetails": [
-                {"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}]}))
-            return True
-        return False
 
     def rewrite(request: Request, body: bytes) -> bytes:
         return re.sub(rb"(<[\w:]*totalPages>)\d+", rb"\g<1>1000000000000", body)
 
-    with serve(HEALTHY) as server, Hostile(forwarding(server.url, refuse_rest, rewrite)) as proxy:
+    with serve(HEALTHY) as server, Hostile(forwarding(server.url, refuse_rest_login, rewrite)) as proxy:
         code, said, result = run(_env(server, proxy.url, tmp_path), tmp_path, "--workspace", str(WORKSPACE))
     assert code == 3
     assert "MemoryError" not in said and "1000000000000 pages" in said

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from click.testing import CliRunner
 
 from netsuite_audit.cli import cli
-from netsuite_audit.netsuite.rest import RESTLET_PATH, SERVER_TIME_PATH, SUITEQL_PATH
+from netsuite_audit.netsuite.rest import RESTLET_PATH, SUITEQL_PATH
 from netsuite_audit.netsuite.transport import MAX_ROWS_PER_RUN, RowBudget
 from tests.netsuite.test_hostile_answers import (
     GOOD_LINE,
@@ -34,7 +34,7 @@ from tests.netsuite.test_hostile_answers import (
     run,
 )
 from tests.support.e2e import serve
-from tests.support.hostile import Hostile, Request, forwarding
+from tests.support.hostile import Hostile, Request, forwarding, refuse_rest_login
 
 
 def _offset(request: Request) -> int:
@@ -76,14 +76,8 @@ def test_valid_suiteql_pages_past_the_runs_row_budget_are_could_not_audit(tmp_pa
 
 def test_soap_search_pages_count_against_the_runs_row_budget(tmp_path: Path) -> None:
     """REST refused, every table read by SOAP searches of the simulator: a budget of 5 rows is passed."""
-    def refuse_rest(request: Request) -> bool:
-        if request.path.startswith(SERVER_TIME_PATH):
-            request.answer(401, json.dumps({"title": "Unauthorized", "status": 401, "o:errorDetails": [
-                {"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}]}))
-            return True
-        return False
 
-    with serve(HEALTHY) as server, Hostile(forwarding(server.url, refuse_rest)) as proxy:
+    with serve(HEALTHY) as server, Hostile(forwarding(server.url, refuse_rest_login)) as proxy:
         env = {**_env(server, proxy.url, tmp_path), "NSAUDIT_MAX_ROWS": "5"}
         code, said, result = run(env, tmp_path, "--workspace", str(WORKSPACE))
     assert code == 3, said[-2000:]

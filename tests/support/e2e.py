@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner, Result
+
 from netsuite_audit.audit.engine import run_checks
 from netsuite_audit.audit.model import Finding, Status
 from netsuite_audit.audit.registry import load_checks, select
+from netsuite_audit.cli import cli
 from netsuite_audit.collect.collector import CollectOptions, Collector
 from netsuite_audit.inputs.account_id import AccountId
 from netsuite_audit.inputs.pending import PendingReports
@@ -106,3 +109,8 @@ def token_env(server: SimServer, token: int = 0, profiles_dir: Path | None = Non
     if profiles_dir is not None:
         env["NSAUDIT_PROFILES_FILE"] = str(profiles_dir / "no-profiles.toml")
     return env
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    """``nsaudit ARGS`` in-process with only ``env`` set; exceptions propagate (a traceback fails the test)."""
+    return CliRunner().invoke(cli, list(args), env=env or {}, catch_exceptions=False)

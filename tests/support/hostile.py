@@ -109,6 +109,20 @@ Override = Callable[[Request], bool]
 Rewrite = Callable[[Request, bytes], bytes]
 
 
+def refuse_rest_login(request: Request) -> bool:
+    """An override for ``forwarding``: NetSuite's REST login probe (serverTime) answers 401 Invalid login
+    attempt, so nsaudit reads the account over SOAP; everything else is forwarded."""
+    import json
+
+    from netsuite_audit.netsuite.rest import SERVER_TIME_PATH
+
+    if request.path.startswith(SERVER_TIME_PATH):
+        request.answer(401, json.dumps({"title": "Unauthorized", "status": 401, "o:errorDetails": [
+            {"detail": "Invalid login attempt.", "o:errorCode": "INVALID_LOGIN"}]}))
+        return True
+    return False
+
+
 def forwarding(target: str, override: Override, rewrite: Rewrite | None = None) -> Answer:
     """An answer that lets ``override`` answer first (it returns True when it did) and otherwise
     forwards the request unchanged, Host header included, to ``target`` (the simulator): a hostile
